@@ -1,0 +1,5 @@
+"""cxaudit: audit AI customer-contact bots against ten golden rules."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

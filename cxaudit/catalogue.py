@@ -1,0 +1,128 @@
+"""The rule catalogue: names, weights, options, checks and docs, read from rules/catalogue/.
+
+One YAML file per rule feeds the report, `cxaudit rules`, `cxaudit explain` and the docs from
+one place. The catalogue is cxaudit's own data; its tests keep it complete.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from cxaudit.loader import load_text
+from cxaudit.resources import rules_dir
+
+LANGUAGES = ("en", "nl")
+
+
+@dataclass(frozen=True)
+class CheckInfo:
+    id: str
+    severity: str
+    message: Mapping[str, str]
+    hint: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class OptionInfo:
+    name: str
+    default: Any
+    strict: Any
+    description: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    text: Mapping[str, str]
+    source: str
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    id: str
+    name: Mapping[str, str]
+    area: str
+    weight: float
+    summary: Mapping[str, str]
+    description: Mapping[str, str]
+    evidence: tuple[Evidence, ...]
+    options: Mapping[str, OptionInfo]
+    checks: Mapping[str, CheckInfo]
+    example_fail: str
+    example_pass: str
+
+    def defaults(self, *, strict: bool) -> dict[str, Any]:
+        """Option values for a profile: the strict ones for finance, insurance, health, government."""
+        return {
+            name: (opt.strict if strict and opt.strict is not None else opt.default)
+            for name, opt in self.options.items()
+        }
+
+
+class CatalogueError(Exception):
+    """The shipped catalogue is malformed: a bug in cxaudit's data."""
+
+
+@cache
+def catalogue() -> dict[str, RuleInfo]:
+    """Every rule, by id, in id order."""
+    folder = rules_dir() / "catalogue"
+    rules = {}
+    for path in sorted(folder.glob("CX*.yaml")):
+        data = load_text(path.read_text(encoding="utf-8"), str(path)).data
+        if not isinstance(data, dict):
+            raise CatalogueError(f"{path}: expected a map")
+        rule = _rule(data, path.name)
+        rules[rule.id] = rule
+    return rules
+
+
+def _texts(value: Any) -> dict[str, str]:
+    if isinstance(value, dict):
+        return {str(k): str(v).strip() for k, v in value.items()}
+    return {lang: str(value or "").strip() for lang in LANGUAGES}
+
+
+def _rule(data: dict[str, Any], source: str) -> RuleInfo:
+    try:
+        examples = data.get("examples") or {}
+        return RuleInfo(
+            id=data["id"],
+            name=_texts(data["name"]),
+            area=data["area"],
+            weight=float(data["weight"]),
+            summary=_texts(data["summary"]),
+            description=_texts(data.get("description")),
+            evidence=tuple(
+                Evidence(_texts(item["text"]), str(item["source"]))
+                for item in data.get("evidence") or []
+            ),
+            options={
+                name: OptionInfo(
+                    name, opt["default"], opt.get("strict"), _texts(opt.get("description"))
+                )
+                for name, opt in (data.get("options") or {}).items()
+            },
+            checks={
+                name: CheckInfo(name, chk["severity"], _texts(chk["message"]), _texts(chk["hint"]))
+                for name, chk in data["checks"].items()
+            },
+            example_fail=str(examples.get("fail", "")),
+            example_pass=str(examples.get("pass", "")),
+        )
+    except (KeyError, TypeError) as exc:
+        raise CatalogueError(f"{source}: malformed rule entry ({exc})") from None
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def fill(template: str, params: Mapping[str, str]) -> str:
+    """Put parameters into a message: ``{name}`` where name is a parameter; other braces stay.
+
+    Messages quote YAML such as ``{retries: 1, then: x}``, so str.format would trip on them.
+    """
+    return _PLACEHOLDER.sub(lambda m: params.get(m.group(1), m.group(0)), template)

@@ -1,0 +1,150 @@
+"""What every rule shares: its input (the context) and its output (issues and units checked).
+
+A rule is a pure function ``check(ctx, options) -> Outcome``. It never prints, never picks a
+severity (the catalogue and configuration do) and never knows the output format. It reports
+*issues*: a check id from the rule's catalogue entry, the data path that is wrong, the item
+that fails, and parameters for the message. It also counts the *units* it checked per check,
+which is what the score is the share of.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from cxaudit.graph import FlowGraph
+from cxaudit.lexicon import Lexicon, Match, available_languages, load_lexicon
+from cxaudit.loader import DataPath
+from cxaudit.model import ANY_LANGUAGE, Bot, Step, Text
+
+#: Message parameters are plain strings, or a string per report language.
+Param = str | Mapping[str, str]
+
+#: Sectors whose customers prefer people most and that carry extra legal duties.
+STRICT_SECTORS = frozenset({"finance", "insurance", "healthcare", "government"})
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One thing a rule found wrong, before the engine gives it a severity and a position."""
+
+    check: str
+    path: DataPath
+    subject: str
+    step: str | None = None
+    params: Mapping[str, Param] = field(default_factory=dict)
+    key: bool = False  # point at the mapping key instead of its value
+    unit: str | None = None  # the unit group it counts against; default: the check id
+    covers: int = 1  # how many checked units this one issue stands for
+
+    @property
+    def group(self) -> str:
+        return self.unit or self.check
+
+
+@dataclass(frozen=True)
+class Outcome:
+    issues: tuple[Issue, ...]
+    units: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule may look at: the model, its graph (computed once) and the sector profile."""
+
+    bot: Bot
+    graph: FlowGraph
+
+    @property
+    def strict(self) -> bool:
+        return self.bot.sector in STRICT_SECTORS
+
+
+class Collector:
+    """Accumulates a rule's issues and unit counts."""
+
+    def __init__(self) -> None:
+        self._issues: list[Issue] = []
+        self._units: Counter[str] = Counter()
+
+    def checked(self, unit: str, count: int = 1) -> None:
+        self._units[unit] += count
+
+    def add(
+        self,
+        check: str,
+        path: DataPath,
+        *,
+        subject: str,
+        step: str | None = None,
+        key: bool = False,
+        unit: str | None = None,
+        covers: int = 1,
+        **params: Param,
+    ) -> None:
+        self._issues.append(Issue(check, path, subject, step, params, key, unit, covers))
+
+    def outcome(self) -> Outcome:
+        return Outcome(tuple(self._issues), dict(self._units))
+
+
+@dataclass(frozen=True)
+class TextItem:
+    """One language variant of one bot text, with the step it belongs to."""
+
+    step: Step
+    kind: str  # say | ask | option | prompt
+    language: str
+    text: str
+    path: DataPath
+
+
+def text_items(bot: Bot, *, prompts: bool = True) -> Iterator[TextItem]:
+    """Every say, ask, option label (and generate prompt) in every language, in file order."""
+    for step in bot.steps:
+        for kind, text in _step_texts(step, prompts=prompts):
+            for language, value, path in text.variants:
+                yield TextItem(step, kind, language, value, path)
+
+
+def _step_texts(step: Step, *, prompts: bool) -> Iterator[tuple[str, Text]]:
+    if step.say is not None:
+        yield "say", step.say
+    if step.ask is not None:
+        yield "ask", step.ask
+    for option in step.options:
+        yield "option", option.label
+    if prompts and step.generate is not None:
+        yield "prompt", step.generate.prompt
+
+
+def lexicons_for(rule: str, language: str) -> list[Lexicon]:
+    """The lexicons that apply to a text: its language's, or all of them when it is unknown."""
+    languages = available_languages(rule) if language == ANY_LANGUAGE else (language,)
+    return [lex for lang in languages if (lex := load_lexicon(rule, lang)) is not None]
+
+
+def can_read(rule: str, language: str) -> bool:
+    """Is there a lexicon for this text's language? Without one a text rule cannot judge it."""
+    return bool(lexicons_for(rule, language))
+
+
+def find(rule: str, language: str, text: str) -> list[Match]:
+    """Every lexicon entry of ``rule`` that matches ``text``."""
+    return [match for lex in lexicons_for(rule, language) for match in lex.find(text)]
+
+
+def report_missing_lexicons(collector: Collector, bot: Bot, rule: str) -> None:
+    """An info issue for each bot language whose texts this rule cannot read."""
+    if not bot.declared_languages:
+        return
+    for i, language in enumerate(bot.languages):
+        if load_lexicon(rule, language) is None:
+            collector.add(
+                "no-lexicon",
+                ("bot", "languages", i),
+                subject=f"language:{language}",
+                language=language,
+                available=", ".join(available_languages(rule)),
+            )

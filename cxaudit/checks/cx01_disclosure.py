@@ -1,0 +1,175 @@
+"""CX01: the bot says it is a bot, in its first message and in every language."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+from cxaudit.checks.base import (
+    Collector,
+    Context,
+    Outcome,
+    can_read,
+    find,
+    report_missing_lexicons,
+    text_items,
+)
+from cxaudit.lexicon import normalise
+from cxaudit.loader import load_text
+from cxaudit.model import ANY_LANGUAGE, Bot, Step
+from cxaudit.resources import rules_dir
+from cxaudit.schema import format_path
+
+RULE = "CX01"
+# A name part that tells the customer it is a machine: "PakketBot", "Lisa (AI)", "Ava Assistant".
+_MACHINE_WORD = re.compile(
+    r"^(?:\w*bot|ai|gpt|ia|ki|robot|assistant|assistent|assistente|assistentin"
+    r"|virtual|virtueel|virtuele|digital|digitaal|digitale)$"
+)
+
+
+def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
+    bot = ctx.bot
+    out = Collector()
+    report_missing_lexicons(out, bot, RULE)
+    first = _first_step_with_text(bot)
+    disclosed_everywhere = True
+    for language in bot.languages:
+        out.checked("first-message")
+        shown = _first_message(first, bot, language) if first is not None else ""
+        if first is None:
+            disclosed_everywhere = False
+            out.add(
+                "first-message-missing",
+                bot.steps[bot.step_index[bot.resolve(bot.start)]].path,
+                subject=f"first:{language}",
+                unit="first-message",
+                step=bot.resolve(bot.start),
+            )
+        elif can_read(RULE, language) and not _discloses(shown, language, bot.name):
+            disclosed_everywhere = False
+            path = _first_text_path(first, language)
+            out.add(
+                "first-message",
+                path,
+                subject=f"first:{language}",
+                step=first.id,
+                unit="first-message",
+                language="any" if language == ANY_LANGUAGE else language,
+            )
+    for item in text_items(bot):
+        out.checked("texts")
+        matches = find(RULE, item.language, item.text)
+        claims = [m for m in matches if m.entry.attrs.get("kind") == "claims-human"]
+        hides = [m for m in matches if m.entry.attrs.get("kind") == "hides-ai"]
+        if item.kind == "prompt" and (hides or claims):
+            match = (hides or claims)[0]
+            out.add(
+                "prompt-hides-ai",
+                item.path,
+                subject=format_path(item.path),
+                step=item.step.id,
+                unit="texts",
+                phrase=match.phrase,
+            )
+        elif claims:
+            out.add(
+                "claims-human",
+                item.path,
+                subject=format_path(item.path),
+                step=item.step.id,
+                unit="texts",
+                phrase=claims[0].phrase,
+            )
+    out.checked("name")
+    if _is_bare_first_name(bot.name):
+        out.add(
+            "human-name-disclosed" if disclosed_everywhere else "human-name",
+            ("bot", "name"),
+            subject="bot.name",
+            unit="name",
+            name=bot.name,
+        )
+    return out.outcome()
+
+
+def _first_step_with_text(bot: Bot) -> Step | None:
+    """The first step a customer sees: the start, or the first with text along its `next`s."""
+    seen: set[str] = set()
+    current: str | None = bot.resolve(bot.start)
+    while current is not None and current not in seen:
+        seen.add(current)
+        step = bot.steps[bot.step_index[current]]
+        if step.say is not None or step.ask is not None:
+            return step
+        current = bot.resolve(step.next) if step.next is not None else None
+    return None
+
+
+def _variant(
+    text_variants: tuple[tuple[str, str, Any], ...], language: str, bot: Bot
+) -> tuple[str, str, Any] | None:
+    for variant in text_variants:
+        if variant[0] == language:
+            return variant
+    # No text in this language: the customer sees the default language (or whatever there is).
+    for variant in text_variants:
+        if variant[0] == bot.default_language:
+            return variant
+    return text_variants[0] if text_variants else None
+
+
+def _first_message(step: Step, bot: Bot, language: str) -> str:
+    parts = []
+    for text in (step.say, step.ask):
+        if text is not None:
+            variant = _variant(text.variants, language, bot)
+            if variant is not None:
+                parts.append(variant[1])
+    return "\n".join(parts)
+
+
+def _first_text_path(step: Step, language: str) -> Any:
+    text = step.say if step.say is not None else step.ask
+    assert text is not None
+    for lang, _, path in text.variants:
+        if lang == language:
+            return path
+    return text.path
+
+
+def _discloses(message: str, language: str, name: str) -> bool:
+    matches = find(RULE, language, message)
+    if any(m.entry.attrs.get("kind") == "claims-human" for m in matches):
+        return False
+    if any(m.entry.attrs.get("kind") == "disclosure" for m in matches):
+        return True
+    # A name that says it is a machine ("PakketBot") discloses when the message uses it.
+    return _name_is_machine(name) and normalise(name) in normalise(message)
+
+
+def _name_is_machine(name: str) -> bool:
+    return any(_MACHINE_WORD.match(part) for part in _name_parts(name))
+
+
+def _name_parts(name: str) -> list[str]:
+    # Split camel case too: "ChatBuddyBot" -> chat buddy bot.
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name)
+    return normalise(spaced).split()
+
+
+def _is_bare_first_name(name: str) -> bool:
+    parts = _name_parts(name)
+    return bool(parts) and not _name_is_machine(name) and parts[0] in first_names()
+
+
+@cache
+def first_names() -> frozenset[str]:
+    path = rules_dir() / "lexicons" / "first-names.yaml"
+    if not path.is_file():
+        return frozenset()
+    data = load_text(path.read_text(encoding="utf-8"), str(path)).data
+    names = data.get("names", []) if isinstance(data, dict) else []
+    return frozenset(str(n) for n in names) if isinstance(names, list) else frozenset()

@@ -1,0 +1,46 @@
+"""CX04: a handoff carries the context, and tells the customer what is happening."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from cxaudit.checks.base import Collector, Context, Outcome, can_read, find, report_missing_lexicons
+from cxaudit.loader import DataPath
+
+RULE = "CX04"
+
+
+def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
+    bot = ctx.bot
+    out = Collector()
+    handoffs = [step for step in bot.steps if step.handoff is not None]
+    if not handoffs:
+        return out.outcome()  # nothing to hand over: skipped (CX02 reports the missing human)
+    report_missing_lexicons(out, bot, RULE)
+    required = set(options["context"])
+    out.checked("context")
+    given = set(bot.handoff_context or ())
+    if not required & given:
+        path: DataPath = ("handoff", "context") if bot.handoff_context is not None else ("handoff",)
+        out.add(
+            "no-context",
+            path,
+            subject="handoff.context",
+            unit="context",
+            required=" or ".join(sorted(required)),
+        )
+    for step in handoffs:
+        out.checked("announce")
+        if step.say is None:
+            out.add("no-announcement", step.path, subject=step.id, step=step.id, unit="announce")
+            continue
+        for language, text, path in step.say.variants:
+            if can_read(RULE, language) and not any(
+                m.entry.attrs.get("kind") == "transfer" for m in find(RULE, language, text)
+            ):
+                out.add(
+                    "unclear-announcement", path, subject=step.id, step=step.id, unit="announce"
+                )
+                break
+    return out.outcome()

@@ -1,0 +1,85 @@
+"""CX05: the humans are really there: hours, waiting times, an alternative outside hours."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from cxaudit.checks.base import Collector, Context, Outcome, can_read, find, report_missing_lexicons
+
+RULE = "CX05"
+
+
+def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
+    bot = ctx.bot
+    out = Collector()
+    out.checked("humans")
+    if not bot.humans:
+        out.add("no-humans", ("humans",), subject="humans", unit="humans")
+        return out.outcome()
+    for human in bot.humans:
+        out.checked("humans")
+        missing = [
+            key
+            for key, value in (("hours", human.hours), ("expected_wait", human.expected_wait))
+            if value is None
+        ]
+        if missing:
+            out.add(
+                "human-incomplete",
+                human.path,
+                subject=human.id,
+                unit="humans",
+                human=human.id,
+                missing=", ".join(missing),
+            )
+    always_open = [h for h in bot.humans if h.hours == "24/7"]
+    fallback_channels = set(options["outside_hours_channels"])
+    out.checked("outside-hours")
+    if not always_open:
+        alternative = bot.human(bot.outside_hours) if bot.outside_hours else None
+        if alternative is None:
+            out.add(
+                "no-outside-hours",
+                ("handoff",),
+                subject="outside_hours",
+                unit="outside-hours",
+                channels=", ".join(sorted(fallback_channels)),
+            )
+        elif alternative.channel not in fallback_channels and alternative.hours != "24/7":
+            out.add(
+                "outside-hours-closed",
+                ("handoff", "outside_hours"),
+                subject="outside_hours",
+                unit="outside-hours",
+                human=alternative.id,
+                channel=alternative.channel,
+                channels=", ".join(sorted(fallback_channels)),
+            )
+    other = set(options["other_channels"])
+    out.checked("other-channel")
+    if not any(h.channel in other for h in bot.humans):
+        out.add(
+            "no-other-channel",
+            ("humans",),
+            subject="channels",
+            unit="other-channel",
+            channels=", ".join(sorted(other)),
+        )
+    handoffs = [step for step in bot.steps if step.handoff is not None]
+    if handoffs:
+        report_missing_lexicons(out, bot, RULE)
+    for step in handoffs:
+        out.checked("wait-time")
+        variants = step.say.variants if step.say is not None else ()
+        silent = not variants or any(
+            can_read(RULE, language)
+            and not any(
+                m.entry.attrs.get("kind") == "wait-time" for m in find(RULE, language, text)
+            )
+            for language, text, _ in variants
+        )
+        if silent:
+            path = step.say.path if step.say is not None else step.path
+            out.add("no-wait-time", path, subject=step.id, step=step.id, unit="wait-time")
+    return out.outcome()

@@ -1,0 +1,101 @@
+"""CX06: sensitive matters (fraud, bereavement, debt, ...) go to a person, quickly."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from cxaudit.checks.base import Collector, Context, Outcome, find, report_missing_lexicons
+from cxaudit.model import Intent
+
+RULE = "CX06"
+
+
+def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
+    bot, graph = ctx.bot, ctx.graph
+    limit = int(options["max_turns"])
+    direct = bool(options["direct_handoff"])
+    out = Collector()
+    sensitive: list[tuple[Intent, str]] = []
+    examples_seen = False
+    for intent in bot.intents:
+        if intent.topic is not None:
+            sensitive.append((intent, intent.topic))
+            continue
+        found = _detected_topic(intent, bot.sector)
+        if intent.examples:
+            examples_seen = True
+            out.checked("declared")
+        if found is not None:
+            topic, phrase, path = found
+            out.add(
+                "undeclared-topic",
+                path,
+                subject=intent.id,
+                unit="declared",
+                intent=intent.id,
+                topic=topic,
+                phrase=phrase,
+            )
+            sensitive.append((intent, topic))
+    if examples_seen:
+        report_missing_lexicons(out, bot, RULE)
+
+    def routed(step_id: str) -> bool:
+        i = bot.step_index[step_id]
+        if direct:
+            return graph.is_handoff(i)
+        return graph.turns_to_handoff_in_flow[i] <= limit
+
+    for intent, topic in sensitive:
+        out.checked("routed")
+        targets = graph.intent_targets[intent.id]
+        if not targets:
+            out.add(
+                "sensitive-nowhere",
+                intent.path,
+                subject=intent.id,
+                unit="routed",
+                intent=intent.id,
+                topic=topic,
+            )
+            continue
+        for target in targets:
+            if not routed(target):
+                out.add(
+                    "sensitive-intent-direct" if direct else "sensitive-intent",
+                    (*intent.path, "goto") if intent.goto is not None else intent.path,
+                    subject=intent.id,
+                    step=target,
+                    unit="routed",
+                    intent=intent.id,
+                    topic=topic,
+                    limit=str(limit),
+                )
+                break
+    for i, step in enumerate(bot.steps):
+        if step.topic is None:
+            continue
+        out.checked("routed")
+        if graph.reachable[i] and not routed(step.id):
+            out.add(
+                "sensitive-step-direct" if direct else "sensitive-step",
+                (*step.path, "topic"),
+                subject=step.id,
+                step=step.id,
+                unit="routed",
+                topic=step.topic,
+                limit=str(limit),
+            )
+    return out.outcome()
+
+
+def _detected_topic(intent: Intent, sector: str) -> tuple[str, str, Any] | None:
+    """The first sensitive topic the intent's examples talk about, for this sector."""
+    for language, phrase, path in intent.examples:
+        for match in find(RULE, language, phrase):
+            sectors = match.entry.attrs.get("sectors")
+            if sectors and sector not in sectors.split():
+                continue
+            return match.entry.attrs.get("topic", "sensitive"), match.phrase, path
+    return None

@@ -1,0 +1,147 @@
+"""CX09: personal data only with a declared purpose, a legal basis and, where needed, consent."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Mapping
+from typing import Any
+
+from cxaudit.checks.base import Collector, Context, Outcome
+from cxaudit.graph import EdgeKind, FlowGraph
+from cxaudit.suggest import closest
+
+RULE = "CX09"
+
+
+def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
+    bot, graph = ctx.bot, ctx.graph
+    out = Collector()
+    collecting = [i for i, step in enumerate(bot.steps) if step.collect is not None]
+    consenting = [i for i, step in enumerate(bot.steps) if step.consent is not None]
+    if not collecting and not consenting and not bot.data:
+        return out.outcome()  # the bot handles no personal data: skipped
+
+    declared = {d.field: d for d in bot.data}
+    for i in collecting:
+        step = bot.steps[i]
+        out.checked("declared")
+        if step.collect not in declared:
+            guess = closest(step.collect or "", declared)
+            out.add(
+                "undeclared-field",
+                (*step.path, "collect"),
+                subject=step.id,
+                step=step.id,
+                unit="declared",
+                field=step.collect or "",
+                did_you_mean=guess or "",
+            )
+
+    special = set(options["special_categories"])
+    for data_field in bot.data:
+        if data_field.category in special:
+            out.checked("special")
+            if data_field.basis != "consent":
+                out.add(
+                    "special-without-consent",
+                    (*data_field.path, "basis"),
+                    subject=data_field.field,
+                    unit="special",
+                    field=data_field.field,
+                    category=data_field.category,
+                    basis=data_field.basis,
+                )
+
+    needs_consent = {d.field for d in bot.data if d.basis == "consent"}
+    for name in sorted(needs_consent):
+        takers = [i for i in collecting if bot.steps[i].collect == name and graph.reachable[i]]
+        if not takers:
+            continue
+        unasked = _reachable_without_consent(graph, name)
+        for i in takers:
+            out.checked("consent-first")
+            if unasked[i]:
+                step = bot.steps[i]
+                out.add(
+                    "no-consent-before",
+                    (*step.path, "collect"),
+                    subject=step.id,
+                    step=step.id,
+                    unit="consent-first",
+                    field=name,
+                )
+
+    for i in consenting:
+        step = bot.steps[i]
+        consent = step.consent
+        assert consent is not None
+        out.checked("decline")
+        if not _can_decline(graph, i, set(consent.fields)):
+            out.add(
+                "no-decline",
+                consent.path,
+                subject=step.id,
+                step=step.id,
+                unit="decline",
+                fields=", ".join(consent.fields),
+            )
+
+    out.checked("policy")
+    if bot.policy_url is None:
+        out.add("no-policy", ("privacy",), subject="privacy.policy_url", unit="policy")
+    return out.outcome()
+
+
+def _reachable_without_consent(graph: FlowGraph, field: str) -> list[bool]:
+    """Steps a conversation can reach without first passing a consent step for ``field``."""
+    steps = graph.steps
+    seen = [False] * len(steps)
+    queue = deque(sorted(graph.entries))
+    for i in queue:
+        seen[i] = True
+    globals_added = False
+    while queue:
+        i = queue.popleft()
+        consent = steps[i].consent
+        if consent is not None and field in consent.fields:
+            continue  # past this step, the customer has been asked
+        nexts = [edge.target for edge in graph.out[i]]
+        if steps[i].is_turn and not globals_added:
+            globals_added = True
+            nexts.extend(graph.global_targets)
+        for j in nexts:
+            if not seen[j]:
+                seen[j] = True
+                queue.append(j)
+    return seen
+
+
+def _can_decline(graph: FlowGraph, i: int, fields: set[str]) -> bool:
+    """Does the consent step offer a "no" that lets the conversation go on without the data?"""
+    choices = {e.target for e in graph.out[i] if e.kind in (EdgeKind.OPTION, EdgeKind.ON)}
+    if len(choices) < 2:
+        return False
+    free = _finishes_without_collecting(graph, fields)
+    return any(free[t] for t in choices)
+
+
+def _finishes_without_collecting(graph: FlowGraph, fields: set[str]) -> list[bool]:
+    """Steps from which an end or handoff is reachable without collecting any of ``fields``."""
+    steps = graph.steps
+
+    def collects(i: int) -> bool:
+        return steps[i].collect in fields
+
+    ok = [False] * len(steps)
+    queue: deque[int] = deque()
+    for i, step in enumerate(steps):
+        if (step.end or step.handoff is not None) and not collects(i):
+            ok[i] = True
+            queue.append(i)
+    while queue:
+        v = queue.popleft()
+        for edge in graph.predecessors[v]:
+            if not ok[edge.source] and not collects(edge.source):
+                ok[edge.source] = True
+                queue.append(edge.source)
+    return ok

@@ -1,0 +1,41 @@
+"""CX10: no feigned empathy: acknowledge and act, don't claim feelings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from cxaudit.checks.base import (
+    Collector,
+    Context,
+    Outcome,
+    find,
+    report_missing_lexicons,
+    text_items,
+)
+from cxaudit.schema import format_path
+
+RULE = "CX10"
+
+
+def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
+    bot = ctx.bot
+    out = Collector()
+    report_missing_lexicons(out, bot, RULE)
+    for item in text_items(bot):
+        out.checked("texts")
+        matches = find(RULE, item.language, item.text)
+        if not matches:
+            continue
+        strong = [m for m in matches if m.entry.attrs.get("strength") == "strong"]
+        match = (strong or matches)[0]
+        out.add(
+            "feigned-empathy" if strong else "emotional-phrase",
+            item.path,
+            subject=format_path(item.path),
+            step=item.step.id,
+            unit="texts",
+            phrase=match.phrase,
+            label=match.entry.label,
+        )
+    return out.outcome()

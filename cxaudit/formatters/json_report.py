@@ -1,0 +1,78 @@
+"""The JSON report: versioned, documented in cxaudit/schemas/report.schema.json."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cxaudit.formatters import RenderOptions
+from cxaudit.report import REPORT_FORMAT, FileReport, Report, Severity
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    return json.dumps(as_dict(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def as_dict(report: Report) -> dict[str, Any]:
+    files = [_file(f) for f in report.files]
+    return {
+        "cxaudit": report.version,
+        "format": REPORT_FORMAT,
+        "language": report.language,
+        "fail_under": report.fail_under,
+        "passed": report.passed,
+        "summary": {
+            "files": len(report.files) + report.invalid_files,
+            "passed": sum(1 for f in report.files if f.passed),
+            "failed": sum(1 for f in report.files if not f.passed),
+            "invalid": report.invalid_files,
+            "errors": sum(f.count(Severity.ERROR) for f in report.files),
+            "warnings": sum(f.count(Severity.WARNING) for f in report.files),
+            "infos": sum(f.count(Severity.INFO) for f in report.files),
+        },
+        "files": files,
+        "errors": [
+            {"path": d.path, "line": d.line, "column": d.column, "message": d.message}
+            for d in report.errors
+        ],
+    }
+
+
+def _file(report: FileReport) -> dict[str, Any]:
+    return {
+        "path": report.path,
+        "bot": report.bot,
+        "organisation": report.organisation,
+        "sector": report.sector,
+        "languages": list(report.languages),
+        "score": report.score,
+        "grade": report.grade,
+        "passed": report.passed,
+        "rules": [
+            {
+                "id": r.id,
+                "name": r.name,
+                "area": r.area,
+                "status": r.status.value,
+                "score": r.score,
+                "weight": r.weight,
+                "findings": {"error": r.errors, "warning": r.warnings, "info": r.infos},
+            }
+            for r in report.rules
+        ],
+        "findings": [
+            {
+                "rule": f.rule,
+                "check": f.check,
+                "severity": f.severity.value,
+                "message": f.message,
+                "hint": f.hint,
+                "path": f.path,
+                "step": f.step,
+                "line": f.line,
+                "column": f.column,
+                "data_path": f.data_path,
+            }
+            for f in report.findings
+        ],
+    }

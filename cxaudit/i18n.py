@@ -1,0 +1,90 @@
+"""The report's own words in each report language (rule texts live in the catalogue)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from cxaudit.catalogue import LANGUAGES
+
+_WORDS: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "score": "Score",
+        "grade": "Grade",
+        "passed": "PASSED",
+        "failed": "FAILED",
+        "rule": "Rule",
+        "name": "Name",
+        "status": "Status",
+        "weight": "Weight",
+        "findings": "Findings",
+        "hint": "hint",
+        "step": "step",
+        "no_findings": "No findings.",
+        "pass": "pass",
+        "warn": "warn",
+        "fail": "fail",
+        "skipped": "skipped",
+        "error": "error",
+        "warning": "warning",
+        "info": "info",
+        "did_you_mean": " Did you mean '{value}'?",
+        "summary": "{files} file(s) checked: {passed} passed, {failed} failed, {invalid} could not be read.",
+        "gate": "Passes when the score is at least {fail_under} and there is no error finding.",
+        "bot": "Bot",
+        "sector": "sector",
+        "input_errors": "Input errors",
+        "clear-explanation": "Clear explanation",
+        "human-contact": "Human contact",
+        "correct-service": "Correct and complete service",
+        "data": "Data",
+        "tone": "Tone",
+    },
+    "nl": {
+        "score": "Score",
+        "grade": "Cijfer",
+        "passed": "GESLAAGD",
+        "failed": "GEZAKT",
+        "rule": "Regel",
+        "name": "Naam",
+        "status": "Status",
+        "weight": "Gewicht",
+        "findings": "Bevindingen",
+        "hint": "tip",
+        "step": "stap",
+        "no_findings": "Geen bevindingen.",
+        "pass": "goed",
+        "warn": "let op",
+        "fail": "fout",
+        "skipped": "n.v.t.",
+        "error": "fout",
+        "warning": "waarschuwing",
+        "info": "info",
+        "did_you_mean": " Bedoelde je '{value}'?",
+        "summary": "{files} bestand(en) gecontroleerd: {passed} geslaagd, {failed} gezakt, {invalid} onleesbaar.",
+        "gate": "Geslaagd bij een score van minstens {fail_under} en geen bevinding van niveau fout.",
+        "bot": "Bot",
+        "sector": "sector",
+        "input_errors": "Invoerfouten",
+        "clear-explanation": "Duidelijke uitleg",
+        "human-contact": "Menselijk contact",
+        "correct-service": "Correcte en volledige dienstverlening",
+        "data": "Gegevens",
+        "tone": "Toon",
+    },
+}
+
+
+def word(language: str, key: str, **params: object) -> str:
+    text = _WORDS.get(language, _WORDS["en"]).get(key) or _WORDS["en"][key]
+    return text.format(**params) if params else text
+
+
+def language_from_environment() -> str | None:
+    """The report language from LANG / LC_ALL / LC_MESSAGES, if it is one cxaudit speaks."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        code = value.split("_")[0].split(".")[0].lower()
+        if code in LANGUAGES:
+            return code
+    return None

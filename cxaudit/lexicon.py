@@ -1,0 +1,175 @@
+"""Lexicons: phrase patterns per rule and language, matched against normalised bot texts.
+
+A lexicon file is ``rules/lexicons/<rule>.<language>.yaml`` (for example ``cx10.nl.yaml``)::
+
+    rule: CX10
+    language: nl
+    entries:
+      - id: understands-feelings
+        label: {en: claims to understand the customer's feelings, nl: ...}
+        pattern: '\\bik begrijp hoe (?:je|u) (?:je|zich) voelt\\b'
+        strength: strong           # extra attributes are free-form strings per rule
+        examples: [Ik begrijp hoe je je voelt.]
+        not: [Ik begrijp je vraag.]   # phrases this entry must not match (optional)
+    allowed:                       # phrases that no entry may match
+      - Vervelend dat je pakket niet kwam. Ik verbind je door.
+
+Patterns are regular expressions over *normalised* text (see :func:`normalise`): lower case,
+no accents, straight quotes, punctuation replaced by spaces, single spaces.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from cxaudit.loader import load_text
+from cxaudit.resources import rules_dir
+
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u00b4": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+    }
+)
+# Everything that is not a letter, a digit, an apostrophe or a space becomes a space.
+_PUNCTUATION = re.compile(r"[^\w' ]+|_")
+_SPACES = re.compile(r"\s+")
+# Apostrophes that are quotes, not elisions ('hallo' -> hallo, but I'm and zo'n stay).
+_QUOTE_APOSTROPHE = re.compile(r"(?<!\w)'|'(?!\w)")
+
+
+def normalise(text: str) -> str:
+    """Fold a bot text to the form lexicon patterns are written against.
+
+    >>> normalise("Ik begrijp  hoe jij je VOELT… “Echt”!")
+    'ik begrijp hoe jij je voelt echt'
+    >>> normalise("I’m Émilie, the AI-assistant")
+    "i'm emilie the ai assistant"
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    folded = stripped.casefold().translate(_QUOTES).replace('"', " ")
+    spaced = _PUNCTUATION.sub(" ", _SPACES.sub(" ", folded))
+    return _SPACES.sub(" ", _QUOTE_APOSTROPHE.sub(" ", spaced)).strip()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One pattern of a lexicon, with what it means and the phrases it must match."""
+
+    id: str
+    label: Mapping[str, str]
+    pattern: re.Pattern[str]
+    examples: tuple[str, ...]
+    counter_examples: tuple[str, ...] = ()
+    attrs: Mapping[str, str] = field(default_factory=dict)
+
+    def matches(self, text: str) -> bool:
+        return self.pattern.search(normalise(text)) is not None
+
+
+@dataclass(frozen=True)
+class Match:
+    """An entry that matched, and the normalised phrase it matched."""
+
+    entry: Entry
+    phrase: str
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """All entries of one rule in one language, compiled into a single alternation."""
+
+    rule: str
+    language: str
+    entries: tuple[Entry, ...]
+    allowed: tuple[str, ...]
+    combined: re.Pattern[str]
+
+    def find(self, text: str) -> list[Match]:
+        """Every entry that matches ``text`` (each entry at most once, in text order)."""
+        normal = normalise(text)
+        found: list[Match] = []
+        seen: set[str] = set()
+        for hit in self.combined.finditer(normal):
+            group = hit.lastgroup
+            assert group is not None
+            entry = self.entries[int(group[1:])]
+            if entry.id not in seen:
+                seen.add(entry.id)
+                found.append(Match(entry, hit.group(0)))
+        return found
+
+
+class LexiconError(Exception):
+    """A shipped lexicon file is malformed: a bug in cxaudit's data, not in the user's input."""
+
+
+@cache
+def load_lexicon(rule: str, language: str) -> Lexicon | None:
+    """The lexicon for ``rule`` (``CX10``) in ``language`` (``nl``), or None if there is none."""
+    path = rules_dir() / "lexicons" / f"{rule.lower()}.{language}.yaml"
+    if not path.is_file():
+        return None
+    data: Any = load_text(path.read_text(encoding="utf-8"), str(path)).data
+    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+        raise LexiconError(f"{path}: expected a map with an 'entries' list")
+    entries = tuple(_entry(path.name, raw) for raw in data["entries"])
+    allowed = tuple(str(phrase) for phrase in data.get("allowed") or [])
+    alternation = "|".join(f"(?P<e{i}>{entry.pattern.pattern})" for i, entry in enumerate(entries))
+    return Lexicon(rule.upper(), language, entries, allowed, re.compile(alternation or r"(?!)"))
+
+
+def _entry(source: str, raw: object) -> Entry:
+    if not isinstance(raw, dict) or not {"id", "label", "pattern", "examples"} <= raw.keys():
+        raise LexiconError(f"{source}: an entry needs id, label, pattern and examples: {raw!r}")
+    label = raw["label"]
+    labels = {str(k): str(v) for k, v in label.items()} if isinstance(label, dict) else {}
+    if not labels:
+        labels = {"en": str(label)}
+    try:
+        pattern = re.compile(str(raw["pattern"]))
+    except re.error as exc:
+        raise LexiconError(f"{source}: entry {raw['id']}: bad pattern: {exc}") from None
+    if pattern.groups:
+        # Named groups in the combined alternation identify the entry; inner groups would too.
+        raise LexiconError(f"{source}: entry {raw['id']}: use (?:...) instead of capturing groups")
+    attrs = {
+        str(k): (" ".join(map(str, v)) if isinstance(v, list) else str(v))
+        for k, v in raw.items()
+        if k not in {"id", "label", "pattern", "examples", "not"}
+    }
+    return Entry(
+        id=str(raw["id"]),
+        label=labels,
+        pattern=pattern,
+        examples=tuple(str(e) for e in raw["examples"]),
+        counter_examples=tuple(str(e) for e in raw.get("not") or []),
+        attrs=attrs,
+    )
+
+
+def available_languages(rule: str) -> tuple[str, ...]:
+    """The languages that have a lexicon for ``rule``, sorted."""
+    folder = rules_dir() / "lexicons"
+    prefix = f"{rule.lower()}."
+    return tuple(
+        sorted(p.name[len(prefix) : -len(".yaml")] for p in folder.glob(f"{prefix}*.yaml"))
+    )

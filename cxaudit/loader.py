@@ -1,0 +1,472 @@
+"""Bytes -> YAML nodes with marks -> plain data, plus a source map from data paths to positions.
+
+A flow file is data, never code. The loader composes the YAML node graph (libyaml's C composer
+where available), then builds plain dicts, lists and scalars itself: only the core YAML 1.2 tags
+are accepted, any other tag is refused before anything is constructed, duplicate keys are
+errors, nesting depth is capped while composing, and every shared (aliased) node is built once,
+with a cap on how far aliases may expand the document.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Union
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from cxaudit.diagnostics import Diagnostic, InputError
+from cxaudit.suggest import short
+
+try:
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+#: Default largest file accepted, in bytes (the biggest real bots are a few MB of YAML).
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+#: Deepest nesting accepted. A flow file needs about ten levels; x- keys may hold more.
+MAX_DEPTH = 100
+#: Aliases may expand a document to this many times its own node count (plus a floor).
+ALIAS_EXPANSION_FACTOR = 10
+ALIAS_EXPANSION_FLOOR = 100_000
+
+# Union, not |: the alias is recursive and must evaluate at run time on Python 3.10.
+Data = Union[dict[str, "Data"], list["Data"], str, int, float, bool, None]  # noqa: UP007
+PathElem = Union[str, int]  # noqa: UP007
+DataPath = tuple[PathElem, ...]
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class _TooDeep(Exception):
+    pass
+
+
+class _Loader(_BaseLoader):
+    """The safe loader with YAML 1.2 core-schema resolution and a nesting cap.
+
+    PyYAML resolves plain scalars by YAML 1.1, where ``Yes``, ``No``, ``on`` and ``off`` are
+    booleans and ``2027-06-30`` is a timestamp. Bots are full of Yes/No buttons, so cxaudit
+    resolves by the YAML 1.2 core schema instead.
+    """
+
+    yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 - replaced, not inherited
+    _depth = 0
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        # Both composers (C and pure Python) call this before composing a child node, so the
+        # cap holds before libyaml's recursive C composer can exhaust the stack.
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _TooDeep
+
+    def ascend_resolver(self) -> None:
+        self._depth -= 1
+
+
+for _tag, _pattern, _first in (
+    (_BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    (_NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    (_INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (
+        _FLOAT,
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+.0123456789",
+    ),
+    (_MERGE, r"^<<$", "<"),
+):
+    _Loader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+
+
+@dataclass(frozen=True)
+class Location:
+    """A 1-based line and column in a source file."""
+
+    line: int
+    column: int
+
+
+def _mark_location(node: Node) -> Location:
+    return Location(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class SourceMap:
+    """Maps a data path such as ``("flows", 0, "steps", 3, "say", "nl")`` to a position.
+
+    Positions stay beside the data, in the composed node tree, and are looked up only for the
+    few paths that findings point at.
+    """
+
+    def __init__(self, root: Node | None) -> None:
+        self._root = root
+
+    def locate(self, path: DataPath, *, key: bool = False) -> Location:
+        """Where the value at ``path`` starts; with ``key=True``, where its mapping key starts.
+
+        A path that goes further than the document (a key that is missing) resolves to the
+        deepest node that exists, which is where the missing piece belongs.
+        """
+        node = self._root
+        if node is None:
+            return Location(1, 1)
+        found_key: Node | None = None
+        for elem in path:
+            child = _child(node, elem)
+            if child is None:
+                return _mark_location(node)
+            found_key, node = child
+        if key and found_key is not None:
+            return _mark_location(found_key)
+        return _mark_location(node)
+
+
+def _child(node: Node, elem: PathElem) -> tuple[Node | None, Node] | None:
+    if isinstance(node, SequenceNode) and isinstance(elem, int):
+        return (None, node.value[elem]) if 0 <= elem < len(node.value) else None
+    if isinstance(node, MappingNode) and isinstance(elem, str):
+        merged: list[Node] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                merged.append(value_node)
+            elif isinstance(key_node, ScalarNode) and key_node.value == elem:
+                return key_node, value_node
+        for source in merged:
+            for candidate in source.value if isinstance(source, SequenceNode) else [source]:
+                found = _child(candidate, elem)
+                if found is not None:
+                    return found
+    return None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A loaded YAML document: plain data and where each part of it came from."""
+
+    path: str
+    data: Data
+    source_map: SourceMap
+
+
+def read_text(path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Read a file as UTF-8 text, refusing what is too big, binary or in another encoding."""
+    try:
+        if path.is_dir():
+            raise InputError([Diagnostic(display, "is a directory, not a flow file")])
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError([Diagnostic(display, _too_big(size, max_bytes))])
+        with path.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)  # a pipe or a growing file can outgrow its stat
+    except FileNotFoundError:
+        raise InputError([Diagnostic(display, "no such file")]) from None
+    except PermissionError:
+        raise InputError([Diagnostic(display, "permission denied")]) from None
+    except OSError as exc:
+        raise InputError([Diagnostic(display, f"cannot read the file: {exc.strerror}")]) from None
+    if len(raw) > max_bytes:
+        raise InputError([Diagnostic(display, _too_big(len(raw), max_bytes))])
+    return decode(raw, display)
+
+
+def _too_big(size: int, max_bytes: int) -> str:
+    return (
+        f"the file is {size:,} bytes, more than the limit of {max_bytes:,} bytes; "
+        "raise it with --max-file-size if this file is genuine"
+    )
+
+
+def decode(raw: bytes, display: str) -> str:
+    """UTF-8 (with or without a byte-order mark) to text; anything else is refused clearly."""
+    nul = raw.find(b"\x00")
+    if nul != -1:
+        return _refuse(display, f"binary data, not YAML text (a NUL byte at byte offset {nul})")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        byte = raw[exc.start : exc.start + 1].hex()
+        raise InputError(
+            [
+                Diagnostic(
+                    display,
+                    f"not valid UTF-8: byte 0x{byte} at byte offset {exc.start}; "
+                    "save the file as UTF-8",
+                    line,
+                    column,
+                )
+            ]
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def _refuse(display: str, message: str) -> str:
+    raise InputError([Diagnostic(display, message)])
+
+
+def load_file(path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Read, compose and construct one YAML file."""
+    return load_text(read_text(path, display, max_bytes), display)
+
+
+def load_text(text: str, display: str) -> Document:
+    """Compose and construct a YAML text; every problem becomes an InputError with a position."""
+    root = _compose(text, display)
+    if root is None:
+        kind = "empty" if not text.strip() else "holds no YAML document, only comments"
+        raise InputError(
+            [Diagnostic(display, f"the file is {kind}; a flow file starts with 'cxaudit: 1'")]
+        )
+    data = _Constructor(display, root).build()
+    return Document(display, data, SourceMap(root))
+
+
+def _compose(text: str, display: str) -> Node | None:
+    loader = _Loader(text)
+    try:
+        node: Node | None = loader.get_single_node()
+        return node
+    except _TooDeep:
+        raise InputError([_depth_diagnostic(text, display)]) from None
+    except yaml.MarkedYAMLError as exc:
+        raise InputError([_yaml_diagnostic(exc, display)]) from None
+    except yaml.reader.ReaderError as exc:
+        line, column = _line_column(text, exc.position)
+        message = f"a character YAML does not allow: U+{ord(str(exc.character)[:1] or chr(0)):04X}"
+        raise InputError([Diagnostic(display, message, line, column)]) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - every libyaml error is one of the above
+        raise InputError([Diagnostic(display, f"invalid YAML: {exc}")]) from None
+    finally:
+        loader.dispose()
+
+
+def _line_column(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _yaml_diagnostic(exc: yaml.MarkedYAMLError, display: str) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or "invalid YAML"
+    if "expected a single document" in (exc.context or ""):
+        message = "more than one YAML document ('---'); a flow file holds exactly one"
+    elif "'\\t'" in problem:
+        message = "a tab character where YAML expects spaces; indent with spaces, not tabs"
+    else:
+        message = problem
+        if exc.context:
+            message += f" ({exc.context}"
+            if exc.context_mark is not None and exc.context_mark is not mark:
+                message += f" at line {exc.context_mark.line + 1}"
+            message += ")"
+    if mark is None:
+        return Diagnostic(display, message)
+    return Diagnostic(display, message, mark.line + 1, mark.column + 1)
+
+
+def _depth_diagnostic(text: str, display: str) -> Diagnostic:
+    """Find where the nesting first goes too deep, with the pure event parser (no recursion)."""
+    depth = 0
+    message = f"nesting deeper than {MAX_DEPTH} levels; a flow file needs about ten"
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH and event.start_mark is not None:
+                    mark = event.start_mark
+                    return Diagnostic(display, message, mark.line + 1, mark.column + 1)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return Diagnostic(display, message)
+
+
+class _Constructor:
+    """Builds plain data from a composed node graph, once per node, within an alias budget."""
+
+    def __init__(self, display: str, root: Node) -> None:
+        self.display = display
+        self.root = root
+        self.built: dict[int, Data] = {}
+        self.in_progress: set[int] = set()
+
+    def fail(self, node: Node, message: str) -> InputError:
+        loc = _mark_location(node)
+        return InputError([Diagnostic(self.display, message, loc.line, loc.column)])
+
+    def build(self) -> Data:
+        self._check_expansion()
+        return self.construct(self.root)
+
+    def _check_expansion(self) -> None:
+        """Refuse documents whose aliases expand far beyond their own size (billion laughs)."""
+        sizes: dict[int, int] = {}
+        distinct = 0
+        # Iterative post-order walk over distinct nodes; sizes count the expanded tree.
+        stack: list[tuple[Node, bool]] = [(self.root, False)]
+        on_stack: set[int] = set()
+        while stack:
+            node, children_done = stack.pop()
+            key = id(node)
+            if children_done:
+                on_stack.discard(key)
+                sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
+                continue
+            if key in sizes:
+                continue
+            if key in on_stack:
+                raise self.fail(node, "an alias refers to a node that contains it (a cycle)")
+            distinct += 1
+            on_stack.add(key)
+            stack.append((node, True))
+            for child in _children(node):
+                if id(child) in on_stack:
+                    raise self.fail(child, "an alias refers to a node that contains it (a cycle)")
+                if id(child) not in sizes:
+                    stack.append((child, False))
+        budget = max(ALIAS_EXPANSION_FLOOR, ALIAS_EXPANSION_FACTOR * distinct)
+        expanded = sizes[id(self.root)]
+        if expanded > budget:
+            raise InputError(
+                [
+                    Diagnostic(
+                        self.display,
+                        f"aliases expand this document to {expanded:,} nodes, more than the "
+                        f"limit of {budget:,} ({ALIAS_EXPANSION_FACTOR}x its {distinct:,} nodes); "
+                        "this looks like an alias bomb",
+                    )
+                ]
+            )
+
+    def construct(self, node: Node) -> Data:
+        key = id(node)
+        if key in self.built:
+            return self.built[key]
+        if isinstance(node, ScalarNode):
+            value = self.scalar(node)
+        elif isinstance(node, SequenceNode):
+            self._check_tag(node, _SEQ)
+            value = [self.construct(child) for child in node.value]
+        elif isinstance(node, MappingNode):
+            self._check_tag(node, _MAP)
+            value = self.mapping(node)
+        else:  # pragma: no cover - the composer makes only these three kinds
+            raise self.fail(node, "unknown YAML node")
+        self.built[key] = value
+        return value
+
+    def _check_tag(self, node: Node, expected: str) -> None:
+        if node.tag != expected:
+            raise self.fail(node, _unknown_tag(node.tag))
+
+    def scalar(self, node: ScalarNode) -> Data:
+        tag, value = node.tag, str(node.value)
+        if tag in (_STR, "!"):
+            return str(value)
+        if tag == _NULL:
+            if value in ("", "~", "null", "Null", "NULL"):
+                return None
+        elif tag == _BOOL:
+            if value in ("true", "True", "TRUE", "false", "False", "FALSE"):
+                return value.lower() == "true"
+        elif tag == _INT:
+            number = _parse_int(value)
+            if number is not None:
+                return number
+        elif tag == _FLOAT:
+            real = _parse_float(value)
+            if real is not None:
+                return real
+        else:
+            raise self.fail(node, _unknown_tag(tag))
+        kind = tag.rsplit(":", 1)[-1]
+        raise self.fail(node, f"'{short(value)}' is not a valid {kind}")
+
+    def mapping(self, node: MappingNode) -> dict[str, Data]:
+        result: dict[str, Data] = {}
+        seen: dict[str, Node] = {}
+        merged: dict[str, Data] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                self._merge(value_node, merged)
+                continue
+            if not isinstance(key_node, ScalarNode):
+                raise self.fail(key_node, "a mapping key must be a plain text, not a list or map")
+            if key_node.tag not in (_STR, _INT, _FLOAT, _BOOL, _NULL, "!"):
+                raise self.fail(key_node, _unknown_tag(key_node.tag))
+            name = str(key_node.value)
+            if name in seen:
+                first = _mark_location(seen[name])
+                raise self.fail(
+                    key_node,
+                    f"duplicate key '{short(name)}' (first at line {first.line}); "
+                    "YAML would silently keep only the last one",
+                )
+            seen[name] = key_node
+            result[name] = self.construct(value_node)
+        for name, value in merged.items():
+            result.setdefault(name, value)  # explicit keys win over merged ones
+        return result
+
+    def _merge(self, value_node: Node, into: dict[str, Data]) -> None:
+        sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+        for source in sources:
+            if not isinstance(source, MappingNode):
+                raise self.fail(source, "'<<' merges only maps (or a list of maps)")
+            built = self.construct(source)
+            assert isinstance(built, dict)
+            for name, value in built.items():
+                into.setdefault(name, value)  # earlier sources win, as in YAML's merge spec
+
+
+def _children(node: Node) -> Iterator[Node]:
+    if isinstance(node, SequenceNode):
+        yield from node.value
+    elif isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            yield key_node
+            yield value_node
+
+
+def _unknown_tag(tag: str) -> str:
+    return (
+        f"the tag '{short(tag)}' is not allowed; a flow file is plain data "
+        "(tags are never constructed or executed)"
+    )
+
+
+def _parse_int(value: str) -> int | None:
+    try:
+        if value.startswith("0o"):
+            return int(value[2:], 8)
+        if value.startswith("0x"):
+            return int(value[2:], 16)
+        return int(value, 10)
+    except ValueError:
+        return None
+
+
+def _parse_float(value: str) -> float | None:
+    lowered = value.lower()
+    if lowered.endswith(".inf"):
+        return -math.inf if lowered.startswith("-") else math.inf
+    if lowered == ".nan":
+        return math.nan
+    try:
+        return float(value)
+    except ValueError:
+        return None

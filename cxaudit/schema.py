@@ -1,0 +1,183 @@
+"""JSON Schema validation with messages written for people: position, path, did-you-mean.
+
+jsonschema's own messages quote the whole offending instance (which may be megabytes) and
+speak in schema terms; cxaudit rewrites each error into one short sentence that names the key
+and where it is, and suggests the nearest known key or value.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from cxaudit.diagnostics import Diagnostic
+from cxaudit.resources import schema_path
+from cxaudit.suggest import did_you_mean, short
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+
+    from cxaudit.loader import DataPath, Document
+
+#: Stop after this many schema errors in one file; the first ones are the useful ones.
+MAX_ERRORS = 50
+
+_TYPE_NAMES = {
+    "string": "a text",
+    "object": "a map",
+    "array": "a list",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "nothing (null)",
+}
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    """A shipped JSON Schema (``flow.schema.json``), parsed."""
+    with schema_path(name).open(encoding="utf-8") as handle:
+        schema: dict[str, Any] = json.load(handle)
+    return schema
+
+
+@cache
+def _validator(name: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(load_schema(name))
+
+
+def format_path(path: Iterable[str | int]) -> str:
+    """A data path as people read it: ``flows[0].steps[3].say``."""
+    out = ""
+    for elem in path:
+        if isinstance(elem, int):
+            out += f"[{elem}]"
+        elif re.fullmatch(r"[A-Za-z_][\w-]*", elem):
+            out += f".{elem}" if out else elem
+        else:
+            out += f"[{json.dumps(elem, ensure_ascii=False)}]"
+    return out
+
+
+def validate(document: Document, schema_name: str) -> list[Diagnostic]:
+    """Every schema error in ``document``, as diagnostics sorted by position."""
+    found: dict[tuple[int, int, str], Diagnostic] = {}
+    for error in _validator(schema_name).iter_errors(document.data):
+        for path, message, at_key in _explain(error):
+            loc = document.source_map.locate(path, key=at_key)
+            where = format_path(path)
+            text = f"{where}: {message}" if where else message
+            found.setdefault(
+                (loc.line, loc.column, text), Diagnostic(document.path, text, loc.line, loc.column)
+            )
+        if len(found) >= MAX_ERRORS:
+            break
+    return [found[key] for key in sorted(found)]
+
+
+def _explain(error: ValidationError) -> list[tuple[DataPath, str, bool]]:
+    """One or more (path, message, point-at-key) for a jsonschema error."""
+    path: DataPath = tuple(error.absolute_path)
+    schema = error.schema if isinstance(error.schema, Mapping) else {}
+    instance = error.instance
+    validator = error.validator
+    expected: Any = error.validator_value
+    if validator in ("oneOf", "anyOf"):
+        deeper = _deeper_error(error)
+        if deeper is not None:
+            return _explain(deeper)
+        return [(path, f"expected {schema.get('x-expect', 'another kind of value')}", False)]
+    if validator == "additionalProperties" and isinstance(instance, dict):
+        known = list(schema.get("properties", {}))
+        pattern_keys = [re.compile(p) for p in schema.get("patternProperties", {})]
+        extras = [
+            k for k in instance if k not in known and not any(p.search(k) for p in pattern_keys)
+        ]
+        if "x-" not in "".join(schema.get("patternProperties", {})) or not known:
+            # A map of free keys (such as `on`) whose values are wrong: report the values.
+            return [(path, f"unexpected key '{short(k)}'", True) for k in extras]
+        return [
+            (
+                (*path, k),
+                f"unknown key '{short(k)}'{did_you_mean(k, known)}"
+                + ("" if did_you_mean(k, known) else f" (known keys: {', '.join(known)})"),
+                True,
+            )
+            for k in extras
+        ]
+    if validator == "required":
+        missing = [k for k in expected if isinstance(instance, dict) and k not in instance]
+        return [(path, f"missing required key '{k}'", False) for k in missing]
+    if validator == "type":
+        names = [expected] if isinstance(expected, str) else list(expected)
+        wanted = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
+        return [(path, f"expected {wanted}, got {_kind(instance)}", False)]
+    if validator == "enum":
+        allowed = [str(v) for v in expected]
+        hint = did_you_mean(str(instance), allowed) if isinstance(instance, str) else ""
+        return [(path, f"'{short(instance)}' is not one of: {', '.join(allowed)}{hint}", False)]
+    if validator == "const":
+        return [
+            (
+                path,
+                f"expected {schema.get('x-expect', repr(expected))}, got '{short(instance)}'",
+                False,
+            )
+        ]
+    if validator == "pattern":
+        expect = schema.get("x-expect", f"text matching {expected}")
+        return [(path, f"'{short(instance)}' is not {expect}", False)]
+    if validator == "propertyNames":
+        deeper = _deeper_error(error)
+        expect = "a valid key"
+        if deeper is not None and isinstance(deeper.schema, Mapping):
+            expect = deeper.schema.get("x-expect", expect)
+        return [(path, f"the key '{short(instance)}' is not {expect}", False)]
+    if validator == "minItems":
+        return [(path, f"needs at least {expected} item(s)", False)]
+    if validator == "minProperties":
+        return [(path, f"needs at least {expected} key(s)", False)]
+    if validator == "minLength":
+        return [(path, "must not be empty", False)]
+    if validator == "minimum":
+        return [(path, f"must be at least {expected}, got {short(instance)}", False)]
+    if validator == "uniqueItems":
+        return [(path, "lists the same item more than once", False)]
+    return [(path, f"is not valid here ({validator})", False)]
+
+
+def _deeper_error(error: ValidationError) -> ValidationError | None:
+    """For oneOf/anyOf: the branch error that explains the problem, if one branch fits the type."""
+    from jsonschema.exceptions import best_match
+
+    if not error.context:
+        return None
+    # Only branches whose own type accepted the value are informative: for a map where a
+    # text was expected, "expected a string" from the other branch says nothing new.
+    fitting = [e for e in error.context if e.validator != "type" or len(e.relative_path) > 0]
+    if not fitting:
+        return None
+    best: ValidationError | None = best_match(fitting)
+    if best is None or (best.validator == "type" and not best.relative_path):
+        return None
+    return best
+
+
+def _kind(instance: object) -> str:
+    if isinstance(instance, bool):
+        return f"'{str(instance).lower()}'"
+    if isinstance(instance, str):
+        return f"the text '{short(instance)}'"
+    if isinstance(instance, dict):
+        return "a map"
+    if isinstance(instance, list):
+        return "a list"
+    if instance is None:
+        return "nothing"
+    return f"'{short(instance)}'"

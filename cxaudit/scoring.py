@@ -1,0 +1,75 @@
+"""From findings to scores: per rule, per file, and the grade.
+
+A rule's checks each count the units they looked at (steps, texts, humans...). A check's pass
+rate is the share of its units with no finding, where a unit with only warnings counts half.
+A rule's score is the mean pass rate of its checks that looked at anything; a rule that looked
+at nothing is skipped. The file's score is the weighted mean of the rule scores, times 100.
+Info findings never cost points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
+
+from cxaudit.checks.base import Issue
+from cxaudit.report import RuleResult, Severity, Status
+
+GRADES = ((90.0, "A"), (80.0, "B"), (70.0, "C"), (60.0, "D"), (50.0, "E"))
+
+
+def rule_score(
+    issues: Iterable[tuple[Issue, Severity]], units: Mapping[str, int]
+) -> tuple[Status, float | None]:
+    """The status and score (0..1) of one rule."""
+    failing: dict[str, dict[str, int]] = {}  # unit group -> subject -> covered units
+    warned: dict[str, dict[str, int]] = {}
+    worst: Severity | None = None
+    for issue, severity in issues:
+        if worst is None or severity.rank < worst.rank:
+            worst = severity
+        if severity is Severity.ERROR:
+            bucket = failing.setdefault(issue.group, {})
+        elif severity is Severity.WARNING:
+            bucket = warned.setdefault(issue.group, {})
+        else:
+            continue
+        bucket[issue.subject] = max(bucket.get(issue.subject, 0), issue.covers)
+    rates = []
+    for group, total in units.items():
+        if total <= 0:
+            continue
+        bad = failing.get(group, {})
+        half = {s: c for s, c in warned.get(group, {}).items() if s not in bad}
+        lost = min(total, sum(bad.values()) + 0.5 * sum(half.values()))
+        rates.append(1 - lost / total)
+    if not rates:
+        return Status.SKIPPED, None
+    score = sum(rates) / len(rates)
+    if worst is Severity.ERROR:
+        return Status.FAIL, score
+    if worst is Severity.WARNING:
+        return Status.WARN, score
+    return Status.PASS, score
+
+
+def file_score(results: Iterable[RuleResult]) -> float:
+    """The weighted mean of the scored rules, times 100, to one decimal."""
+    total = weight = 0.0
+    for result in results:
+        if result.score is not None:
+            total += result.weight * result.score
+            weight += result.weight
+    return round_score(100 * total / weight) if weight else 100.0
+
+
+def round_score(value: float, places: str = "0.1") -> float:
+    """Round half up, the same on every machine (float round() rounds half to even)."""
+    return float(Decimal(repr(value)).quantize(Decimal(places), rounding=ROUND_HALF_UP))
+
+
+def grade(score: float) -> str:
+    for floor, letter in GRADES:
+        if score >= floor:
+            return letter
+    return "F"
