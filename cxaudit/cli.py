@@ -106,6 +106,7 @@ def check(
     """Check flow files against the ten golden rules; exit 0 if all pass, 1 if one fails, 2 on bad input."""
     from cxaudit.engine import Settings, audit
     from cxaudit.formatters import RenderOptions, get
+    from cxaudit.formatters.text import inert
 
     settings = Settings(
         language=lang.value if lang else None, fail_under=fail_under, max_bytes=max_file_size
@@ -127,11 +128,9 @@ def check(
             raise _fail(f"cannot write {output}: {exc.strerror}") from None
     else:
         sys.stdout.write(text)
-    if report.errors and output_format is not Format.terminal:
-        # The terminal report lists input errors itself; other formats carry them as data,
-        # so say them on stderr too where a person running the command will see them.
-        for diagnostic in report.errors:
-            typer.echo(diagnostic.render(), err=True)
+    for diagnostic in report.errors:
+        # Input errors go to stderr in every format (the JSON report also carries them as data).
+        typer.echo(inert(diagnostic.render()), err=True)
     if report.errors:
         raise typer.Exit(EXIT_INPUT)
     raise typer.Exit(EXIT_OK if report.passed else EXIT_FAILED)

@@ -226,10 +226,8 @@ def load_text(text: str, display: str) -> Document:
     """Compose and construct a YAML text; every problem becomes an InputError with a position."""
     root = _compose(text, display)
     if root is None:
-        kind = "empty" if not text.strip() else "holds no YAML document, only comments"
-        raise InputError(
-            [Diagnostic(display, f"the file is {kind}; a flow file starts with 'cxaudit: 1'")]
-        )
+        what = "is empty" if not text.strip() else "holds no YAML document, only comments"
+        raise InputError([Diagnostic(display, f"the file {what}; a flow file starts with 'cxaudit: 1'")])
     data = _Constructor(display, root).build()
     return Document(display, data, SourceMap(root))
 
@@ -242,7 +240,7 @@ def _compose(text: str, display: str) -> Node | None:
     except _TooDeep:
         raise InputError([_depth_diagnostic(text, display)]) from None
     except yaml.MarkedYAMLError as exc:
-        raise InputError([_yaml_diagnostic(exc, display)]) from None
+        raise InputError([_yaml_diagnostic(exc, text, display)]) from None
     except yaml.reader.ReaderError as exc:
         line, column = _line_column(text, exc.position)
         message = f"a character YAML does not allow: U+{ord(str(exc.character)[:1] or chr(0)):04X}"
@@ -258,12 +256,13 @@ def _line_column(text: str, index: int) -> tuple[int, int]:
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
-def _yaml_diagnostic(exc: yaml.MarkedYAMLError, display: str) -> Diagnostic:
+def _yaml_diagnostic(exc: yaml.MarkedYAMLError, text: str, display: str) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or "invalid YAML"
+    at = text[mark.index : mark.index + 1] if mark is not None and mark.index is not None else ""
     if "expected a single document" in (exc.context or ""):
         message = "more than one YAML document ('---'); a flow file holds exactly one"
-    elif "'\\t'" in problem:
+    elif at == "\t" or "'\\t'" in problem:
         message = "a tab character where YAML expects spaces; indent with spaces, not tabs"
     else:
         message = problem
@@ -443,8 +442,9 @@ def _children(node: Node) -> Iterator[Node]:
 
 
 def _unknown_tag(tag: str) -> str:
+    written = "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
     return (
-        f"the tag '{short(tag)}' is not allowed; a flow file is plain data "
+        f"the tag '{short(written)}' is not allowed; a flow file is plain data "
         "(tags are never constructed or executed)"
     )
 

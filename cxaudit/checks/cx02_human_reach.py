@@ -35,5 +35,5 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
             )
     out.checked("global-human")
     if not any(distance[t] == 0 for t in graph.global_targets):
-        out.add("no-global-human", ("intents",), subject="intents", unit="global-human")
+        out.add("no-global-human", ("intents",), subject="intents", unit="global-human", key=True)
     return out.outcome()

@@ -28,6 +28,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
             path,
             subject="handoff.context",
             unit="context",
+            key=True,
             required=" or ".join(sorted(required)),
         )
     for step in handoffs:

@@ -15,7 +15,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
     out = Collector()
     out.checked("humans")
     if not bot.humans:
-        out.add("no-humans", ("humans",), subject="humans", unit="humans")
+        out.add("no-humans", ("humans",), subject="humans", unit="humans", key=True)
         return out.outcome()
     for human in bot.humans:
         out.checked("humans")
@@ -44,6 +44,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
                 ("handoff",),
                 subject="outside_hours",
                 unit="outside-hours",
+                key=True,
                 channels=", ".join(sorted(fallback_channels)),
             )
         elif alternative.channel not in fallback_channels and alternative.hours != "24/7":
@@ -64,6 +65,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
             ("humans",),
             subject="channels",
             unit="other-channel",
+            key=True,
             channels=", ".join(sorted(other)),
         )
     handoffs = [step for step in bot.steps if step.handoff is not None]

@@ -88,7 +88,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
 
     out.checked("policy")
     if bot.policy_url is None:
-        out.add("no-policy", ("privacy",), subject="privacy.policy_url", unit="policy")
+        out.add("no-policy", ("privacy",), subject="privacy.policy_url", unit="policy", key=True)
     return out.outcome()
 
 

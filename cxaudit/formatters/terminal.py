@@ -41,12 +41,6 @@ def render(report: Report, options: RenderOptions) -> str:
         if i:
             console.print()
         _file(console, file_report, lang)
-    if report.errors:
-        if report.files:
-            console.print()
-        console.print(Text(word(lang, "input_errors"), style="bold red"))
-        for diagnostic in report.errors:
-            console.print(Text(inert(diagnostic.render())), soft_wrap=True)
     if len(report.files) + report.invalid_files > 1:
         console.print()
         console.print(
