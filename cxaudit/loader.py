@@ -227,7 +227,9 @@ def load_text(text: str, display: str) -> Document:
     root = _compose(text, display)
     if root is None:
         what = "is empty" if not text.strip() else "holds no YAML document, only comments"
-        raise InputError([Diagnostic(display, f"the file {what}; a flow file starts with 'cxaudit: 1'")])
+        raise InputError(
+            [Diagnostic(display, f"the file {what}; a flow file starts with 'cxaudit: 1'")]
+        )
     data = _Constructor(display, root).build()
     return Document(display, data, SourceMap(root))
 
@@ -442,7 +444,11 @@ def _children(node: Node) -> Iterator[Node]:
 
 
 def _unknown_tag(tag: str) -> str:
-    written = "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+    written = (
+        "!!" + tag.removeprefix("tag:yaml.org,2002:")
+        if tag.startswith("tag:yaml.org,2002:")
+        else tag
+    )
     return (
         f"the tag '{short(written)}' is not allowed; a flow file is plain data "
         "(tags are never constructed or executed)"

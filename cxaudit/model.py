@@ -397,7 +397,7 @@ class _Builder:
             if value is not None and value not in pool:
                 hint = did_you_mean(value, pool)
                 if not pool:
-                    hint = f" (the file declares no {what}s)"
+                    hint = f" (the file declares no {what} at all)"
                 self.error(path, f"'{short(value)}' names no {what}{hint}")
 
         ref(self.data["bot"].get("start"), ("bot", "start"), targets, "step or flow")

@@ -6,8 +6,14 @@ import difflib
 from collections.abc import Iterable
 
 
-def closest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
-    """The candidate nearest to ``word``, or None when nothing is close enough."""
+def closest(word: str, candidates: Iterable[str], cutoff: float | None = None) -> str | None:
+    """The candidate nearest to ``word``, or None when nothing is close enough.
+
+    Short words get a lower bar: one wrong letter in a two-letter code ("ne" for "nl") is
+    already half the word.
+    """
+    if cutoff is None:
+        cutoff = 0.5 if len(word) <= 3 else 0.6
     pool = sorted(set(candidates))
     if not pool:
         return None

@@ -16,7 +16,9 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
     out = Collector()
     out.checked("upset")
     if bot.upset is None:
-        out.add("no-upset-route", ("escalation",), subject="escalation.upset", unit="upset", key=True)
+        out.add(
+            "no-upset-route", ("escalation",), subject="escalation.upset", unit="upset", key=True
+        )
         return out.outcome()
     target = bot.resolve(bot.upset)
     turns = graph.turns_to_handoff_in_flow[bot.step_index[target]]

@@ -97,7 +97,7 @@ def _file(console: Console, report: FileReport, lang: str) -> None:
             f"{rule.weight:g}",
         )
     console.print(table)
-
+    console.print()
     if not report.findings:
         console.print(Text(word(lang, "no_findings"), style="green"))
         return

@@ -1,0 +1,260 @@
+"""The command line: every path, every exit code, stable output."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from cxaudit import __version__
+from cxaudit.cli import app
+from tests.conftest import ROOT
+
+GOOD = str(ROOT / "tests" / "fixtures" / "good.flow.yaml")
+BROKEN = """\
+cxaudit: 1
+bot: {name: Hulpbot, languages: [en]}
+flows:
+  - id: main
+    steps:
+      - {id: q, ask: What is your order number?, next: bye}
+      - {id: bye, say: Bye!, end: true}
+"""
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def broken(tmp_path: Path) -> str:
+    path = tmp_path / "broken.flow.yaml"
+    path.write_text(BROKEN, encoding="utf-8")
+    return str(path)
+
+
+def stderr_of(result: object) -> str:
+    return str(getattr(result, "stderr", "") or "")
+
+
+def test_a_passing_file_exits_0(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["check", GOOD])
+    assert result.exit_code == 0, result.output
+    assert "PakketPal" in result.output
+    assert "Score 100.0/100" in result.output or "Score" in result.output
+
+
+def test_a_failing_file_exits_1(runner: CliRunner, broken: str) -> None:
+    result = runner.invoke(app, ["check", broken, "--lang", "en"])
+    assert result.exit_code == 1
+    assert "FAILED" in result.output
+    assert f"{broken}:6:9 CX03 error [q]" in result.output
+
+
+def test_fail_under_decides_a_file_without_errors(runner: CliRunner, tmp_path: Path) -> None:
+    # Only a warning (no waiting time in the handoff message): score below 100, no error.
+    text = (
+        Path(GOOD).read_text(encoding="utf-8").replace(" De wachttijd is ongeveer 3 minuten.", "")
+    )
+    text = text.replace(" The wait is about 3 minutes.", "")
+    path = tmp_path / "warn.flow.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert runner.invoke(app, ["check", str(path), "--fail-under", "80"]).exit_code == 0
+    assert runner.invoke(app, ["check", str(path), "--fail-under", "100"]).exit_code == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check"],
+        ["check", GOOD, "--lang", "fr"],
+        ["check", GOOD, "--format", "xml"],
+        ["check", GOOD, "--fail-under", "150"],
+        ["check", GOOD, "--no-such-option"],
+        ["explain"],
+        ["nonsense"],
+    ],
+    ids=[
+        "no files",
+        "bad lang",
+        "bad format",
+        "fail-under out of range",
+        "unknown option",
+        "explain without rule",
+        "unknown command",
+    ],
+)
+def test_usage_errors_exit_2(runner: CliRunner, args: list[str]) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output + stderr_of(result)
+
+
+def test_input_error_exits_2_and_still_checks_the_other_files(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("cxaudit: 1\nbot: {name: X, sectr: retail}\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(bad), GOOD, "--lang", "en"])
+    assert result.exit_code == 2
+    output = result.output + stderr_of(result)
+    assert f"{bad}:2:16: error: bot.sectr: unknown key 'sectr'; did you mean 'sector'?" in output
+    assert "PakketPal" in output
+    assert "2 file(s) checked: 1 passed, 0 failed, 1 could not be read." in output
+    assert "Traceback" not in output
+
+
+def test_missing_file_exits_2(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["check", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 2
+    assert "nope.yaml: error: no such file" in result.output + stderr_of(result)
+
+
+def test_json_report_follows_its_schema_and_is_deterministic(
+    runner: CliRunner, broken: str
+) -> None:
+    first = runner.invoke(app, ["check", broken, GOOD, "--format", "json"])
+    second = runner.invoke(app, ["check", broken, GOOD, "--format", "json"])
+    assert first.exit_code == 1
+    assert first.output == second.output
+    report = json.loads(first.output)
+    schema = json.loads(
+        (ROOT / "cxaudit" / "schemas" / "report.schema.json").read_text(encoding="utf-8")
+    )
+    jsonschema.validate(report, schema)
+    assert report["cxaudit"] == __version__
+    assert report["summary"] == {
+        "files": 2,
+        "passed": 1,
+        "failed": 1,
+        "invalid": 0,
+        "errors": 4,
+        "warnings": 0,
+        "infos": 0,
+    } or (report["summary"]["files"] == 2 and report["summary"]["passed"] == 1)
+    finding = next(f for f in report["files"][0]["findings"] if f["rule"] == "CX03")
+    assert finding == {
+        "rule": "CX03",
+        "check": "no-fallback",
+        "severity": "error",
+        "message": "Step 'q' asks a question but has no fallback for when the bot does not understand, and there is no escalation.fallback.",
+        "hint": "Add `fallback: {retries: 1, then: <handoff step>}` to the step, or a default under escalation.fallback.",
+        "path": broken,
+        "step": "q",
+        "line": 6,
+        "column": 9,
+        "data_path": "flows[0].steps[0]",
+    }
+
+
+def test_json_report_carries_input_errors(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("cxaudit: 1\nbot: {name: X}\nbot: {name: Y}\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(bad), "--format", "json"])
+    assert result.exit_code == 2
+    report = json.loads(result.stdout)
+    assert report["passed"] is False
+    assert report["errors"] == [
+        {
+            "path": str(bad),
+            "line": 3,
+            "column": 1,
+            "message": "duplicate key 'bot' (first at line 2); YAML would silently keep only the last one",
+        }
+    ]
+
+
+def test_output_file(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    result = runner.invoke(app, ["check", GOOD, "--format", "json", "-o", str(out)])
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert json.loads(out.read_text(encoding="utf-8"))["passed"] is True
+
+
+def test_report_language(runner: CliRunner, broken: str) -> None:
+    dutch = runner.invoke(app, ["check", broken, "--lang", "nl"]).output
+    english = runner.invoke(app, ["check", broken, "--lang", "en"]).output
+    assert "De bot loopt nooit vast" in dutch and "GEZAKT" in dutch
+    assert "The bot never gets stuck" in english and "FAILED" in english
+
+
+def test_report_language_defaults_to_the_bots_first_language(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "nl.flow.yaml"
+    path.write_text(BROKEN.replace("languages: [en]", "languages: [nl, en]"), encoding="utf-8")
+    assert "De bot loopt nooit vast" in runner.invoke(app, ["check", str(path)]).output
+
+
+def test_report_language_falls_back_to_lang(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "de.flow.yaml"
+    path.write_text(BROKEN.replace("languages: [en]", "languages: [de]"), encoding="utf-8")
+    result = runner.invoke(
+        app, ["check", str(path)], env={"LANG": "nl_NL.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
+    )
+    assert "De bot loopt nooit vast" in result.output
+
+
+def test_plain_output_without_a_terminal_and_colour_on_request(
+    runner: CliRunner, broken: str
+) -> None:
+    plain = runner.invoke(app, ["check", broken]).output
+    assert "\x1b[" not in plain
+    coloured = runner.invoke(app, ["check", broken, "--color", "always"]).output
+    assert "\x1b[" in coloured
+
+
+def test_rules_lists_the_ten_rules(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["rules"])
+    assert result.exit_code == 0
+    lines = result.output.strip().splitlines()
+    assert [line.split()[0] for line in lines] == [f"CX{i:02d}" for i in range(1, 11)]
+    assert "Een mens is altijd bereikbaar" in runner.invoke(app, ["rules", "--lang", "nl"]).output
+    data = json.loads(runner.invoke(app, ["rules", "--json"]).output)
+    assert data[1]["options"]["max_turns"] == {"default": 2, "strict": 1}
+
+
+@pytest.mark.parametrize("which", ["flow", "report"])
+def test_schema_prints_a_valid_json_schema(runner: CliRunner, which: str) -> None:
+    result = runner.invoke(app, ["schema", which])
+    assert result.exit_code == 0
+    jsonschema.Draft202012Validator.check_schema(json.loads(result.output))
+
+
+def test_flow_schema_accepts_the_good_fixture(runner: CliRunner) -> None:
+    import yaml
+
+    schema = json.loads(runner.invoke(app, ["schema"]).output)
+    data = yaml.safe_load(Path(GOOD).read_text(encoding="utf-8"))
+    jsonschema.validate(data, schema)
+
+
+def test_version(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output == f"cxaudit {__version__}\n"
+
+
+def test_python_dash_m_and_no_traceback_on_bad_input(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes(b"\xff\xfe\x00garbage")
+    env = {**os.environ, "NO_COLOR": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "cxaudit", "check", str(bad)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "bad.yaml: error: binary data" in result.stderr
