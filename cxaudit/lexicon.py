@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from cxaudit.loader import load_text
@@ -55,6 +55,7 @@ _SPACES = re.compile(r"\s+")
 _QUOTE_APOSTROPHE = re.compile(r"(?<!\w)'|'(?!\w)")
 
 
+@lru_cache(maxsize=65536)  # bots repeat texts (buttons, greetings); every text rule reads each
 def normalise(text: str) -> str:
     """Fold a bot text to the form lexicon patterns are written against.
 

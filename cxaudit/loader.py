@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Union
@@ -297,78 +296,66 @@ def _depth_diagnostic(text: str, display: str) -> Diagnostic:
 
 
 class _Constructor:
-    """Builds plain data from a composed node graph, once per node, within an alias budget."""
+    """Builds plain data from a composed node graph, within an alias budget.
+
+    Collections are built once each and shared, so an alias bomb costs no more to build than
+    its own (small) node count; the size it *would* have when expanded is summed on the way,
+    and a document that expands beyond the budget is refused before anything walks it.
+    """
 
     def __init__(self, display: str, root: Node) -> None:
         self.display = display
         self.root = root
-        self.built: dict[int, Data] = {}
+        self.built: dict[int, tuple[Data, int]] = {}  # collection id -> (value, expanded size)
         self.in_progress: set[int] = set()
+        self.distinct = 0
 
     def fail(self, node: Node, message: str) -> InputError:
         loc = _mark_location(node)
         return InputError([Diagnostic(self.display, message, loc.line, loc.column)])
 
     def build(self) -> Data:
-        self._check_expansion()
-        return self.construct(self.root)
-
-    def _check_expansion(self) -> None:
-        """Refuse documents whose aliases expand far beyond their own size (billion laughs)."""
-        sizes: dict[int, int] = {}
-        distinct = 0
-        # Iterative post-order walk over distinct nodes; sizes count the expanded tree.
-        stack: list[tuple[Node, bool]] = [(self.root, False)]
-        on_stack: set[int] = set()
-        while stack:
-            node, children_done = stack.pop()
-            key = id(node)
-            if children_done:
-                on_stack.discard(key)
-                sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
-                continue
-            if key in sizes:
-                continue
-            if key in on_stack:
-                raise self.fail(node, "an alias refers to a node that contains it (a cycle)")
-            distinct += 1
-            on_stack.add(key)
-            stack.append((node, True))
-            for child in _children(node):
-                if id(child) in on_stack:
-                    raise self.fail(child, "an alias refers to a node that contains it (a cycle)")
-                if id(child) not in sizes:
-                    stack.append((child, False))
-        budget = max(ALIAS_EXPANSION_FLOOR, ALIAS_EXPANSION_FACTOR * distinct)
-        expanded = sizes[id(self.root)]
+        value, expanded = self.construct(self.root)
+        budget = max(ALIAS_EXPANSION_FLOOR, ALIAS_EXPANSION_FACTOR * self.distinct)
         if expanded > budget:
             raise InputError(
                 [
                     Diagnostic(
                         self.display,
                         f"aliases expand this document to {expanded:,} nodes, more than the "
-                        f"limit of {budget:,} ({ALIAS_EXPANSION_FACTOR}x its {distinct:,} nodes); "
-                        "this looks like an alias bomb",
+                        f"limit of {budget:,} ({ALIAS_EXPANSION_FACTOR}x its {self.distinct:,} "
+                        "nodes); this looks like an alias bomb",
                     )
                 ]
             )
+        return value
 
-    def construct(self, node: Node) -> Data:
-        key = id(node)
-        if key in self.built:
-            return self.built[key]
+    def construct(self, node: Node) -> tuple[Data, int]:
+        """The value of ``node`` and the number of nodes it stands for once aliases expand."""
         if isinstance(node, ScalarNode):
-            value = self.scalar(node)
-        elif isinstance(node, SequenceNode):
+            self.distinct += 1
+            return self.scalar(node), 1
+        key = id(node)
+        done = self.built.get(key)
+        if done is not None:
+            return done
+        if key in self.in_progress:
+            raise self.fail(node, "an alias refers to a node that contains it (a cycle)")
+        self.in_progress.add(key)
+        self.distinct += 1
+        value: Data
+        if isinstance(node, SequenceNode):
             self._check_tag(node, _SEQ)
-            value = [self.construct(child) for child in node.value]
+            items = [self.construct(child) for child in node.value]
+            value, size = [v for v, _ in items], 1 + sum(n for _, n in items)
         elif isinstance(node, MappingNode):
             self._check_tag(node, _MAP)
-            value = self.mapping(node)
+            value, size = self.mapping(node)
         else:  # pragma: no cover - the composer makes only these three kinds
             raise self.fail(node, "unknown YAML node")
-        self.built[key] = value
-        return value
+        self.in_progress.discard(key)
+        self.built[key] = (value, size)
+        return value, size
 
     def _check_tag(self, node: Node, expected: str) -> None:
         if node.tag != expected:
@@ -397,13 +384,14 @@ class _Constructor:
         kind = tag.rsplit(":", 1)[-1]
         raise self.fail(node, f"'{short(value)}' is not a valid {kind}")
 
-    def mapping(self, node: MappingNode) -> dict[str, Data]:
+    def mapping(self, node: MappingNode) -> tuple[dict[str, Data], int]:
         result: dict[str, Data] = {}
         seen: dict[str, Node] = {}
         merged: dict[str, Data] = {}
+        size = 1
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
-                self._merge(value_node, merged)
+                size += self._merge(value_node, merged)
                 continue
             if not isinstance(key_node, ScalarNode):
                 raise self.fail(key_node, "a mapping key must be a plain text, not a list or map")
@@ -418,29 +406,26 @@ class _Constructor:
                     "YAML would silently keep only the last one",
                 )
             seen[name] = key_node
-            result[name] = self.construct(value_node)
+            self.distinct += 1
+            value, value_size = self.construct(value_node)
+            result[name] = value
+            size += 1 + value_size
         for name, value in merged.items():
             result.setdefault(name, value)  # explicit keys win over merged ones
-        return result
+        return result, size
 
-    def _merge(self, value_node: Node, into: dict[str, Data]) -> None:
+    def _merge(self, value_node: Node, into: dict[str, Data]) -> int:
         sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+        size = 0
         for source in sources:
             if not isinstance(source, MappingNode):
                 raise self.fail(source, "'<<' merges only maps (or a list of maps)")
-            built = self.construct(source)
+            built, source_size = self.construct(source)
             assert isinstance(built, dict)
+            size += source_size
             for name, value in built.items():
                 into.setdefault(name, value)  # earlier sources win, as in YAML's merge spec
-
-
-def _children(node: Node) -> Iterator[Node]:
-    if isinstance(node, SequenceNode):
-        yield from node.value
-    elif isinstance(node, MappingNode):
-        for key_node, value_node in node.value:
-            yield key_node
-            yield value_node
+        return size
 
 
 def _unknown_tag(tag: str) -> str:

@@ -388,12 +388,12 @@ class _Builder:
                     first_at[ident] = path
 
     def check_references(self, model: Bot) -> None:
-        targets = sorted({*model.step_index, *model.flow_start})
-        humans = [h.id for h in model.humans]
-        intents = [i.id for i in model.intents]
-        fields = [d.field for d in model.data]
+        targets = {*model.step_index, *model.flow_start}
+        humans = {h.id for h in model.humans}
+        intents = {i.id for i in model.intents}
+        fields = {d.field for d in model.data}
 
-        def ref(value: str | None, path: DataPath, pool: list[str], what: str) -> None:
+        def ref(value: str | None, path: DataPath, pool: set[str], what: str) -> None:
             if value is not None and value not in pool:
                 hint = did_you_mean(value, pool)
                 if not pool:

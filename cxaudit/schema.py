@@ -88,6 +88,10 @@ def _explain(error: ValidationError) -> list[tuple[DataPath, str, bool]]:
     instance = error.instance
     validator = error.validator
     expected: Any = error.validator_value
+    if "propertyNames" in error.relative_schema_path and isinstance(instance, str):
+        # A map key that is not allowed (a language code, an id): point at the key itself.
+        expect = schema.get("x-expect", "a valid key")
+        return [((*path, instance), f"the key '{short(instance)}' is not {expect}", True)]
     if validator in ("oneOf", "anyOf"):
         deeper = _deeper_error(error)
         if deeper is not None:
@@ -133,12 +137,6 @@ def _explain(error: ValidationError) -> list[tuple[DataPath, str, bool]]:
     if validator == "pattern":
         expect = schema.get("x-expect", f"text matching {expected}")
         return [(path, f"'{short(instance)}' is not {expect}", False)]
-    if validator == "propertyNames":
-        deeper = _deeper_error(error)
-        expect = "a valid key"
-        if deeper is not None and isinstance(deeper.schema, Mapping):
-            expect = deeper.schema.get("x-expect", expect)
-        return [(path, f"the key '{short(instance)}' is not {expect}", False)]
     if validator == "minItems":
         return [(path, f"needs at least {expected} item(s)", False)]
     if validator == "minProperties":

@@ -71,12 +71,17 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
                     field=name,
                 )
 
+    # One backward search per distinct set of consent fields, not per consent step.
+    free_by_fields: dict[frozenset[str], list[bool]] = {}
     for i in consenting:
         step = bot.steps[i]
         consent = step.consent
         assert consent is not None
         out.checked("decline")
-        if not _can_decline(graph, i, set(consent.fields)):
+        fields = frozenset(consent.fields)
+        if fields not in free_by_fields:
+            free_by_fields[fields] = _finishes_without_collecting(graph, fields)
+        if not _can_decline(graph, i, free_by_fields[fields]):
             out.add(
                 "no-decline",
                 consent.path,
@@ -116,21 +121,23 @@ def _reachable_without_consent(graph: FlowGraph, field: str) -> list[bool]:
     return seen
 
 
-def _can_decline(graph: FlowGraph, i: int, fields: set[str]) -> bool:
-    """Does the consent step offer a "no" that lets the conversation go on without the data?"""
+def _can_decline(graph: FlowGraph, i: int, free: list[bool]) -> bool:
+    """Does the consent step offer a "no" that lets the conversation go on without the data?
+
+    ``free`` says, per step, whether the conversation can finish from there without
+    collecting the fields the consent is about.
+    """
     choices = {e.target for e in graph.out[i] if e.kind in (EdgeKind.OPTION, EdgeKind.ON)}
-    if len(choices) < 2:
-        return False
-    free = _finishes_without_collecting(graph, fields)
-    return any(free[t] for t in choices)
+    return len(choices) >= 2 and any(free[t] for t in choices)
 
 
-def _finishes_without_collecting(graph: FlowGraph, fields: set[str]) -> list[bool]:
+def _finishes_without_collecting(graph: FlowGraph, fields: frozenset[str]) -> list[bool]:
     """Steps from which an end or handoff is reachable without collecting any of ``fields``."""
     steps = graph.steps
+    collecting = [step.collect in fields for step in steps]
 
     def collects(i: int) -> bool:
-        return steps[i].collect in fields
+        return collecting[i]
 
     ok = [False] * len(steps)
     queue: deque[int] = deque()
