@@ -180,4 +180,12 @@ def schema(
 
 def main() -> None:
     """Console-script entry point."""
-    app()
+    from cxaudit.catalogue import CatalogueError
+    from cxaudit.lexicon import LexiconError
+
+    try:
+        app()
+    except (CatalogueError, LexiconError) as exc:
+        # cxaudit's own data is broken (a bad install or a bad edit of rules/): not the user's file.
+        typer.echo(f"cxaudit: internal error: {exc}; reinstall cxaudit or report this", err=True)
+        raise SystemExit(EXIT_INPUT) from None

@@ -64,11 +64,8 @@ def explain(rule: RuleInfo, lang: str) -> str:
     if rule.evidence:
         out += ["", head["why"]]
         for item in rule.evidence:
-            out.append(
-                _wrap(f"- {item.text[lang]} ({item.source})", indent="  ").replace(
-                    "  - ", "  - ", 1
-                )
-            )
+            text = " ".join(f"- {item.text[lang]} ({item.source})".split())
+            out.append(textwrap.fill(text, width=96, initial_indent="  ", subsequent_indent="    "))
     sectors = ", ".join(sorted(STRICT_SECTORS))
     out += ["", head["options"].format(sectors=sectors)]
     if not rule.options:

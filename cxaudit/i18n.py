@@ -73,6 +73,29 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
 }
 
 
+# Values from the flow format that appear inside messages, in each report language.
+_AGREEMENTS: Mapping[str, Mapping[str, str]] = {
+    "order": {"en": "order", "nl": "bestelling"},
+    "cancellation": {"en": "cancellation", "nl": "opzegging"},
+    "refund": {"en": "refund", "nl": "terugbetaling"},
+    "appointment": {"en": "appointment", "nl": "afspraak"},
+    "contract_change": {"en": "contract change", "nl": "contractwijziging"},
+    "payment": {"en": "payment", "nl": "betaling"},
+    "complaint": {"en": "complaint", "nl": "klacht"},
+}
+_OR = {"en": " or ", "nl": " of "}
+
+
+def agreement(kind: str) -> Mapping[str, str]:
+    """An agreement kind (``contract_change``) in words, per report language."""
+    return _AGREEMENTS.get(kind, {lang: kind for lang in LANGUAGES})
+
+
+def either(values: list[str]) -> Mapping[str, str]:
+    """``a or b`` / ``a of b``, per report language."""
+    return {lang: _OR[lang].join(values) for lang in LANGUAGES}
+
+
 def word(language: str, key: str, **params: object) -> str:
     text = _WORDS.get(language, _WORDS["en"]).get(key) or _WORDS["en"][key]
     return text.format(**params) if params else text

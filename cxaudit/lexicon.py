@@ -88,10 +88,27 @@ class Entry:
 
 @dataclass(frozen=True)
 class Match:
-    """An entry that matched, and the normalised phrase it matched."""
+    """An entry that matched, the normalised phrase it matched, and whether it was negated.
+
+    ``negated`` is true when a negation ("never", "nooit", "niet", ...) stands in the few words
+    before the phrase: in a prompt, *Zeg nooit "ik begrijp hoe je je voelt"* forbids the phrase
+    rather than using it.
+    """
 
     entry: Entry
     phrase: str
+    negated: bool = False
+
+
+# Negation words in the languages cxaudit reads; a match preceded by one of these within a few
+# words is marked negated (it is only used for language-model prompts).
+_NEGATION = re.compile(
+    r"\b(?:never|not|don't|dont|do not|avoid|without|no"
+    r"|nooit|niet|geen|vermijd|zonder"
+    r"|nie|niemals|nicht|kein|keine|keinen|ohne|vermeide"
+    r"|jamais|pas|sans|evitez|evite)\b"
+)
+_NEGATION_WINDOW = 6  # words
 
 
 @dataclass(frozen=True)
@@ -115,7 +132,9 @@ class Lexicon:
             entry = self.entries[int(group[1:])]
             if entry.id not in seen:
                 seen.add(entry.id)
-                found.append(Match(entry, hit.group(0)))
+                before = normal[: hit.start()].split()[-_NEGATION_WINDOW:]
+                negated = _NEGATION.search(" ".join(before)) is not None
+                found.append(Match(entry, hit.group(0), negated))
         return found
 
 

@@ -35,6 +35,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
     out = Collector()
     report_missing_lexicons(out, bot, RULE)
     first = _first_step_with_text(bot)
+    # Confirmed only where a phrase list could read the first message in that language.
     disclosed_everywhere = True
     for language in bot.languages:
         out.checked("first-message")
@@ -48,7 +49,9 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
                 unit="first-message",
                 step=bot.resolve(bot.start),
             )
-        elif can_read(RULE, language) and not _discloses(shown, language, bot.name):
+        elif not can_read(RULE, language):
+            disclosed_everywhere = False  # unknown: the no-lexicon info says why
+        elif not _discloses(shown, language, bot.name):
             disclosed_everywhere = False
             path = _first_text_path(first, language)
             out.add(
@@ -62,7 +65,12 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
     for item in text_items(bot):
         out.checked("texts")
         matches = find(RULE, item.language, item.text)
-        claims = [m for m in matches if m.entry.attrs.get("kind") == "claims-human"]
+        claims = [
+            m
+            for m in matches
+            if m.entry.attrs.get("kind") == "claims-human"
+            and not (item.kind == "prompt" and m.negated)
+        ]
         hides = [m for m in matches if m.entry.attrs.get("kind") == "hides-ai"]
         if item.kind == "prompt" and (hides or claims):
             match = (hides or claims)[0]

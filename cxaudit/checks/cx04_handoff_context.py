@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from cxaudit.checks.base import Collector, Context, Outcome, can_read, find, report_missing_lexicons
+from cxaudit.i18n import either
 from cxaudit.loader import DataPath
 
 RULE = "CX04"
@@ -29,7 +30,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
             subject="handoff.context",
             unit="context",
             key=True,
-            required=" or ".join(sorted(required)),
+            required=either(sorted(required)),
         )
     for step in handoffs:
         out.checked("announce")

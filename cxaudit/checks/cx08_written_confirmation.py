@@ -8,6 +8,7 @@ from typing import Any
 
 from cxaudit.checks.base import Collector, Context, Outcome
 from cxaudit.graph import EdgeKind, FlowGraph
+from cxaudit.i18n import agreement
 
 RULE = "CX08"
 
@@ -30,7 +31,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
                 subject=step.id,
                 step=step.id,
                 unit="confirmation",
-                agreement=step.agreement or "",
+                agreement=agreement(step.agreement or ""),
             )
         out.checked("question")
         if not _asked_first(graph, i):
@@ -40,7 +41,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
                 subject=step.id,
                 step=step.id,
                 unit="question",
-                agreement=step.agreement or "",
+                agreement=agreement(step.agreement or ""),
             )
     return out.outcome()
 
@@ -79,14 +80,12 @@ def _asked_first(graph: FlowGraph, i: int) -> bool:
     if _offers_choice(graph, i):
         return True  # the agreement step asks the yes/no question itself
     if i in graph.entries:
-        return False
+        return False  # a conversation can start here (an intent leads here): nothing was asked
     into = [
         e
         for e in graph.predecessors[i]
         if graph.reachable[e.source] and e.kind is not EdgeKind.FALLBACK
     ]
-    if not into and i in graph.global_targets:
-        return False
     return bool(into) and all(
         e.kind in (EdgeKind.OPTION, EdgeKind.ON) and _offers_choice(graph, e.source) for e in into
     )

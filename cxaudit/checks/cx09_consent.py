@@ -8,6 +8,7 @@ from typing import Any
 
 from cxaudit.checks.base import Collector, Context, Outcome
 from cxaudit.graph import EdgeKind, FlowGraph
+from cxaudit.i18n import either
 from cxaudit.suggest import closest
 
 RULE = "CX09"
@@ -38,6 +39,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
             )
 
     special = set(options["special_categories"])
+    government_bases = list(options["government_id_bases"])
     for data_field in bot.data:
         if data_field.category in special:
             out.checked("special")
@@ -50,6 +52,19 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
                     field=data_field.field,
                     category=data_field.category,
                     basis=data_field.basis,
+                )
+        elif data_field.category == "government_id":
+            # The BSN may only be used where a law requires it (UAVG art. 46): consent is no basis.
+            out.checked("special")
+            if data_field.basis not in government_bases:
+                out.add(
+                    "government-id-basis",
+                    (*data_field.path, "basis"),
+                    subject=data_field.field,
+                    unit="special",
+                    field=data_field.field,
+                    basis=data_field.basis,
+                    allowed=either(government_bases),
                 )
 
     needs_consent = {d.field for d in bot.data if d.basis == "consent"}

@@ -25,6 +25,9 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
     for item in text_items(bot):
         out.checked("texts")
         matches = find(RULE, item.language, item.text)
+        if item.kind == "prompt":
+            # A prompt instructs the model; "never say X" forbids X.
+            matches = [m for m in matches if not m.negated]
         if not matches:
             continue
         strong = [m for m in matches if m.entry.attrs.get("strength") == "strong"]
