@@ -122,19 +122,25 @@ class Lexicon:
     combined: re.Pattern[str]
 
     def find(self, text: str) -> list[Match]:
-        """Every entry that matches ``text`` (each entry at most once, in text order)."""
+        """Every entry that matches ``text``, each once, in text order (then file order).
+
+        The combined alternation is only a quick filter: most texts match nothing. When it hits,
+        each entry is searched on its own, because in one alternation an entry whose match
+        starts inside another entry's match would never be seen.
+        """
         normal = normalise(text)
-        found: list[Match] = []
-        seen: set[str] = set()
-        for hit in self.combined.finditer(normal):
-            group = hit.lastgroup
-            assert group is not None
-            entry = self.entries[int(group[1:])]
-            if entry.id not in seen:
-                seen.add(entry.id)
-                before = normal[: hit.start()].split()[-_NEGATION_WINDOW:]
-                negated = _NEGATION.search(" ".join(before)) is not None
-                found.append(Match(entry, hit.group(0), negated))
+        if self.combined.search(normal) is None:
+            return []
+        hits = []
+        for order, entry in enumerate(self.entries):
+            hit = entry.pattern.search(normal)
+            if hit is not None:
+                hits.append((hit.start(), order, entry, hit))
+        found = []
+        for start, _, entry, hit in sorted(hits, key=lambda h: (h[0], h[1])):
+            before = normal[:start].split()[-_NEGATION_WINDOW:]
+            negated = _NEGATION.search(" ".join(before)) is not None
+            found.append(Match(entry, hit.group(0), negated))
         return found
 
 
@@ -151,6 +157,8 @@ def load_lexicon(rule: str, language: str) -> Lexicon | None:
     data: Any = load_text(path.read_text(encoding="utf-8"), str(path)).data
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
         raise LexiconError(f"{path}: expected a map with an 'entries' list")
+    if str(data.get("rule", "")).upper() != rule.upper() or data.get("language") != language:
+        raise LexiconError(f"{path}: its rule/language keys do not match the file name")
     entries = tuple(_entry(path.name, raw) for raw in data["entries"])
     allowed = tuple(str(phrase) for phrase in data.get("allowed") or [])
     alternation = "|".join(f"(?P<e{i}>{entry.pattern.pattern})" for i, entry in enumerate(entries))
@@ -160,6 +168,8 @@ def load_lexicon(rule: str, language: str) -> Lexicon | None:
 def _entry(source: str, raw: object) -> Entry:
     if not isinstance(raw, dict) or not {"id", "label", "pattern", "examples"} <= raw.keys():
         raise LexiconError(f"{source}: an entry needs id, label, pattern and examples: {raw!r}")
+    if not isinstance(raw["examples"], list) or not isinstance(raw.get("not") or [], list):
+        raise LexiconError(f"{source}: entry {raw['id']}: examples and not must be lists")
     label = raw["label"]
     labels = {str(k): str(v) for k, v in label.items()} if isinstance(label, dict) else {}
     if not labels:
