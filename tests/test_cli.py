@@ -45,10 +45,10 @@ def stderr_of(result: object) -> str:
 
 
 def test_a_passing_file_exits_0(runner: CliRunner) -> None:
-    result = runner.invoke(app, ["check", GOOD])
+    result = runner.invoke(app, ["check", GOOD, "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "PakketPal" in result.output
-    assert "Score 100.0/100" in result.output or "Score" in result.output
+    assert "Score 100.0/100  Grade A  PASSED" in result.output
 
 
 def test_a_failing_file_exits_1(runner: CliRunner, broken: str) -> None:
@@ -130,15 +130,17 @@ def test_json_report_follows_its_schema_and_is_deterministic(
     )
     jsonschema.validate(report, schema)
     assert report["cxaudit"] == __version__
+    # The broken bot: no global human intent, no humans, no upset route, no way to a person,
+    # no fallback, no disclosure; the good bot has nothing.
     assert report["summary"] == {
         "files": 2,
         "passed": 1,
         "failed": 1,
         "invalid": 0,
-        "errors": 4,
+        "errors": 6,
         "warnings": 0,
         "infos": 0,
-    } or (report["summary"]["files"] == 2 and report["summary"]["passed"] == 1)
+    }
     finding = next(f for f in report["files"][0]["findings"] if f["rule"] == "CX03")
     assert finding == {
         "rule": "CX03",
