@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import math
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -61,6 +61,10 @@ class FlowGraph:
                 {index[t] for i in bot.intents if i.is_global for t in self.intent_targets[i.id]}
             )
         )
+        #: Steps the bot can jump to from any customer turn: the global intents, and the
+        #: escalation.upset route (emotion routing is the bot's move, not the customer's choice).
+        upset = [index[bot.resolve(bot.upset)]] if bot.upset is not None else []
+        self.turn_targets: tuple[int, ...] = tuple(sorted({*self.global_targets, *upset}))
         # A conversation may begin at the start or with any intent that leads somewhere.
         entries = {index[bot.resolve(bot.start)]}
         entries.update(index[t] for targets in self.intent_targets.values() for t in targets)
@@ -92,23 +96,30 @@ class FlowGraph:
     @cached_property
     def reachable(self) -> list[bool]:
         """Steps some conversation can arrive at, from the start or an intent."""
+        return self.reach()
+
+    def reach(self, stop: Callable[[int], bool] | None = None) -> list[bool]:
+        """Steps reachable from the entries along every edge; never past a step where ``stop``.
+
+        Global intents and the upset route are reachable once any customer turn is.
+        """
         seen = [False] * len(self.steps)
         queue = deque(sorted(self.entries))
         for i in queue:
             seen[i] = True
-        globals_added = False
+        turn_edges_added = False
         while queue:
             i = queue.popleft()
-            for edge in self.out[i]:
-                if not seen[edge.target]:
-                    seen[edge.target] = True
-                    queue.append(edge.target)
-            if not globals_added and self.is_turn(i):
-                globals_added = True  # once one turn is reachable, so is every global intent
-                for target in self.global_targets:
-                    if not seen[target]:
-                        seen[target] = True
-                        queue.append(target)
+            if stop is not None and stop(i):
+                continue
+            nexts = [edge.target for edge in self.out[i]]
+            if not turn_edges_added and self.is_turn(i):
+                turn_edges_added = True
+                nexts.extend(self.turn_targets)
+            for j in nexts:
+                if not seen[j]:
+                    seen[j] = True
+                    queue.append(j)
         return seen
 
     @cached_property

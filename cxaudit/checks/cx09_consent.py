@@ -114,26 +114,12 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
 
 def _reachable_without_consent(graph: FlowGraph, field: str) -> list[bool]:
     """Steps a conversation can reach without first passing a consent step for ``field``."""
-    steps = graph.steps
-    seen = [False] * len(steps)
-    queue = deque(sorted(graph.entries))
-    for i in queue:
-        seen[i] = True
-    globals_added = False
-    while queue:
-        i = queue.popleft()
-        consent = steps[i].consent
-        if consent is not None and field in consent.fields:
-            continue  # past this step, the customer has been asked
-        nexts = [edge.target for edge in graph.out[i]]
-        if steps[i].is_turn and not globals_added:
-            globals_added = True
-            nexts.extend(graph.global_targets)
-        for j in nexts:
-            if not seen[j]:
-                seen[j] = True
-                queue.append(j)
-    return seen
+
+    def asked(i: int) -> bool:  # past this step, the customer has been asked
+        consent = graph.steps[i].consent
+        return consent is not None and field in consent.fields
+
+    return graph.reach(stop=asked)
 
 
 def _can_decline(graph: FlowGraph, i: int, free: list[bool]) -> bool:
