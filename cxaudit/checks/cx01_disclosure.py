@@ -61,6 +61,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
                 step=first.id,
                 unit="first-message",
                 language="any" if language == ANY_LANGUAGE else language,
+                name=bot.name,
             )
     for item in text_items(bot):
         out.checked("texts")
