@@ -19,7 +19,9 @@ Check = Callable[..., Report]
 def check_text(tmp_path: Path) -> Check:
     """Write a flow text to a file and audit it (report language English unless told)."""
 
-    def run(text: str, *, name: str = "flow.yaml", language: str = "en", **settings: object) -> Report:
+    def run(
+        text: str, *, name: str = "flow.yaml", language: str = "en", **settings: object
+    ) -> Report:
         path = tmp_path / name
         path.write_text(text, encoding="utf-8")
         return audit([(path, name)], Settings(language=language, **settings))  # type: ignore[arg-type]
