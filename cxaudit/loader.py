@@ -241,6 +241,10 @@ def _compose(text: str, display: str) -> Node | None:
     except _TooDeep:
         raise InputError([_depth_diagnostic(text, display)]) from None
     except yaml.MarkedYAMLError as exc:
+        if "maximum nesting depth" in (exc.problem or ""):
+            # libyaml 0.2.6 has a nesting limit of its own, which its scanner may reach before
+            # the composer reaches ours; report it the same way, at the same place.
+            raise InputError([_depth_diagnostic(text, display)]) from None
         raise InputError([_yaml_diagnostic(exc, text, display)]) from None
     except yaml.reader.ReaderError as exc:
         line, column = _line_column(text, exc.position)
