@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Union
@@ -21,10 +22,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from cxaudit.diagnostics import Diagnostic, InputError
 from cxaudit.suggest import short
 
-try:
-    from yaml import CSafeLoader as _BaseLoader
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+_LIBYAML = bool(getattr(yaml, "__with_libyaml__", False))
 
 #: Default largest file accepted, in bytes (the biggest real bots are a few MB of YAML).
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -53,12 +51,13 @@ class _TooDeep(Exception):
     pass
 
 
-class _Loader(_BaseLoader):
-    """The safe loader with YAML 1.2 core-schema resolution and a nesting cap.
+class _CoreSchema:
+    """YAML 1.2 core-schema resolution and a nesting cap, for a PyYAML safe loader.
 
     PyYAML resolves plain scalars by YAML 1.1, where ``Yes``, ``No``, ``on`` and ``off`` are
     booleans and ``2027-06-30`` is a timestamp. Bots are full of Yes/No buttons, so cxaudit
-    resolves by the YAML 1.2 core schema instead.
+    resolves by the YAML 1.2 core schema instead. Listed before the PyYAML class in a loader's
+    bases, so that these methods win.
     """
 
     yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 - replaced, not inherited
@@ -75,19 +74,32 @@ class _Loader(_BaseLoader):
         self._depth -= 1
 
 
-for _tag, _pattern, _first in (
-    (_BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    (_NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-    (_INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
-    (
-        _FLOAT,
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
-        "-+.0123456789",
-    ),
-    (_MERGE, r"^<<$", "<"),
-):
-    _Loader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+class _PureLoader(_CoreSchema, yaml.SafeLoader):
+    """The pure-Python composer: used where PyYAML was built without libyaml."""
+
+
+if _LIBYAML:
+
+    class _FastLoader(_CoreSchema, yaml.CSafeLoader):
+        """libyaml's C composer, with cxaudit's resolution and nesting cap."""
+
+else:  # pragma: no cover - PyYAML built without libyaml
+    _FastLoader = _PureLoader  # type: ignore[misc,assignment]
+
+for _loader in (_PureLoader, _FastLoader):
+    for _tag, _pattern, _first in (
+        (_BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+        (_NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+        (_INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+        (
+            _FLOAT,
+            r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+            r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+            "-+.0123456789",
+        ),
+        (_MERGE, r"^<<$", "<"),
+    ):
+        _loader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
 
 
 @dataclass(frozen=True)
@@ -221,9 +233,13 @@ def load_file(path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> D
     return load_text(read_text(path, display, max_bytes), display)
 
 
-def load_text(text: str, display: str) -> Document:
-    """Compose and construct a YAML text; every problem becomes an InputError with a position."""
-    root = _compose(text, display)
+def load_text(text: str, display: str, *, pure: bool = False) -> Document:
+    """Compose and construct a YAML text; every problem becomes an InputError with a position.
+
+    libyaml's C composer is used where PyYAML has it; ``pure=True`` forces the pure-Python
+    composer (the fallback), which must give the same data and positions.
+    """
+    root = _compose(text, display, _PureLoader if pure else _FastLoader)
     if root is None:
         what = "is empty" if not text.strip() else "holds no YAML document, only comments"
         raise InputError(
@@ -233,8 +249,8 @@ def load_text(text: str, display: str) -> Document:
     return Document(display, data, SourceMap(root))
 
 
-def _compose(text: str, display: str) -> Node | None:
-    loader = _Loader(text)
+def _compose(text: str, display: str, loader_class: Callable[[str], Any]) -> Node | None:
+    loader = loader_class(text)
     try:
         node: Node | None = loader.get_single_node()
         return node

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from cxaudit.diagnostics import Diagnostic
+from cxaudit.diagnostics import Diagnostic, InputError
 from cxaudit.engine import Settings, audit
+from cxaudit.loader import load_text
+from tests.conftest import ROOT
 
 MINIMAL = """\
 cxaudit: 1
@@ -136,7 +138,10 @@ def test_alias_bomb_is_refused_without_expanding(tmp_path: Path) -> None:
     assert "alias bomb" in error.message
     # 1 + 11 keys + 1 + the ten lists expanded (10, 91, 820, ... 3,922,632,451 nodes); the file
     # itself has 32 nodes, so the limit is the floor of 100,000.
-    assert "expand this document to 4,412,961,518 nodes, more than the limit of 100,000" in error.message
+    assert (
+        "expand this document to 4,412,961,518 nodes, more than the limit of 100,000"
+        in error.message
+    )
 
 
 def test_alias_bomb_hidden_in_intent_examples(tmp_path: Path) -> None:
@@ -410,3 +415,43 @@ def test_text_in_a_language_the_bot_does_not_declare(tmp_path: Path) -> None:
         error.message
         == "flows[0].steps[0].say.ne: the language 'ne' is not in bot.languages (nl); did you mean 'nl'?"
     )
+
+
+# -- the pure-Python fallback ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        (ROOT / "tests" / "fixtures" / "good.flow.yaml").read_text(encoding="utf-8"),
+        "cxaudit: 1\nx-a: &a {retries: 1, then: s}\nb: {<<: *a, then: t}\nc: [Yes, No, on, 0x1F, .inf, ~, 2027-06-30]\n",
+    ],
+    ids=["good bot", "merge keys and scalars"],
+)
+def test_pure_python_composer_gives_the_same_data_and_positions(content: str) -> None:
+    fast = load_text(content, "f.yaml")
+    pure = load_text(content, "f.yaml", pure=True)
+    assert fast.data == pure.data
+    paths: list[tuple[str | int, ...]] = [
+        ("cxaudit",),
+        ("bot", "name"),
+        ("flows", 0, "steps", 2, "say"),
+        ("c", 3),
+    ]
+    for path in paths:
+        assert fast.source_map.locate(path) == pure.source_map.locate(path)
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        ("cxaudit: 1\nbot: {name: X}\nbot: {name: Y}\n", "duplicate key 'bot'"),
+        ("cxaudit: " + "[" * 500 + "]" * 500 + "\n", "nesting deeper than 100 levels"),
+        ("cxaudit: !!python/object:os.system x\n", "is not allowed"),
+    ],
+    ids=["duplicate key", "deep nesting", "python tag"],
+)
+def test_pure_python_composer_refuses_the_same_input(content: str, fragment: str) -> None:
+    with pytest.raises(InputError) as caught:
+        load_text(content, "f.yaml", pure=True)
+    assert fragment in caught.value.diagnostics[0].message
