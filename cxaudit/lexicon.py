@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Any
 
 from cxaudit.loader import load_text
@@ -77,10 +77,16 @@ class Entry:
 
     id: str
     label: Mapping[str, str]
-    pattern: re.Pattern[str]
+    source: str  # the regular expression
     examples: tuple[str, ...]
     counter_examples: tuple[str, ...] = ()
     attrs: Mapping[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        # Compiled on first use: compiling every entry of every lexicon is most of a small
+        # run's start-up, and most entries are only needed once the screen has a hit.
+        return re.compile(self.source)
 
     def matches(self, text: str) -> bool:
         return self.pattern.search(normalise(text)) is not None
@@ -161,8 +167,27 @@ def load_lexicon(rule: str, language: str) -> Lexicon | None:
         raise LexiconError(f"{path}: its rule/language keys do not match the file name")
     entries = tuple(_entry(path.name, raw) for raw in data["entries"])
     allowed = tuple(str(phrase) for phrase in data.get("allowed") or [])
-    alternation = "|".join(f"(?P<e{i}>{entry.pattern.pattern})" for i, entry in enumerate(entries))
-    return Lexicon(rule.upper(), language, entries, allowed, re.compile(alternation or r"(?!)"))
+    return Lexicon(rule.upper(), language, entries, allowed, _screen(path.name, entries))
+
+
+def _screen(source: str, entries: tuple[Entry, ...]) -> re.Pattern[str]:
+    """One alternation of all entries: a fast first pass, and a check of every pattern."""
+    try:
+        combined = re.compile("|".join(f"(?:{entry.source})" for entry in entries) or r"(?!)")
+    except re.error:
+        combined = None
+    if combined is None or combined.groups:
+        for entry in entries:  # find the culprit, for a message that names it
+            try:
+                groups = entry.pattern.groups
+            except re.error as exc:
+                raise LexiconError(f"{source}: entry {entry.id}: bad pattern: {exc}") from None
+            if groups:
+                raise LexiconError(
+                    f"{source}: entry {entry.id}: use (?:...) instead of capturing groups"
+                )
+    assert combined is not None
+    return combined
 
 
 def _entry(source: str, raw: object) -> Entry:
@@ -174,13 +199,6 @@ def _entry(source: str, raw: object) -> Entry:
     labels = {str(k): str(v) for k, v in label.items()} if isinstance(label, dict) else {}
     if not labels:
         labels = {"en": str(label)}
-    try:
-        pattern = re.compile(str(raw["pattern"]))
-    except re.error as exc:
-        raise LexiconError(f"{source}: entry {raw['id']}: bad pattern: {exc}") from None
-    if pattern.groups:
-        # Named groups in the combined alternation identify the entry; inner groups would too.
-        raise LexiconError(f"{source}: entry {raw['id']}: use (?:...) instead of capturing groups")
     attrs = {
         str(k): (" ".join(map(str, v)) if isinstance(v, list) else str(v))
         for k, v in raw.items()
@@ -189,7 +207,7 @@ def _entry(source: str, raw: object) -> Entry:
     return Entry(
         id=str(raw["id"]),
         label=labels,
-        pattern=pattern,
+        source=str(raw["pattern"]),
         examples=tuple(str(e) for e in raw["examples"]),
         counter_examples=tuple(str(e) for e in raw.get("not") or []),
         attrs=attrs,
