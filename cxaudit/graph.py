@@ -76,11 +76,10 @@ class FlowGraph:
     def is_turn(self, i: int) -> bool:
         return self.steps[i].is_turn
 
-    def successors(self, i: int, *, customer_only: bool = False) -> Iterator[int]:
+    def successors(self, i: int) -> Iterator[int]:
         """Steps one edge away, global intents included for customer turns."""
         for edge in self.out[i]:
-            if not customer_only or edge.kind.customer_chosen:
-                yield edge.target
+            yield edge.target
         if self.is_turn(i):
             yield from self.global_targets
 
@@ -98,8 +97,8 @@ class FlowGraph:
         """Steps some conversation can arrive at, from the start or an intent."""
         return self.reach()
 
-    def reach(self, stop: Callable[[int], bool] | None = None) -> list[bool]:
-        """Steps reachable from the entries along every edge; never past a step where ``stop``.
+    def reach(self, onward: Callable[[int], list[int]] | None = None) -> list[bool]:
+        """Steps reachable from the entries; ``onward(i)`` may narrow the edges out of a step.
 
         Global intents and the upset route are reachable once any customer turn is.
         """
@@ -110,9 +109,7 @@ class FlowGraph:
         turn_edges_added = False
         while queue:
             i = queue.popleft()
-            if stop is not None and stop(i):
-                continue
-            nexts = [edge.target for edge in self.out[i]]
+            nexts = onward(i) if onward is not None else [edge.target for edge in self.out[i]]
             if not turn_edges_added and self.is_turn(i):
                 turn_edges_added = True
                 nexts.extend(self.turn_targets)
@@ -264,10 +261,9 @@ def _edges(step: Step, bot: Bot) -> Iterator[tuple[str, EdgeKind, DataPath]]:
         yield option.goto, EdgeKind.OPTION, (*option.path, "goto")
     for intent_id, target in step.on:
         yield target, EdgeKind.ON, (*step.path, "on", intent_id)
-    if step.is_turn:
-        fallback = step.fallback or bot.default_fallback
-        if fallback is not None:
-            yield fallback.then, EdgeKind.FALLBACK, fallback.then_path
+    fallback = bot.fallback_of(step)
+    if fallback is not None:
+        yield fallback.then, EdgeKind.FALLBACK, fallback.then_path
 
 
 def intent_targets(bot: Bot) -> dict[str, tuple[str, ...]]:

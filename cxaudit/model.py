@@ -6,7 +6,7 @@ ids, and references that must name something (with a did-you-mean when they don'
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,12 +25,6 @@ class Text:
 
     path: DataPath
     variants: tuple[tuple[str, str, DataPath], ...]  # (language, text, path of that text)
-
-    def get(self, language: str) -> str | None:
-        for lang, text, _ in self.variants:
-            if lang == language:
-                return text
-        return None
 
 
 @dataclass(frozen=True)
@@ -90,14 +84,19 @@ class Step:
         """A customer turn: the bot waits for the customer's answer before going on."""
         return self.handoff is None and (self.ask is not None or self.generate is not None)
 
-    def texts(self) -> Iterator[Text]:
-        """Every text the bot says or shows in this step (not the generate prompt)."""
-        if self.say is not None:
-            yield self.say
-        if self.ask is not None:
-            yield self.ask
-        for option in self.options:
-            yield option.label
+    def messages(self) -> dict[str, tuple[str, DataPath]]:
+        """What the bot says in this step, per language: its `say` and `ask` together.
+
+        The path is that of the first of the two texts, where a finding about the message points.
+        """
+        joined: dict[str, tuple[str, DataPath]] = {}
+        for text in (self.say, self.ask):
+            for language, value, path in text.variants if text is not None else ():
+                if language in joined:
+                    joined[language] = (f"{joined[language][0]}\n{value}", joined[language][1])
+                else:
+                    joined[language] = (value, path)
+        return joined
 
 
 @dataclass(frozen=True)
@@ -164,6 +163,12 @@ class Bot:
     def resolve(self, ref: str) -> str:
         """A step reference to a step id: a flow id means that flow's first step."""
         return self.flow_start.get(ref, ref)
+
+    def fallback_of(self, step: Step) -> Fallback | None:
+        """What happens when the bot does not understand a turn: its own fallback or the default."""
+        if not step.is_turn:
+            return None
+        return step.fallback or self.default_fallback
 
     def human(self, human_id: str) -> Human | None:
         return next((h for h in self.humans if h.id == human_id), None)
@@ -251,18 +256,21 @@ class _Builder:
 
     # -- building ------------------------------------------------------------------------
 
+    def check_language(self, language: str, path: DataPath) -> None:
+        if self.declared_languages and language not in self.languages:
+            self.error(
+                path,
+                f"the language '{language}' is not in bot.languages "
+                f"({', '.join(self.languages)}){did_you_mean(language, self.languages)}",
+                key=True,
+            )
+
     def text(self, raw: Any, path: DataPath) -> Text:
         if isinstance(raw, str):
             return Text(path, ((self.languages[0], raw, path),))
         variants = []
-        for lang, value in raw.items():
-            if self.declared_languages and lang not in self.languages:
-                self.error(
-                    (*path, lang),
-                    f"the language '{lang}' is not in bot.languages "
-                    f"({', '.join(self.languages)}){did_you_mean(lang, self.languages)}",
-                    key=True,
-                )
+        for lang, value in _without_x_keys(raw):
+            self.check_language(lang, (*path, lang))
             variants.append((lang, value, (*path, lang)))
         return Text(path, tuple(variants))
 
@@ -293,7 +301,7 @@ class _Builder:
             say=text("say"),
             ask=text("ask"),
             options=options,
-            on=tuple(raw.get("on", {}).items()),
+            on=tuple(_without_x_keys(raw.get("on", {}))),
             collect=raw.get("collect"),
             fallback=_fallback(raw["fallback"], (*path, "fallback")) if "fallback" in raw else None,
             next=raw.get("next"),
@@ -336,14 +344,8 @@ class _Builder:
                 (self.languages[0], e, (*path, "examples", i)) for i, e in enumerate(raw_examples)
             ]
         else:
-            for lang, phrases in raw_examples.items():
-                if self.declared_languages and lang not in self.languages:
-                    self.error(
-                        (*path, "examples", lang),
-                        f"the language '{lang}' is not in bot.languages "
-                        f"({', '.join(self.languages)}){did_you_mean(lang, self.languages)}",
-                        key=True,
-                    )
+            for lang, phrases in _without_x_keys(raw_examples):
+                self.check_language(lang, (*path, "examples", lang))
                 examples += [(lang, e, (*path, "examples", lang, i)) for i, e in enumerate(phrases)]
         return Intent(
             raw["id"],
@@ -393,12 +395,14 @@ class _Builder:
         intents = {i.id for i in model.intents}
         fields = {d.field for d in model.data}
 
-        def ref(value: str | None, path: DataPath, pool: set[str], what: str) -> None:
+        def ref(
+            value: str | None, path: DataPath, pool: set[str], what: str, *, key: bool = False
+        ) -> None:
             if value is not None and value not in pool:
                 hint = did_you_mean(value, pool)
                 if not pool:
                     hint = f" (the file declares no {what} at all)"
-                self.error(path, f"'{short(value)}' names no {what}{hint}")
+                self.error(path, f"'{short(value)}' names no {what}{hint}", key=key)
 
         ref(self.data["bot"].get("start"), ("bot", "start"), targets, "step or flow")
         ref(model.upset, ("escalation", "upset"), targets, "step or flow")
@@ -419,11 +423,16 @@ class _Builder:
             for option in step.options:
                 ref(option.goto, (*option.path, "goto"), targets, "step or flow")
             for intent_id, target in step.on:
-                ref(intent_id, (*step.path, "on", intent_id), intents, "intent")
+                ref(intent_id, (*step.path, "on", intent_id), intents, "intent", key=True)
                 ref(target, (*step.path, "on", intent_id), targets, "step or flow")
             if step.consent is not None:
                 for i, name in enumerate(step.consent.fields):
                     ref(name, (*step.consent.path, "fields", i), fields, "privacy.data field")
+
+
+def _without_x_keys(raw: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The entries of a map whose keys are data (languages, intents), without x- notes."""
+    return [(key, value) for key, value in raw.items() if not key.startswith("x-")]
 
 
 def _fallback(raw: Any, path: DataPath) -> Fallback:

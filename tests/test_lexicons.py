@@ -29,6 +29,7 @@ KINDS = {
     "CX01": {"disclosure", "claims-human", "hides-ai"},
     "CX04": {"transfer"},
     "CX05": {"wait-time"},
+    "CX09": {"yes", "no"},
 }
 STRENGTHS = {"strong", "mild"}
 GENERAL_TOPICS = {

@@ -135,6 +135,23 @@ def find(rule: str, language: str, text: str) -> list[Match]:
     return [match for lex in lexicons_for(rule, language) for match in lex.find(text)]
 
 
+def lacks_phrase(rule: str, kind: str, step: Step) -> DataPath | None:
+    """Where the step's message (its say and ask, per language) has no phrase of ``kind``.
+
+    The first variant in a readable language without one, or None when every readable variant
+    has one; a step that says nothing lacks it at the step itself.
+    """
+    messages = step.messages()
+    if not messages:
+        return step.path
+    for language, (text, path) in messages.items():
+        if can_read(rule, language) and not any(
+            m.entry.attrs.get("kind") == kind for m in find(rule, language, text)
+        ):
+            return path
+    return None
+
+
 def report_missing_lexicons(collector: Collector, bot: Bot, rule: str) -> None:
     """An info issue for each bot language whose texts this rule cannot read."""
     if not bot.declared_languages:

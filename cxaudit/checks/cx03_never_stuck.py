@@ -7,7 +7,7 @@ from typing import Any
 
 from cxaudit.checks.base import Collector, Context, Outcome
 from cxaudit.graph import INF, FlowGraph
-from cxaudit.model import Bot, Fallback
+from cxaudit.model import Bot
 
 RULE = "CX03"
 
@@ -22,7 +22,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
         if not (reachable[i] and step.is_turn):
             continue
         out.checked("fallback")
-        fallback = step.fallback or bot.default_fallback
+        fallback = bot.fallback_of(step)
         if fallback is None:
             out.add("no-fallback", step.path, subject=step.id, step=step.id, unit="fallback")
             continue
@@ -98,7 +98,7 @@ def _misunderstood_turns(bot: Bot, graph: FlowGraph) -> list[tuple[float, str]]:
     def successor(i: int) -> tuple[int | None, float]:
         step = bot.steps[i]
         if step.is_turn:
-            fallback: Fallback | None = step.fallback or bot.default_fallback
+            fallback = bot.fallback_of(step)
             if fallback is None:
                 return None, INF
             return bot.step_index[bot.resolve(fallback.then)], fallback.retries + 1

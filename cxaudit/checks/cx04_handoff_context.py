@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cxaudit.checks.base import Collector, Context, Outcome, can_read, find, report_missing_lexicons
+from cxaudit.checks.base import Collector, Context, Outcome, lacks_phrase, report_missing_lexicons
 from cxaudit.i18n import either
 from cxaudit.loader import DataPath
 
@@ -34,15 +34,8 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
         )
     for step in handoffs:
         out.checked("announce")
-        if step.say is None:
-            out.add("no-announcement", step.path, subject=step.id, step=step.id, unit="announce")
-            continue
-        for language, text, path in step.say.variants:
-            if can_read(RULE, language) and not any(
-                m.entry.attrs.get("kind") == "transfer" for m in find(RULE, language, text)
-            ):
-                out.add(
-                    "unclear-announcement", path, subject=step.id, step=step.id, unit="announce"
-                )
-                break
+        where = lacks_phrase(RULE, "transfer", step)
+        if where is not None:
+            check = "unclear-announcement" if step.messages() else "no-announcement"
+            out.add(check, where, subject=step.id, step=step.id, unit="announce")
     return out.outcome()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cxaudit.checks.base import Collector, Context, Outcome, can_read, find, report_missing_lexicons
+from cxaudit.checks.base import Collector, Context, Outcome, lacks_phrase, report_missing_lexicons
 
 RULE = "CX05"
 
@@ -73,15 +73,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
         report_missing_lexicons(out, bot, RULE)
     for step in handoffs:
         out.checked("wait-time")
-        variants = step.say.variants if step.say is not None else ()
-        silent = not variants or any(
-            can_read(RULE, language)
-            and not any(
-                m.entry.attrs.get("kind") == "wait-time" for m in find(RULE, language, text)
-            )
-            for language, text, _ in variants
-        )
-        if silent:
-            path = step.say.path if step.say is not None else step.path
-            out.add("no-wait-time", path, subject=step.id, step=step.id, unit="wait-time")
+        where = lacks_phrase(RULE, "wait-time", step)
+        if where is not None:
+            out.add("no-wait-time", where, subject=step.id, step=step.id, unit="wait-time")
     return out.outcome()

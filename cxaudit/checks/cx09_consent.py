@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
-from cxaudit.checks.base import Collector, Context, Outcome
+from cxaudit.checks.base import Collector, Context, Outcome, find
 from cxaudit.graph import EdgeKind, FlowGraph
 from cxaudit.i18n import either
+from cxaudit.model import ANY_LANGUAGE
 from cxaudit.suggest import closest
 
 RULE = "CX09"
@@ -67,12 +68,14 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
                     allowed=either(government_bases),
                 )
 
+    # What each consent question's choices mean: only a "yes" gives consent.
+    answers = {i: _answers(graph, i) for i in consenting}
     needs_consent = {d.field for d in bot.data if d.basis == "consent"}
     for name in sorted(needs_consent):
         takers = [i for i in collecting if bot.steps[i].collect == name and graph.reachable[i]]
         if not takers:
             continue
-        unasked = _reachable_without_consent(graph, name)
+        unasked = _reachable_without_consent(graph, name, answers)
         for i in takers:
             out.checked("consent-first")
             if unasked[i]:
@@ -96,7 +99,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
         fields = frozenset(consent.fields)
         if fields not in free_by_fields:
             free_by_fields[fields] = _finishes_without_collecting(graph, fields)
-        if not _can_decline(graph, i, free_by_fields[fields]):
+        if not _can_decline(graph, i, answers[i], free_by_fields[fields]):
             out.add(
                 "no-decline",
                 consent.path,
@@ -112,24 +115,68 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
     return out.outcome()
 
 
-def _reachable_without_consent(graph: FlowGraph, field: str) -> list[bool]:
-    """Steps a conversation can reach without first passing a consent step for ``field``."""
+Answer = Literal["yes", "no"] | None
 
-    def asked(i: int) -> bool:  # past this step, the customer has been asked
+
+def _answers(graph: FlowGraph, i: int) -> list[tuple[int, Answer]]:
+    """The choices of a consent question: (target, "yes" / "no" / None when unclear)."""
+    step, bot = graph.steps[i], graph.bot
+    choices: list[tuple[int, Answer]] = []
+    for option in step.options:
+        kinds = {
+            m.entry.attrs.get("kind")
+            for lang, text, _ in option.label.variants
+            for m in find(RULE, lang, text)
+        }
+        choices.append((bot.step_index[bot.resolve(option.goto)], _verdict(kinds)))
+    for intent_id, target in step.on:  # intents such as affirm / deny, ja / nee
+        kinds = {m.entry.attrs.get("kind") for m in find(RULE, ANY_LANGUAGE, intent_id)}
+        choices.append((bot.step_index[bot.resolve(target)], _verdict(kinds)))
+    return choices
+
+
+def _verdict(kinds: set[str | None]) -> Answer:
+    if "no" in kinds:
+        return "no"
+    return "yes" if "yes" in kinds else None
+
+
+def _reachable_without_consent(
+    graph: FlowGraph, field: str, answers: dict[int, list[tuple[int, Answer]]]
+) -> list[bool]:
+    """Steps a conversation can reach without the customer having agreed to ``field``.
+
+    At a consent question for the field, the conversation goes on without consent along a
+    "no", when the bot does not understand the answer (the fallback), and by the global
+    intents; a "yes" (or an answer cxaudit cannot read) counts as consent given.
+    """
+
+    def onward(i: int) -> list[int]:
         consent = graph.steps[i].consent
-        return consent is not None and field in consent.fields
+        if consent is None or field not in consent.fields:
+            return [edge.target for edge in graph.out[i]]
+        declined = [target for target, answer in answers[i] if answer == "no"]
+        return declined + [e.target for e in graph.out[i] if e.kind is EdgeKind.FALLBACK]
 
-    return graph.reach(stop=asked)
+    return graph.reach(onward)
 
 
-def _can_decline(graph: FlowGraph, i: int, free: list[bool]) -> bool:
+def _can_decline(
+    graph: FlowGraph, i: int, choices: list[tuple[int, Answer]], free: list[bool]
+) -> bool:
     """Does the consent step offer a "no" that lets the conversation go on without the data?
 
     ``free`` says, per step, whether the conversation can finish from there without
-    collecting the fields the consent is about.
+    collecting the fields the consent is about. Where no choice reads as yes or no (a language
+    without a phrase list), any second choice that lets the conversation finish will do.
     """
-    choices = {e.target for e in graph.out[i] if e.kind in (EdgeKind.OPTION, EdgeKind.ON)}
-    return len(choices) >= 2 and any(free[t] for t in choices)
+    declined = [target for target, answer in choices if answer == "no"]
+    if declined:
+        return any(free[t] for t in declined)
+    if any(answer == "yes" for _, answer in choices):
+        return False  # only yeses
+    targets = {target for target, _ in choices}
+    return len(targets) >= 2 and any(free[t] for t in targets)
 
 
 def _finishes_without_collecting(graph: FlowGraph, fields: frozenset[str]) -> list[bool]:

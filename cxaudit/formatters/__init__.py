@@ -28,6 +28,3 @@ def get(name: str) -> Formatter:
 
         return json_report.render
     raise KeyError(name)
-
-
-NAMES = ("terminal", "json")
