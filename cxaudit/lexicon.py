@@ -115,6 +115,7 @@ _NEGATION = re.compile(
     r"|jamais|pas|sans|evitez|evite)\b"
 )
 _NEGATION_WINDOW = 6  # words
+_CLAUSE = re.compile(r"[.,;!?\n]+")  # not ":", which often introduces the phrase itself
 
 
 @dataclass(frozen=True)
@@ -142,12 +143,25 @@ class Lexicon:
             hit = entry.pattern.search(normal)
             if hit is not None:
                 hits.append((hit.start(), order, entry, hit))
-        found = []
-        for start, _, entry, hit in sorted(hits, key=lambda h: (h[0], h[1])):
-            before = normal[:start].split()[-_NEGATION_WINDOW:]
-            negated = _NEGATION.search(" ".join(before)) is not None
-            found.append(Match(entry, hit.group(0), negated))
-        return found
+        return [
+            Match(entry, hit.group(0), _negated(text, normal, start, hit.group(0)))
+            for start, _, entry, hit in sorted(hits, key=lambda h: (h[0], h[1]))
+        ]
+
+
+def _negated(text: str, normal: str, start: int, phrase: str) -> bool:
+    """Is there a negation in the few words before the phrase, within its own clause?
+
+    Normalising drops punctuation, so the clause is found in the raw text: in "If the customer
+    is not happy, say I understand how you feel" the "not" belongs to another clause.
+    """
+    for clause in _CLAUSE.split(text):
+        folded = normalise(clause)
+        at = folded.find(phrase)
+        if at != -1:
+            return _NEGATION.search(" ".join(folded[:at].split()[-_NEGATION_WINDOW:])) is not None
+    # The phrase runs across clause marks: judge it in the whole text.
+    return _NEGATION.search(" ".join(normal[:start].split()[-_NEGATION_WINDOW:])) is not None
 
 
 class LexiconError(Exception):
