@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -63,6 +64,22 @@ def main_options(
     ] = None,
 ) -> None:
     """Audit AI customer-contact bots against ten golden rules."""
+
+
+def _write(text: str) -> None:
+    """Write to standard output; where its encoding cannot carry the text, write UTF-8 bytes.
+
+    A Windows job log in cp1252 must not crash on a box-drawing line or a Dutch accent.
+    """
+    encoding = sys.stdout.encoding or "utf-8"
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
+        return
+    sys.stdout.write(text)
 
 
 def _fail(message: str) -> typer.Exit:
@@ -127,7 +144,7 @@ def check(
         except OSError as exc:
             raise _fail(f"cannot write {output}: {exc.strerror}") from None
     else:
-        sys.stdout.write(text)
+        _write(text)
     for diagnostic in report.errors:
         # Input errors go to stderr in every format (the JSON report also carries them as data).
         typer.echo(inert(diagnostic.render()), err=True)
@@ -144,7 +161,7 @@ def rules(
     """List the ten golden rules."""
     from cxaudit.explain import rules_json, rules_table
 
-    sys.stdout.write(rules_json(lang.value) if as_json else rules_table(lang.value))
+    _write(rules_json(lang.value) if as_json else rules_table(lang.value))
 
 
 @app.command()
@@ -159,11 +176,11 @@ def explain(
 
     rules_by_id = catalogue()
     key = rule.strip().upper()
-    if key.isdigit():
+    if re.fullmatch(r"[0-9]{1,2}", key):
         key = f"CX{int(key):02d}"
     if key not in rules_by_id:
         raise _fail(f"unknown rule '{rule}'{did_you_mean(key, rules_by_id)}; see `cxaudit rules`")
-    sys.stdout.write(render(rules_by_id[key], lang.value))
+    _write(render(rules_by_id[key], lang.value))
 
 
 @app.command()
@@ -175,7 +192,7 @@ def schema(
     """Print the JSON Schema (Draft 2020-12) of flow files or of the JSON report."""
     from cxaudit.resources import schema_path
 
-    sys.stdout.write(schema_path(f"{which.value}.schema.json").read_text(encoding="utf-8"))
+    _write(schema_path(f"{which.value}.schema.json").read_text(encoding="utf-8"))
 
 
 def main() -> None:

@@ -19,10 +19,10 @@ from cxaudit.checks.base import Context, Issue, Param
 from cxaudit.diagnostics import Diagnostic, InputError
 from cxaudit.graph import FlowGraph
 from cxaudit.i18n import language_from_environment, word
-from cxaudit.loader import DEFAULT_MAX_BYTES, Document, load_file
+from cxaudit.loader import DEFAULT_MAX_BYTES, Document, format_path, load_file
 from cxaudit.model import Bot, build
 from cxaudit.report import FileReport, Finding, Report, RuleResult, Severity
-from cxaudit.schema import format_path, validate
+from cxaudit.schema import validate
 from cxaudit.scoring import file_score, grade, round_score, rule_score
 
 FLOW_SCHEMA = "flow.schema.json"

@@ -235,3 +235,14 @@ def available_languages(rule: str) -> tuple[str, ...]:
     return tuple(
         sorted(p.name[len(prefix) : -len(".yaml")] for p in folder.glob(f"{prefix}*.yaml"))
     )
+
+
+@cache
+def first_names() -> frozenset[str]:
+    """Common given names (normalised), to tell a bot called "Lisa" from one called "PakketPal"."""
+    path = rules_dir() / "lexicons" / "first-names.yaml"
+    data: Any = load_text(path.read_text(encoding="utf-8"), str(path)).data
+    names = data.get("names") if isinstance(data, dict) else None
+    if not isinstance(names, list):
+        raise LexiconError(f"{path}: expected a map with a 'names' list")
+    return frozenset(str(name) for name in names)

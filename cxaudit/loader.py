@@ -9,12 +9,13 @@ with a cap on how far aliases may expand the document.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, NoReturn, Union
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -100,6 +101,19 @@ for _loader in (_PureLoader, _FastLoader):
         (_MERGE, r"^<<$", "<"),
     ):
         _loader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+
+
+def format_path(path: DataPath) -> str:
+    """A data path as people read it: ``flows[0].steps[3].say``."""
+    out = ""
+    for elem in path:
+        if isinstance(elem, int):
+            out += f"[{elem}]"
+        elif re.fullmatch(r"[A-Za-z_][\w-]*", elem):
+            out += f".{elem}" if out else elem
+        else:
+            out += f"[{json.dumps(elem, ensure_ascii=False)}]"
+    return out
 
 
 @dataclass(frozen=True)
@@ -224,7 +238,7 @@ def decode(raw: bytes, display: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-def _refuse(display: str, message: str) -> str:
+def _refuse(display: str, message: str) -> NoReturn:
     raise InputError([Diagnostic(display, message)])
 
 
@@ -264,7 +278,9 @@ def _compose(text: str, display: str, loader_class: Callable[[str], Any]) -> Nod
         raise InputError([_yaml_diagnostic(exc, text, display)]) from None
     except yaml.reader.ReaderError as exc:
         line, column = _line_column(text, exc.position)
-        message = f"a character YAML does not allow: U+{ord(str(exc.character)[:1] or chr(0)):04X}"
+        char = exc.character  # PyYAML gives the code point as an int
+        code = char if isinstance(char, int) else ord(str(char)[:1] or "\0")
+        message = f"a control character YAML does not allow: U+{code:04X}; remove it or escape it in quotes"
         raise InputError([Diagnostic(display, message, line, column)]) from None
     except yaml.YAMLError as exc:  # pragma: no cover - every libyaml error is one of the above
         raise InputError([Diagnostic(display, f"invalid YAML: {exc}")]) from None

@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cxaudit.diagnostics import Diagnostic, InputError
-from cxaudit.loader import DataPath, Document
-from cxaudit.schema import format_path
+from cxaudit.loader import DataPath, Document, format_path
 from cxaudit.suggest import did_you_mean, short
 
 #: The language of texts in a bot that declares no languages: matched against every lexicon.

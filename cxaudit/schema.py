@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from cxaudit.diagnostics import Diagnostic
+from cxaudit.loader import format_path
 from cxaudit.resources import schema_path
 from cxaudit.suggest import did_you_mean, short
 
@@ -52,19 +53,6 @@ def _validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(load_schema(name))
 
 
-def format_path(path: Iterable[str | int]) -> str:
-    """A data path as people read it: ``flows[0].steps[3].say``."""
-    out = ""
-    for elem in path:
-        if isinstance(elem, int):
-            out += f"[{elem}]"
-        elif re.fullmatch(r"[A-Za-z_][\w-]*", elem):
-            out += f".{elem}" if out else elem
-        else:
-            out += f"[{json.dumps(elem, ensure_ascii=False)}]"
-    return out
-
-
 def validate(document: Document, schema_name: str) -> list[Diagnostic]:
     """Every schema error in ``document``, as diagnostics sorted by position."""
     found: dict[tuple[int, int, str], Diagnostic] = {}
@@ -98,14 +86,12 @@ def _explain(error: ValidationError) -> list[tuple[DataPath, str, bool]]:
             return _explain(deeper)
         return [(path, f"expected {schema.get('x-expect', 'another kind of value')}", False)]
     if validator == "additionalProperties" and isinstance(instance, dict):
+        # `additionalProperties: false` is only used on maps with named keys (and x- notes).
         known = list(schema.get("properties", {}))
         pattern_keys = [re.compile(p) for p in schema.get("patternProperties", {})]
         extras = [
             k for k in instance if k not in known and not any(p.search(k) for p in pattern_keys)
         ]
-        if "x-" not in "".join(schema.get("patternProperties", {})) or not known:
-            # A map of free keys (such as `on`) whose values are wrong: report the values.
-            return [(path, f"unexpected key '{short(k)}'", True) for k in extras]
         return [
             (
                 (*path, k),

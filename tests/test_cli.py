@@ -107,7 +107,7 @@ def test_input_error_exits_2_and_still_checks_the_other_files(
     output = result.output + stderr_of(result)
     assert f"{bad}:2:16: error: bot.sectr: unknown key 'sectr'; did you mean 'sector'?" in output
     assert "PakketPal" in output
-    assert "2 file(s) checked: 1 passed, 0 failed, 1 could not be read." in output
+    assert "2 file(s): 1 passed, 0 failed, 1 not checked (input errors)." in output
     assert "Traceback" not in output
 
 
@@ -260,3 +260,23 @@ def test_python_dash_m_and_no_traceback_on_bad_input(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "bad.yaml: error: binary data" in result.stderr
+
+
+def test_explain_refuses_odd_numbers_without_a_traceback(runner: CliRunner) -> None:
+    for rule in ("²", "9" * 5000, "CX99"):
+        result = runner.invoke(app, ["explain", rule])
+        assert result.exit_code == 2
+        assert "unknown rule" in result.output + stderr_of(result)
+
+
+def test_an_output_encoding_without_box_drawing_does_not_crash() -> None:
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252"}
+    result = subprocess.run(
+        [sys.executable, "-m", "cxaudit", "check", str(ROOT / "examples" / "webshop.flow.yaml")],
+        capture_output=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Tuinhuis" in result.stdout.decode("utf-8")

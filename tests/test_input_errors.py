@@ -110,6 +110,12 @@ def single(tmp_path: Path, content: str | bytes) -> Diagnostic:
             "cxaudit: &a [*a]\n", 1, 10, "refers to a node that contains it", id="recursive alias"
         ),
         pytest.param(
+            'cxaudit: 1\nbot: {name: "a\x07b"}\n', 2, 15, "character YAML does not allow: U+0007", id="bell"
+        ),
+        pytest.param(
+            'cxaudit: 1\nbot: {name: "a\x1bb"}\n', 2, 15, "character YAML does not allow: U+001B", id="escape"
+        ),
+        pytest.param(
             "cxaudit: 1\n? [a, b]\n: c\n",
             2,
             3,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import cache
 from typing import Any
 
 from cxaudit.checks.base import (
@@ -16,11 +15,9 @@ from cxaudit.checks.base import (
     report_missing_lexicons,
     text_items,
 )
-from cxaudit.lexicon import normalise
-from cxaudit.loader import load_text
+from cxaudit.lexicon import first_names, normalise
+from cxaudit.loader import format_path
 from cxaudit.model import ANY_LANGUAGE, Bot, Step
-from cxaudit.resources import rules_dir
-from cxaudit.schema import format_path
 
 RULE = "CX01"
 # A name part that tells the customer it is a machine: "PakketBot", "Lisa (AI)", "Ava Assistant".
@@ -172,13 +169,3 @@ def _name_parts(name: str) -> list[str]:
 def _is_bare_first_name(name: str) -> bool:
     parts = _name_parts(name)
     return bool(parts) and not _name_is_machine(name) and parts[0] in first_names()
-
-
-@cache
-def first_names() -> frozenset[str]:
-    path = rules_dir() / "lexicons" / "first-names.yaml"
-    if not path.is_file():
-        return frozenset()
-    data = load_text(path.read_text(encoding="utf-8"), str(path)).data
-    names = data.get("names", []) if isinstance(data, dict) else []
-    return frozenset(str(n) for n in names) if isinstance(names, list) else frozenset()

@@ -18,7 +18,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
         out.add("no-humans", ("humans",), subject="humans", unit="humans", key=True)
         return out.outcome()
     for human in bot.humans:
-        out.checked("humans")
+        out.checked("complete")
         missing = [
             key
             for key, value in (("hours", human.hours), ("expected_wait", human.expected_wait))
@@ -29,7 +29,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
                 "human-incomplete",
                 human.path,
                 subject=human.id,
-                unit="humans",
+                unit="complete",
                 human=human.id,
                 missing=", ".join(missing),
             )

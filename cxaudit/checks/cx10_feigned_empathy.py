@@ -13,7 +13,7 @@ from cxaudit.checks.base import (
     report_missing_lexicons,
     text_items,
 )
-from cxaudit.schema import format_path
+from cxaudit.loader import format_path
 
 RULE = "CX10"
 

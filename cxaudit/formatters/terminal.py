@@ -42,7 +42,8 @@ def render(report: Report, options: RenderOptions) -> str:
             console.print()
         _file(console, file_report, lang)
     if len(report.files) + report.invalid_files > 1:
-        console.print()
+        if report.files:
+            console.print()
         console.print(
             Text(
                 word(
