@@ -1,10 +1,11 @@
 """From findings to scores: per rule, per file, and the grade.
 
 A rule's checks each count the units they looked at (steps, texts, humans...). A check's pass
-rate is the share of its units with no finding, where a unit with only warnings counts half.
-A rule's score is the mean pass rate of its checks that looked at anything; a rule that looked
-at nothing is skipped. The file's score is the weighted mean of the rule scores, times 100.
-Info findings never cost points.
+rate is the share of its units with no finding, where a unit with only warnings counts half;
+a check with any error scores at most half, so that one feigned-empathy line among 300 texts
+still shows in the score. A rule's score is the mean pass rate of its checks that looked at
+anything; a rule that looked at nothing is skipped. The file's score is the weighted mean of
+the rule scores, times 100. Info findings never cost points.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from cxaudit.checks.base import Issue
 from cxaudit.report import RuleResult, Severity, Status
 
 GRADES = ((90.0, "A"), (80.0, "B"), (70.0, "C"), (60.0, "D"), (50.0, "E"))
+#: The most a check with an error finding can score.
+ERROR_CAP = 0.5
 
 
 def rule_score(
@@ -42,7 +45,8 @@ def rule_score(
         bad = failing.get(group, {})
         half = {s: c for s, c in warned.get(group, {}).items() if s not in bad}
         lost = min(total, sum(bad.values()) + 0.5 * sum(half.values()))
-        rates.append(1 - lost / total)
+        rate = 1 - lost / total
+        rates.append(min(rate, ERROR_CAP) if bad else rate)
     if not rates:
         return Status.SKIPPED, None
     score = sum(rates) / len(rates)

@@ -110,10 +110,18 @@ def single(tmp_path: Path, content: str | bytes) -> Diagnostic:
             "cxaudit: &a [*a]\n", 1, 10, "refers to a node that contains it", id="recursive alias"
         ),
         pytest.param(
-            'cxaudit: 1\nbot: {name: "a\x07b"}\n', 2, 15, "character YAML does not allow: U+0007", id="bell"
+            'cxaudit: 1\nbot: {name: "a\x07b"}\n',
+            2,
+            15,
+            "character YAML does not allow: U+0007",
+            id="bell",
         ),
         pytest.param(
-            'cxaudit: 1\nbot: {name: "a\x1bb"}\n', 2, 15, "character YAML does not allow: U+001B", id="escape"
+            'cxaudit: 1\nbot: {name: "a\x1bb"}\n',
+            2,
+            15,
+            "character YAML does not allow: U+001B",
+            id="escape",
         ),
         pytest.param(
             "cxaudit: 1\n? [a, b]\n: c\n",
@@ -430,9 +438,13 @@ def test_text_in_a_language_the_bot_does_not_declare(tmp_path: Path) -> None:
     "content",
     [
         (ROOT / "tests" / "fixtures" / "good.flow.yaml").read_text(encoding="utf-8"),
+        *(
+            (ROOT / "examples" / f"{name}.flow.yaml").read_text(encoding="utf-8")
+            for name in ("webshop", "bank", "energy")
+        ),
         "cxaudit: 1\nx-a: &a {retries: 1, then: s}\nb: {<<: *a, then: t}\nc: [Yes, No, on, 0x1F, .inf, ~, 2027-06-30]\n",
     ],
-    ids=["good bot", "merge keys and scalars"],
+    ids=["good bot", "web shop", "bank", "energy", "merge keys and scalars"],
 )
 def test_pure_python_composer_gives_the_same_data_and_positions(content: str) -> None:
     fast = load_text(content, "f.yaml")

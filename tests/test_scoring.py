@@ -28,11 +28,18 @@ def test_all_clear_is_a_pass_of_one() -> None:
 
 
 def test_errors_cost_a_unit_each_and_warnings_half() -> None:
-    status, score = rule_score(
-        [(issue("a"), Severity.ERROR), (issue("b"), Severity.WARNING)], {"c": 4}
-    )
+    findings = [
+        (issue("a"), Severity.ERROR),
+        (issue("b"), Severity.WARNING),
+        (issue("c"), Severity.WARNING),
+    ]
+    status, score = rule_score(findings, {"c": 10})
     assert status is Status.FAIL
-    assert score == pytest.approx(1 - 1.5 / 4)
+    assert score == 0.5  # 1 - 2/10 = 0.8, but a check with an error scores at most half
+
+
+def test_one_error_among_many_still_halves_the_check() -> None:
+    assert rule_score([(issue("a"), Severity.ERROR)], {"c": 300}) == (Status.FAIL, 0.5)
 
 
 def test_only_warnings_is_warn() -> None:
@@ -44,17 +51,18 @@ def test_info_costs_nothing() -> None:
 
 
 def test_one_subject_with_several_findings_counts_once() -> None:
-    findings = [
-        (issue("a"), Severity.ERROR),
-        (issue("a"), Severity.ERROR),
-        (issue("a"), Severity.WARNING),
-    ]
-    assert rule_score(findings, {"c": 4}) == (Status.FAIL, 0.75)
+    findings = [(issue("a"), Severity.WARNING), (issue("a"), Severity.WARNING)]
+    assert rule_score(findings, {"c": 4}) == (Status.WARN, 0.875)
+    # and an error on a subject makes its warnings irrelevant
+    findings += [(issue("a"), Severity.ERROR)]
+    assert rule_score(findings, {"c": 4}) == (Status.FAIL, 0.5)
 
 
 def test_an_issue_may_cover_several_units() -> None:
-    # A trap cycle of 3 steps among 6 checked steps.
-    assert rule_score([(issue("loop", covers=3), Severity.ERROR)], {"c": 6}) == (Status.FAIL, 0.5)
+    # A trap cycle of 4 steps among 6 checked steps.
+    status, score = rule_score([(issue("loop", covers=4), Severity.ERROR)], {"c": 6})
+    assert status is Status.FAIL
+    assert score == pytest.approx(2 / 6)
 
 
 def test_the_rule_score_is_the_mean_of_its_checks() -> None:
@@ -65,7 +73,7 @@ def test_the_rule_score_is_the_mean_of_its_checks() -> None:
     ]
     status, score = rule_score(findings, {"global": 1, "steps": 4})
     assert status is Status.FAIL
-    assert score == pytest.approx((0.0 + 0.75) / 2)
+    assert score == pytest.approx((0.0 + 0.5) / 2)  # 3/4 of the steps pass, capped at half
 
 
 def test_lost_units_never_exceed_the_units_checked() -> None:
