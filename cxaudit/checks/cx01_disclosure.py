@@ -32,11 +32,11 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
     out = Collector()
     report_missing_lexicons(out, bot, RULE)
     first = _first_step_with_text(bot)
+    messages = first.messages() if first is not None else {}
     # Confirmed only where a phrase list could read the first message in that language.
     disclosed_everywhere = True
     for language in bot.languages:
         out.checked("first-message")
-        shown = _first_message(first, bot, language) if first is not None else ""
         if first is None:
             disclosed_everywhere = False
             out.add(
@@ -46,11 +46,27 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
                 unit="first-message",
                 step=bot.resolve(bot.start),
             )
-        elif not can_read(RULE, language):
+            continue
+        if language not in messages:
+            # These customers get the message in another language, judged under that one.
+            shown = (
+                bot.default_language if bot.default_language in messages else next(iter(messages))
+            )
+            out.add(
+                "first-message-untranslated",
+                messages[shown][1],
+                subject=f"first:{language}",
+                step=first.id,
+                unit="first-message",
+                language=language,
+                shown=shown,
+            )
+            continue
+        text, path = messages[language]
+        if not can_read(RULE, language):
             disclosed_everywhere = False  # unknown: the no-lexicon info says why
-        elif not _discloses(shown, language, bot.name):
+        elif not _discloses(text, language, bot.name):
             disclosed_everywhere = False
-            path = _first_text_path(first, language)
             out.add(
                 "first-message",
                 path,
@@ -112,38 +128,6 @@ def _first_step_with_text(bot: Bot) -> Step | None:
             return step
         current = bot.resolve(step.next) if step.next is not None else None
     return None
-
-
-def _variant(
-    text_variants: tuple[tuple[str, str, Any], ...], language: str, bot: Bot
-) -> tuple[str, str, Any] | None:
-    for variant in text_variants:
-        if variant[0] == language:
-            return variant
-    # No text in this language: the customer sees the default language (or whatever there is).
-    for variant in text_variants:
-        if variant[0] == bot.default_language:
-            return variant
-    return text_variants[0] if text_variants else None
-
-
-def _first_message(step: Step, bot: Bot, language: str) -> str:
-    parts = []
-    for text in (step.say, step.ask):
-        if text is not None:
-            variant = _variant(text.variants, language, bot)
-            if variant is not None:
-                parts.append(variant[1])
-    return "\n".join(parts)
-
-
-def _first_text_path(step: Step, language: str) -> Any:
-    text = step.say if step.say is not None else step.ask
-    assert text is not None
-    for lang, _, path in text.variants:
-        if lang == language:
-            return path
-    return text.path
 
 
 def _discloses(message: str, language: str, name: str) -> bool:
