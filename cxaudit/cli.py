@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -46,6 +47,13 @@ class Color(str, enum.Enum):
 class SchemaName(str, enum.Enum):
     flow = "flow"
     report = "report"
+
+
+def wants_color(choice: Color, *, to_terminal: bool, environ: Mapping[str, str]) -> bool:
+    """Colour only when asked to, or on a terminal that has not opted out (NO_COLOR, TERM=dumb)."""
+    if choice is not Color.auto:
+        return choice is Color.always
+    return to_terminal and not environ.get("NO_COLOR") and environ.get("TERM") != "dumb"
 
 
 def _version(value: bool) -> None:
@@ -130,12 +138,7 @@ def check(
     )
     report = audit([(path, str(path)) for path in files], settings)
     to_terminal = output is None and sys.stdout.isatty()
-    use_color = color is Color.always or (
-        color is Color.auto
-        and to_terminal
-        and not os.environ.get("NO_COLOR")
-        and os.environ.get("TERM") != "dumb"
-    )
+    use_color = wants_color(color, to_terminal=to_terminal, environ=os.environ)
     width = shutil.get_terminal_size((100, 24)).columns if to_terminal else 100
     text = get(output_format.value)(report, RenderOptions(color=use_color, width=width))
     if output is not None:

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cxaudit import __version__
-from cxaudit.cli import app
+from cxaudit.cli import Color, app, wants_color
 from tests.conftest import ROOT
 
 GOOD = str(ROOT / "tests" / "fixtures" / "good.flow.yaml")
@@ -280,3 +280,20 @@ def test_an_output_encoding_without_box_drawing_does_not_crash() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "Tuinhuis" in result.stdout.decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("choice", "to_terminal", "environ", "expected"),
+    [
+        (Color.auto, True, {}, True),
+        (Color.auto, True, {"NO_COLOR": "1"}, False),
+        (Color.auto, True, {"TERM": "dumb"}, False),
+        (Color.auto, False, {}, False),
+        (Color.always, False, {"NO_COLOR": "1"}, True),
+        (Color.never, True, {}, False),
+    ],
+)
+def test_when_to_colour(
+    choice: Color, to_terminal: bool, environ: dict[str, str], expected: bool
+) -> None:
+    assert wants_color(choice, to_terminal=to_terminal, environ=environ) is expected
