@@ -32,6 +32,7 @@ class OptionInfo:
     default: Any
     strict: Any
     description: Mapping[str, str]
+    schema: Mapping[str, Any]  # JSON Schema of the value, for the configuration schema
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,20 @@ def catalogue() -> dict[str, RuleInfo]:
     return rules
 
 
+@cache
+def waiver_checks() -> dict[str, CheckInfo]:
+    """The findings cxaudit reports about waivers themselves (expired, unused)."""
+    path = rules_dir() / "catalogue" / "waivers.yaml"
+    data: Any = load_text(path.read_text(encoding="utf-8"), str(path)).data
+    try:
+        return {
+            name: CheckInfo(name, chk["severity"], _texts(chk["message"]), _texts(chk["hint"]))
+            for name, chk in data["checks"].items()
+        }
+    except (KeyError, TypeError) as exc:
+        raise CatalogueError(f"{path}: malformed ({exc})") from None
+
+
 def _texts(value: Any) -> dict[str, str]:
     if isinstance(value, dict):
         return {str(k): str(v).strip() for k, v in value.items()}
@@ -102,7 +117,11 @@ def _rule(data: dict[str, Any], source: str) -> RuleInfo:
             ),
             options={
                 name: OptionInfo(
-                    name, opt["default"], opt.get("strict"), _texts(opt.get("description"))
+                    name,
+                    opt["default"],
+                    opt.get("strict"),
+                    _texts(opt.get("description")),
+                    opt["schema"],
                 )
                 for name, opt in (data.get("options") or {}).items()
             },

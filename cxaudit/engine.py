@@ -1,55 +1,83 @@
 """Runs the rules on each file and assembles the report.
 
-Loading goes bytes -> document -> schema -> model; every failure on the way is an input error
-for that file (exit code 2) and the other files are still checked. The engine, not the rules,
-decides severities (from the catalogue), positions (from the source map) and wording (in the
-report language).
+Loading goes bytes -> document -> schema -> model -> waivers -> configuration; every failure on
+the way is an input error for that file (exit code 2) and the other files are still checked.
+The engine, not the rules, decides severities (catalogue and configuration), positions (the
+source map), wording (the report language), and what is waived or baselined.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
+import hashlib
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 from cxaudit import __version__
-from cxaudit.catalogue import LANGUAGES, RuleInfo, catalogue, fill
+from cxaudit.baseline import Baseline, FileBaseline, match
+from cxaudit.catalogue import LANGUAGES, catalogue, fill, waiver_checks
 from cxaudit.checks import REGISTRY
-from cxaudit.checks.base import Context, Issue, Param
+from cxaudit.checks.base import Context, Issue
+from cxaudit.config import ConfigFile, Effective, Overrides, find_config, read_chain, resolve
 from cxaudit.diagnostics import Diagnostic, InputError
+from cxaudit.findings import localise, make_finding
 from cxaudit.graph import FlowGraph
-from cxaudit.i18n import language_from_environment, word
+from cxaudit.i18n import language_from_environment
 from cxaudit.loader import DEFAULT_MAX_BYTES, Document, format_path, load_file
 from cxaudit.model import Bot, build
-from cxaudit.report import FileReport, Finding, Report, RuleResult, Severity
+from cxaudit.report import (
+    BaselineComparison,
+    FileReport,
+    Finding,
+    FixedEntry,
+    Report,
+    RuleResult,
+    Severity,
+    Status,
+    Suppression,
+)
 from cxaudit.schema import validate
 from cxaudit.scoring import file_score, grade, round_score, rule_score
+from cxaudit.waivers import Waiver, read_waivers
 
 FLOW_SCHEMA = "flow.schema.json"
-DEFAULT_FAIL_UNDER = 80.0
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything that changes what a check run does; built by the CLI or by Python callers."""
+    """Everything about a run that is not in the files: what the command line (or a caller) says."""
 
-    language: str | None = None  # report language; None: the first bot's, then LANG, then en
-    fail_under: float = DEFAULT_FAIL_UNDER
+    language: str | None = None  # report language; None: configuration, bot, LANG, then en
+    fail_under: float | None = None  # None: configuration, then 80
+    profile: str | None = None  # recommended | strict; None: configuration, then by sector
+    config: Path | None = None  # one configuration for every file instead of looking for one
+    find_config: bool = True  # look for .cxaudit.yaml / pyproject.toml next to each file
     max_bytes: int = DEFAULT_MAX_BYTES
+    waivers: bool = True  # False: ignore every waiver (for audits)
+    strict_waivers: bool | None = None  # an unused waiver is an error; None: configuration
+    baseline: Baseline | None = None
+    today: date | None = None  # for waiver expiry; None: the real today
+
+    def overrides(self) -> Overrides:
+        return Overrides(self.profile, self.fail_under, self.language, self.strict_waivers)
 
 
 @dataclass(frozen=True)
 class Loaded:
-    """A file that loaded and validated: its document (for positions) and its model."""
+    """A file that loaded and validated, with the settings it is to be checked with."""
 
+    path: Path
     document: Document
     bot: Bot
+    waivers: tuple[Waiver, ...]
+    effective: Effective
 
 
 def load(path: Path, display: str, settings: Settings) -> Loaded:
-    """Read, validate and model one flow file; raises InputError with every problem found."""
+    """Read, validate and model one flow file and find its settings; raises InputError."""
     document = load_file(path, display, settings.max_bytes)
     if not isinstance(document.data, dict):
         kind = "a list" if isinstance(document.data, list) else "a single value"
@@ -66,22 +94,30 @@ def load(path: Path, display: str, settings: Settings) -> Loaded:
     problems = validate(document, FLOW_SCHEMA)
     if problems:
         raise InputError(problems)
-    return Loaded(document, build(document))
+    bot = build(document)
+    waivers = read_waivers(document, bot)
+    config_path = settings.config or (find_config(path.parent) if settings.find_config else None)
+    configs: tuple[ConfigFile, ...] = read_chain(config_path) if config_path else ()
+    effective = resolve(configs, sector=bot.sector, cli=settings.overrides())
+    return Loaded(path, document, bot, waivers, effective)
 
 
 def audit(files: Sequence[tuple[Path, str]], settings: Settings) -> Report:
     """Check every file (path, name to show) and return one report."""
     loaded: list[Loaded] = []
-    errors: list[Diagnostic] = []
+    errors: dict[tuple[str, int | None, int | None, str], Diagnostic] = {}
+    unchecked: list[str] = []
     with _gc_paused():
         for path, display in files:
             try:
                 loaded.append(load(path, display, settings))
             except InputError as exc:
-                errors.extend(exc.diagnostics)
+                unchecked.append(display)
+                for d in exc.diagnostics:  # a broken shared configuration is reported once
+                    errors.setdefault((d.path, d.line, d.column, d.message), d)
         language = settings.language or _default_language(loaded)
         reports = tuple(check(item, settings, language) for item in loaded)
-    return Report(__version__, language, settings.fail_under, reports, tuple(errors))
+    return Report(__version__, language, reports, tuple(errors.values()), tuple(unchecked))
 
 
 @contextmanager
@@ -103,24 +139,103 @@ def _gc_paused() -> Iterator[None]:
 
 def _default_language(loaded: Sequence[Loaded]) -> str:
     for item in loaded[:1]:
+        if item.effective.lang.value is not None:
+            return item.effective.lang.value
         first = item.bot.languages[0]
         if first in LANGUAGES:
             return first
     return language_from_environment() or "en"
 
 
+Judged = list[tuple[Issue, Severity, Finding]]
+
+
 def check(item: Loaded, settings: Settings, language: str) -> FileReport:
-    """Run every rule on one loaded file."""
-    bot, document = item.bot, item.document
-    context = Context(bot, FlowGraph(bot))
+    """Run the enabled rules on one loaded file, then apply waivers and the baseline."""
+    bot, document, effective = item.bot, item.document, item.effective
+    context = Context(bot, FlowGraph(bot), strict=effective.strict)
     rules = catalogue()
-    results: list[RuleResult] = []
-    findings: list[Finding] = []
+    judged: dict[str, Judged] = {}
+    units: dict[str, Mapping[str, int]] = {}
     for rule_id, run in REGISTRY.items():
+        setting = effective.rules[rule_id]
+        if not setting.enabled.value:
+            continue
+        outcome = run(context, setting.option_values())
+        units[rule_id] = outcome.units
         info = rules[rule_id]
-        outcome = run(context, info.defaults(strict=context.strict))
-        stamped = [(issue, Severity(info.checks[issue.check].severity)) for issue in outcome.issues]
-        status, score = rule_score(stamped, outcome.units)
+        judged[rule_id] = []
+        for issue in outcome.issues:
+            severity = Severity(setting.severities[issue.check].value)
+            finding = make_finding(
+                rule_id, info.checks[issue.check], issue, severity, document, bot, language
+            )
+            judged[rule_id].append((issue, severity, finding))
+
+    notes: list[Finding] = []
+    if settings.waivers and item.waivers:
+        notes = _apply_waivers(judged, item, settings, language)
+
+    comparison = None
+    known = settings.baseline.for_file(item.path) if settings.baseline else None
+    if settings.baseline is not None and known is not None:
+        before = file_score(_results(judged, units, effective, language))
+        fixed = _apply_baseline(judged, known, settings.baseline)
+        comparison = BaselineComparison(settings.baseline.display, known.score, before, fixed)
+
+    results = _results(judged, units, effective, language)
+    score = file_score(results)
+    findings = sorted(
+        [finding for rows in judged.values() for _, _, finding in rows] + notes,
+        key=lambda f: (f.line, f.column, f.rule, f.check, f.message),
+    )
+    has_error = any(f.severity is Severity.ERROR and f.counts for f in findings)
+    return FileReport(
+        path=document.path,
+        bot=bot.name,
+        organisation=bot.organisation,
+        sector=bot.sector,
+        languages=bot.languages if bot.declared_languages else (),
+        profile=effective.profile.value,
+        config=effective.files,
+        fail_under=effective.fail_under.value,
+        score=score,
+        grade=grade(score),
+        passed=score >= effective.fail_under.value and not has_error,
+        rules=tuple(results),
+        findings=tuple(findings),
+        baseline=comparison,
+    )
+
+
+def _results(
+    judged: Mapping[str, Judged],
+    units: Mapping[str, Mapping[str, int]],
+    effective: Effective,
+    language: str,
+) -> list[RuleResult]:
+    """Per-rule status and score from the findings that count (not waived, not baselined)."""
+    results = []
+    for rule_id, info in catalogue().items():
+        if rule_id not in judged:
+            results.append(
+                RuleResult(
+                    rule_id,
+                    info.name[language],
+                    info.area,
+                    Status.DISABLED,
+                    None,
+                    info.weight,
+                    0,
+                    0,
+                    0,
+                    0,
+                )
+            )
+            continue
+        rows = judged[rule_id]
+        counting = [(issue, severity) for issue, severity, finding in rows if finding.counts]
+        status, score = rule_score(counting, units[rule_id])
         results.append(
             RuleResult(
                 id=rule_id,
@@ -129,62 +244,94 @@ def check(item: Loaded, settings: Settings, language: str) -> FileReport:
                 status=status,
                 score=round_score(score, "0.001") if score is not None else None,
                 weight=info.weight,
-                errors=sum(1 for _, s in stamped if s is Severity.ERROR),
-                warnings=sum(1 for _, s in stamped if s is Severity.WARNING),
-                infos=sum(1 for _, s in stamped if s is Severity.INFO),
+                errors=sum(1 for _, s in counting if s is Severity.ERROR),
+                warnings=sum(1 for _, s in counting if s is Severity.WARNING),
+                infos=sum(1 for _, s in counting if s is Severity.INFO),
+                suppressed=len(rows) - len(counting),
             )
         )
-        findings.extend(
-            _finding(info, issue, severity, document, language) for issue, severity in stamped
-        )
-    findings.sort(key=lambda f: (f.line, f.column, f.rule, f.check, f.message))
-    score = file_score(results)
-    has_error = any(f.severity is Severity.ERROR for f in findings)
-    return FileReport(
-        path=document.path,
-        bot=bot.name,
-        organisation=bot.organisation,
-        sector=bot.sector,
-        languages=bot.languages if bot.declared_languages else (),
-        score=score,
-        grade=grade(score),
-        passed=score >= settings.fail_under and not has_error,
-        rules=tuple(results),
-        findings=tuple(findings),
-    )
+    return results
 
 
-def _finding(
-    info: RuleInfo, issue: Issue, severity: Severity, document: Document, language: str
+def _apply_waivers(
+    judged: dict[str, Judged], item: Loaded, settings: Settings, language: str
+) -> list[Finding]:
+    """Mark waived findings; return findings about the waivers themselves (expired, unused)."""
+    today = settings.today or date.today()
+    active = [w for w in item.waivers if not w.expired(today)]
+    used: set[int] = set()
+    for rule_id, rows in judged.items():
+        for i, (issue, severity, finding) in enumerate(rows):
+            for index, waiver in enumerate(active):
+                if waiver.covers(rule_id, finding.step, finding.line):
+                    used.add(index)
+                    suppression = Suppression(
+                        "waiver",
+                        waiver.reason,
+                        f"{item.document.path}:{waiver.line}",
+                        waiver.owner,
+                        waiver.expires.isoformat() if waiver.expires else None,
+                    )
+                    rows[i] = (issue, severity, replace(finding, suppression=suppression))
+                    break
+    strict = item.effective.strict_waivers.value
+    notes = []
+    for waiver in item.waivers:
+        if waiver.expired(today):
+            check = "waiver-expired"
+        elif active.index(waiver) not in used:
+            check = "waiver-unused"
+        else:
+            continue
+        for rule_id in waiver.rules:
+            notes.append(_waiver_note(check, rule_id, waiver, item, language, strict=strict))
+    return notes
+
+
+def _waiver_note(
+    check: str, rule: str, waiver: Waiver, item: Loaded, language: str, *, strict: bool
 ) -> Finding:
-    check_info = info.checks[issue.check]
-    params = _localise(issue, language)
-    location = document.source_map.locate(issue.path, key=issue.key)
+    info = waiver_checks()[check]
+    severity = Severity(info.severity)
+    if check == "waiver-unused" and strict:
+        severity = Severity.ERROR
+    params = localise(
+        {
+            "rule": rule,
+            "reason": waiver.reason,
+            "expires": waiver.expires.isoformat() if waiver.expires else "",
+        },
+        language,
+        step=waiver.step,
+    )
+    where = f"{waiver.kind}:{waiver.line}" if waiver.kind == "comment" else format_path(waiver.path)
     return Finding(
-        rule=info.id,
-        check=issue.check,
+        rule=rule,
+        check=check,
         severity=severity,
-        message=fill(check_info.message[language], params),
-        hint=fill(check_info.hint[language], params),
-        path=document.path,
-        data_path=format_path(issue.path),
-        step=issue.step,
-        line=location.line,
-        column=location.column,
+        message=fill(info.message[language], params),
+        hint=fill(info.hint[language], params),
+        path=item.document.path,
+        data_path=format_path(waiver.path),
+        step=waiver.step,
+        line=waiver.line,
+        column=waiver.column,
+        fingerprint=hashlib.sha256(
+            f"{check}\x1f{rule}\x1f{where}\x1f{waiver.reason}".encode()
+        ).hexdigest()[:20],
     )
 
 
-def _localise(issue: Issue, language: str) -> dict[str, str]:
-    params: dict[str, str] = {"step": issue.step or ""}
-    for name, value in issue.params.items():
-        params[name] = _pick(value, language)
-    if "did_you_mean" in params:
-        guess = params["did_you_mean"]
-        params["did_you_mean"] = word(language, "did_you_mean", value=guess) if guess else ""
-    return params
-
-
-def _pick(value: Param, language: str) -> str:
-    if isinstance(value, str):
-        return value
-    return value.get(language) or value.get("en") or next(iter(value.values()), "")
+def _apply_baseline(
+    judged: dict[str, Judged], known: FileBaseline, baseline: Baseline
+) -> tuple[FixedEntry, ...]:
+    """Mark findings the baseline knows; return the baseline entries that are gone (fixed)."""
+    flat = [(rule_id, i) for rule_id, rows in judged.items() for i in range(len(rows))]
+    findings = [judged[rule_id][i][2] for rule_id, i in flat]
+    matched, fixed = match(findings, known)
+    suppression = Suppression("baseline", "known when the baseline was taken", baseline.display)
+    for position in matched:
+        rule_id, i = flat[position]
+        issue, severity, finding = judged[rule_id][i]
+        judged[rule_id][i] = (issue, severity, replace(finding, suppression=suppression))
+    return fixed

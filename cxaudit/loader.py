@@ -183,6 +183,55 @@ class Document:
     path: str
     data: Data
     source_map: SourceMap
+    directives: tuple[Directive, ...] = ()  # `# cxaudit: ...` comments, for waivers
+
+
+@dataclass(frozen=True)
+class Directive:
+    """A ``# cxaudit: ...`` comment: where it is and what follows ``cxaudit:``."""
+
+    line: int
+    column: int
+    text: str
+
+
+# A YAML comment starts with "#" at the start of a line or after white space.
+_DIRECTIVE = re.compile(r"(?:^|(?<=[ \t]))#[ \t]*cxaudit:(?P<text>[^\r\n]*)", re.MULTILINE)
+
+
+def _directives(text: str, root: Node) -> tuple[Directive, ...]:
+    """The ``# cxaudit:`` comments, leaving out look-alikes inside quoted or block texts."""
+    candidates = []
+    line, position = 1, 0
+    for match in _DIRECTIVE.finditer(text):
+        line += text.count("\n", position, match.start())
+        position = match.start()
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        candidates.append((match.start(), Directive(line, column, match.group("text").strip())))
+    if not candidates:
+        return ()
+    inside = _inside_scalars(root, {index for index, _ in candidates})
+    return tuple(directive for index, directive in candidates if index not in inside)
+
+
+def _inside_scalars(root: Node, indexes: set[int]) -> set[int]:
+    """Which of these character offsets fall inside a scalar's text."""
+    hit: set[int] = set()
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            start, end = node.start_mark.index, node.end_mark.index
+            hit.update(i for i in indexes if start <= i < end)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, MappingNode):
+            for key_node, value_node in node.value:
+                stack.extend((key_node, value_node))
+    return hit
 
 
 def read_text(path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
@@ -242,25 +291,31 @@ def _refuse(display: str, message: str) -> NoReturn:
     raise InputError([Diagnostic(display, message)])
 
 
-def load_file(path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+def load_file(
+    path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES, *, empty_ok: bool = False
+) -> Document:
     """Read, compose and construct one YAML file."""
-    return load_text(read_text(path, display, max_bytes), display)
+    return load_text(read_text(path, display, max_bytes), display, empty_ok=empty_ok)
 
 
-def load_text(text: str, display: str, *, pure: bool = False) -> Document:
+def load_text(text: str, display: str, *, pure: bool = False, empty_ok: bool = False) -> Document:
     """Compose and construct a YAML text; every problem becomes an InputError with a position.
 
     libyaml's C composer is used where PyYAML has it; ``pure=True`` forces the pure-Python
-    composer (the fallback), which must give the same data and positions.
+    composer (the fallback), which must give the same data and positions. An empty document is
+    an error unless ``empty_ok`` (then its data is None).
     """
     root = _compose(text, display, _PureLoader if pure else _FastLoader)
     if root is None:
+        if empty_ok:
+            return Document(display, None, SourceMap(None))
         what = "is empty" if not text.strip() else "holds no YAML document, only comments"
         raise InputError(
             [Diagnostic(display, f"the file {what}; a flow file starts with 'cxaudit: 1'")]
         )
     data = _Constructor(display, root).build()
-    return Document(display, data, SourceMap(root))
+    directives = _directives(text, root) if "cxaudit:" in text else ()
+    return Document(display, data, SourceMap(root), directives)
 
 
 def _compose(text: str, display: str, loader_class: Callable[[str], Any]) -> Node | None:

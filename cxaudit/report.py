@@ -25,7 +25,19 @@ class Status(enum.Enum):
     PASS = "pass"
     WARN = "warn"
     FAIL = "fail"
-    SKIPPED = "skipped"
+    SKIPPED = "skipped"  # nothing for the rule to check in this bot
+    DISABLED = "disabled"  # turned off by configuration
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """Why a finding does not count: a waiver (with its reason) or the baseline."""
+
+    kind: str  # "waiver" or "baseline"
+    reason: str
+    source: str  # where it was granted: "flow.yaml:12" or the baseline file
+    owner: str | None = None
+    expires: str | None = None  # YYYY-MM-DD
 
 
 @dataclass(frozen=True)
@@ -40,6 +52,13 @@ class Finding:
     step: str | None
     line: int
     column: int
+    fingerprint: str  # stable across edits elsewhere in the file (no line numbers in it)
+    suppression: Suppression | None = None
+
+    @property
+    def counts(self) -> bool:
+        """Does this finding count for the score and the gate (not waived, not baselined)?"""
+        return self.suppression is None
 
 
 @dataclass(frozen=True)
@@ -48,11 +67,34 @@ class RuleResult:
     name: str
     area: str
     status: Status
-    score: float | None  # None when skipped
+    score: float | None  # None when skipped or disabled
     weight: float
-    errors: int
+    errors: int  # findings that count, by severity
     warnings: int
     infos: int
+    suppressed: int  # waived or baselined findings
+
+
+@dataclass(frozen=True)
+class FixedEntry:
+    """A baseline entry that no longer matches any finding: fixed (or moved beyond recognition)."""
+
+    rule: str
+    check: str
+    step: str | None
+    message: str
+
+
+@dataclass(frozen=True)
+class BaselineComparison:
+    path: str  # the baseline file
+    recorded_score: float  # the file's score when the baseline was taken
+    current_score: float  # the score now, counting baselined findings (waivers still apply)
+    fixed: tuple[FixedEntry, ...]
+
+    @property
+    def change(self) -> float:
+        return round(self.current_score - self.recorded_score, 1)
 
 
 @dataclass(frozen=True)
@@ -62,23 +104,33 @@ class FileReport:
     organisation: str | None
     sector: str
     languages: tuple[str, ...]
-    score: float
+    profile: str
+    config: tuple[str, ...]  # configuration files used, base first
+    fail_under: float
+    score: float  # what the gate uses: waived and baselined findings left out
     grade: str
     passed: bool
     rules: tuple[RuleResult, ...]
     findings: tuple[Finding, ...]
+    baseline: BaselineComparison | None = None
 
     def count(self, severity: Severity) -> int:
-        return sum(1 for f in self.findings if f.severity is severity)
+        """Findings of this severity that count (not waived, not baselined)."""
+        return sum(1 for f in self.findings if f.severity is severity and f.counts)
+
+    def suppressed(self, kind: str) -> int:
+        return sum(
+            1 for f in self.findings if f.suppression is not None and f.suppression.kind == kind
+        )
 
 
 @dataclass(frozen=True)
 class Report:
     version: str
     language: str
-    fail_under: float
     files: tuple[FileReport, ...]
-    errors: tuple[Diagnostic, ...]  # input errors: files that could not be checked
+    errors: tuple[Diagnostic, ...]  # input errors, in flow files or their configuration
+    unchecked: tuple[str, ...] = ()  # the flow files those errors kept from being checked
 
     @property
     def passed(self) -> bool:
@@ -86,4 +138,4 @@ class Report:
 
     @property
     def invalid_files(self) -> int:
-        return len({d.path for d in self.errors})
+        return len(self.unchecked)

@@ -140,6 +140,8 @@ def test_json_report_follows_its_schema_and_is_deterministic(
         "errors": 6,
         "warnings": 0,
         "infos": 0,
+        "waived": 0,
+        "baselined": 0,
     }
     finding = next(f for f in report["files"][0]["findings"] if f["rule"] == "CX03")
     assert finding == {
@@ -153,7 +155,10 @@ def test_json_report_follows_its_schema_and_is_deterministic(
         "line": 6,
         "column": 9,
         "data_path": "flows[0].steps[0]",
+        "fingerprint": finding["fingerprint"],
+        "suppression": None,
     }
+    assert len(finding["fingerprint"]) == 20
 
 
 def test_json_report_carries_input_errors(runner: CliRunner, tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ def issue(subject: str, check: str = "c", covers: int = 1, unit: str | None = No
 
 def result(score: float | None, weight: float) -> RuleResult:
     status = Status.SKIPPED if score is None else Status.PASS
-    return RuleResult("CX00", "r", "tone", status, score, weight, 0, 0, 0)
+    return RuleResult("CX00", "r", "tone", status, score, weight, 0, 0, 0, 0)
 
 
 def test_nothing_checked_is_skipped() -> None:

@@ -51,14 +51,11 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Context:
-    """What a rule may look at: the model, its graph (computed once) and the sector profile."""
+    """What a rule may look at: the model, its graph (computed once) and the profile."""
 
     bot: Bot
     graph: FlowGraph
-
-    @property
-    def strict(self) -> bool:
-        return self.bot.sector in STRICT_SECTORS
+    strict: bool = False  # the strict profile (by default: finance, insurance, health, government)
 
 
 class Collector:

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from cxaudit.formatters import RenderOptions
-from cxaudit.report import REPORT_FORMAT, FileReport, Report, Severity
+from cxaudit.report import REPORT_FORMAT, FileReport, Finding, Report, Severity
 
 
 def render(report: Report, options: RenderOptions) -> str:
@@ -14,12 +14,10 @@ def render(report: Report, options: RenderOptions) -> str:
 
 
 def as_dict(report: Report) -> dict[str, Any]:
-    files = [_file(f) for f in report.files]
     return {
         "cxaudit": report.version,
         "format": REPORT_FORMAT,
         "language": report.language,
-        "fail_under": report.fail_under,
         "passed": report.passed,
         "summary": {
             "files": len(report.files) + report.invalid_files,
@@ -29,8 +27,10 @@ def as_dict(report: Report) -> dict[str, Any]:
             "errors": sum(f.count(Severity.ERROR) for f in report.files),
             "warnings": sum(f.count(Severity.WARNING) for f in report.files),
             "infos": sum(f.count(Severity.INFO) for f in report.files),
+            "waived": sum(f.suppressed("waiver") for f in report.files),
+            "baselined": sum(f.suppressed("baseline") for f in report.files),
         },
-        "files": files,
+        "files": [_file(f) for f in report.files],
         "errors": [
             {"path": d.path, "line": d.line, "column": d.column, "message": d.message}
             for d in report.errors
@@ -39,12 +39,27 @@ def as_dict(report: Report) -> dict[str, Any]:
 
 
 def _file(report: FileReport) -> dict[str, Any]:
+    baseline = None
+    if report.baseline is not None:
+        baseline = {
+            "path": report.baseline.path,
+            "recorded_score": report.baseline.recorded_score,
+            "current_score": report.baseline.current_score,
+            "change": report.baseline.change,
+            "fixed": [
+                {"rule": e.rule, "check": e.check, "step": e.step, "message": e.message}
+                for e in report.baseline.fixed
+            ],
+        }
     return {
         "path": report.path,
         "bot": report.bot,
         "organisation": report.organisation,
         "sector": report.sector,
         "languages": list(report.languages),
+        "profile": report.profile,
+        "config": list(report.config),
+        "fail_under": report.fail_under,
         "score": report.score,
         "grade": report.grade,
         "passed": report.passed,
@@ -56,23 +71,42 @@ def _file(report: FileReport) -> dict[str, Any]:
                 "status": r.status.value,
                 "score": r.score,
                 "weight": r.weight,
-                "findings": {"error": r.errors, "warning": r.warnings, "info": r.infos},
+                "findings": {
+                    "error": r.errors,
+                    "warning": r.warnings,
+                    "info": r.infos,
+                    "suppressed": r.suppressed,
+                },
             }
             for r in report.rules
         ],
-        "findings": [
-            {
-                "rule": f.rule,
-                "check": f.check,
-                "severity": f.severity.value,
-                "message": f.message,
-                "hint": f.hint,
-                "path": f.path,
-                "step": f.step,
-                "line": f.line,
-                "column": f.column,
-                "data_path": f.data_path,
-            }
-            for f in report.findings
-        ],
+        "findings": [finding(f) for f in report.findings],
+        "baseline": baseline,
+    }
+
+
+def finding(f: Finding) -> dict[str, Any]:
+    suppression = None
+    if f.suppression is not None:
+        s = f.suppression
+        suppression = {
+            "kind": s.kind,
+            "reason": s.reason,
+            "source": s.source,
+            "owner": s.owner,
+            "expires": s.expires,
+        }
+    return {
+        "rule": f.rule,
+        "check": f.check,
+        "severity": f.severity.value,
+        "message": f.message,
+        "hint": f.hint,
+        "path": f.path,
+        "step": f.step,
+        "line": f.line,
+        "column": f.column,
+        "data_path": f.data_path,
+        "fingerprint": f.fingerprint,
+        "suppression": suppression,
     }

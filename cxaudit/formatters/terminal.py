@@ -12,13 +12,14 @@ from rich.text import Text
 from cxaudit.formatters import RenderOptions
 from cxaudit.formatters.text import inert
 from cxaudit.i18n import word
-from cxaudit.report import FileReport, Report, Severity, Status
+from cxaudit.report import FileReport, Finding, Report, Severity, Status
 
 _STATUS_STYLE = {
     Status.PASS: "green",
     Status.WARN: "yellow",
     Status.FAIL: "bold red",
     Status.SKIPPED: "dim",
+    Status.DISABLED: "dim",
 }
 _SEVERITY_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -44,21 +45,26 @@ def render(report: Report, options: RenderOptions) -> str:
     if len(report.files) + report.invalid_files > 1:
         if report.files:
             console.print()
-        console.print(
-            Text(
-                word(
-                    lang,
-                    "summary",
-                    files=len(report.files) + report.invalid_files,
-                    passed=sum(1 for f in report.files if f.passed),
-                    failed=sum(1 for f in report.files if not f.passed),
-                    invalid=report.invalid_files,
-                ),
-                style="bold",
-            ),
-            soft_wrap=True,
-        )
+        console.print(Text(summary(report), style="bold"), soft_wrap=True)
     return buffer.getvalue()
+
+
+def summary(report: Report) -> str:
+    """One line for a run over several files."""
+    lang = report.language
+    text = word(
+        lang,
+        "summary",
+        files=len(report.files) + report.invalid_files,
+        passed=sum(1 for f in report.files if f.passed),
+        failed=sum(1 for f in report.files if not f.passed),
+        invalid=report.invalid_files,
+    )
+    waived = sum(f.suppressed("waiver") for f in report.files)
+    baselined = sum(f.suppressed("baseline") for f in report.files)
+    if waived or baselined:
+        text += " " + word(lang, "suppressed_summary", waived=waived, baselined=baselined)
+    return text
 
 
 def _file(console: Console, report: FileReport, lang: str) -> None:
@@ -67,7 +73,10 @@ def _file(console: Console, report: FileReport, lang: str) -> None:
     if report.organisation:
         title.append(f" ({inert(report.organisation)})")
     details = [report.sector, *([", ".join(report.languages)] if report.languages else [])]
-    title.append(" · " + " · ".join(details), style="dim")
+    details.append(f"{word(lang, 'profile')} {report.profile}")
+    config = ", ".join(report.config) if report.config else word(lang, "no_config")
+    details.append(f"{word(lang, 'config')}: {config}" if report.config else config)
+    title.append(" · " + " · ".join(inert(d) for d in details), style="dim")
     console.print(Text(inert(report.path), style="dim"), soft_wrap=True)
     console.print(title, soft_wrap=True)
 
@@ -79,7 +88,22 @@ def _file(console: Console, report: FileReport, lang: str) -> None:
         verdict.append(word(lang, "passed"), style="bold green")
     else:
         verdict.append(word(lang, "failed"), style="bold red")
+    verdict.append(
+        f"  ({word(lang, 'fail_under', fail_under=f'{report.fail_under:g}')})", style="dim"
+    )
     console.print(verdict)
+    if report.baseline is not None:
+        b = report.baseline
+        line = word(
+            lang,
+            "baseline_line",
+            path=b.path,
+            recorded=b.recorded_score,
+            current=b.current_score,
+            change=b.change,
+            known=report.suppressed("baseline"),
+        )
+        console.print(Text(inert(line)), soft_wrap=True)
     console.print()
 
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
@@ -101,18 +125,43 @@ def _file(console: Console, report: FileReport, lang: str) -> None:
     console.print()
     if not report.findings:
         console.print(Text(word(lang, "no_findings"), style="green"))
-        return
-    console.print(Text(f"{word(lang, 'findings')} ({len(report.findings)})", style="bold"))
-    for finding in report.findings:
-        line = Text()
-        line.append(f"{inert(finding.path)}:{finding.line}:{finding.column}", style="bold")
-        line.append(f" {finding.rule} ")
-        line.append(word(lang, finding.severity.value), style=_SEVERITY_STYLE[finding.severity])
-        if finding.step:
-            line.append(f" [{inert(finding.step)}]", style="dim")
-        line.append(f" {inert(finding.message)}")
-        console.print(line, soft_wrap=True)
-        hint = Text("    ")
-        hint.append(f"{word(lang, 'hint')}: ", style="dim")
-        hint.append(inert(finding.hint), style="dim")
-        console.print(hint, soft_wrap=True)
+    else:
+        console.print(Text(f"{word(lang, 'findings')} ({len(report.findings)})", style="bold"))
+        for finding in report.findings:
+            _finding(console, finding, lang)
+    if report.baseline is not None and report.baseline.fixed:
+        console.print()
+        console.print(
+            Text(word(lang, "fixed", count=len(report.baseline.fixed)), style="bold green")
+        )
+        for entry in report.baseline.fixed:
+            step = f" [{inert(entry.step)}]" if entry.step else ""
+            console.print(Text(f"  {entry.rule}{step} {inert(entry.message)}"), soft_wrap=True)
+
+
+def _finding(console: Console, finding: Finding, lang: str) -> None:
+    dim = finding.suppression is not None
+    line = Text(style="dim" if dim else "")
+    line.append(
+        f"{inert(finding.path)}:{finding.line}:{finding.column}", style="" if dim else "bold"
+    )
+    line.append(f" {finding.rule} ")
+    line.append(
+        word(lang, finding.severity.value), style="" if dim else _SEVERITY_STYLE[finding.severity]
+    )
+    if finding.suppression is not None:
+        line.append(
+            f" ({word(lang, 'waived' if finding.suppression.kind == 'waiver' else 'baselined')})"
+        )
+    if finding.step:
+        line.append(f" [{inert(finding.step)}]", style="dim")
+    line.append(f" {inert(finding.message)}")
+    console.print(line, soft_wrap=True)
+    hint = Text("    ", style="dim")
+    if finding.suppression is not None and finding.suppression.kind == "waiver":
+        hint.append(
+            f"{word(lang, 'waived')}: {inert(finding.suppression.reason)} ({inert(finding.suppression.source)})"
+        )
+    else:
+        hint.append(f"{word(lang, 'hint')}: {inert(finding.hint)}")
+    console.print(hint, soft_wrap=True)

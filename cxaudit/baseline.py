@@ -1,0 +1,146 @@
+"""Baselines: accept today's findings, fail only on new ones.
+
+``cxaudit baseline FILE... -o .cxaudit-baseline.json`` records each file's findings by
+fingerprint (rule, check, step and the offending content; never a line number, so edits
+elsewhere in the file do not break it) and its score. ``cxaudit check --baseline FILE`` marks the
+findings it knows as baselined and lists entries that no longer match as fixed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cxaudit import __version__
+from cxaudit.diagnostics import Diagnostic, InputError
+from cxaudit.report import FileReport, Finding, FixedEntry
+
+BASELINE_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Entry:
+    fingerprint: str
+    rule: str
+    check: str
+    step: str | None
+    message: str
+
+
+@dataclass(frozen=True)
+class FileBaseline:
+    score: float
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class Baseline:
+    path: Path
+    display: str
+    files: Mapping[str, FileBaseline]  # key: the flow file, relative to the baseline's folder
+
+    def for_file(self, flow: Path) -> FileBaseline | None:
+        return self.files.get(key_for(flow, self.path.parent))
+
+
+def key_for(flow: Path, folder: Path) -> str:
+    """How a flow file is named in a baseline: relative to the baseline's folder, with /."""
+    resolved = flow.resolve()
+    try:
+        return resolved.relative_to(folder.resolve()).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+
+
+def read_baseline(path: Path, display: str) -> Baseline:
+    """Read a baseline file; anything unexpected is an input error."""
+
+    def fail(message: str) -> InputError:
+        return InputError([Diagnostic(display, message)])
+
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise fail(
+            "no such baseline file; create one with `cxaudit baseline FILE... -o FILE`"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise fail(f"cannot read the baseline: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            [Diagnostic(display, f"not a JSON baseline: {exc.msg}", exc.lineno, exc.colno)]
+        ) from None
+    if (
+        not isinstance(raw, dict)
+        or raw.get("format") != BASELINE_FORMAT
+        or not isinstance(raw.get("files"), dict)
+    ):
+        raise fail(
+            f"not a cxaudit baseline (format {BASELINE_FORMAT}); create one with `cxaudit baseline`"
+        )
+    files: dict[str, FileBaseline] = {}
+    try:
+        for name, entry in raw["files"].items():
+            files[name] = FileBaseline(
+                score=float(entry["score"]),
+                entries=tuple(
+                    Entry(
+                        str(e["fingerprint"]),
+                        str(e["rule"]),
+                        str(e["check"]),
+                        e.get("step"),
+                        str(e["message"]),
+                    )
+                    for e in entry["findings"]
+                ),
+            )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise fail(f"a baseline entry is malformed ({exc})") from None
+    return Baseline(path, display, files)
+
+
+def render_baseline(reports: Iterable[tuple[Path, FileReport]], folder: Path) -> str:
+    """The baseline for these checked files: their findings that count, and their scores."""
+    files: dict[str, Any] = {}
+    for flow, report in reports:
+        files[key_for(flow, folder)] = {
+            "score": report.score,
+            "findings": [
+                {
+                    "fingerprint": f.fingerprint,
+                    "rule": f.rule,
+                    "check": f.check,
+                    "step": f.step,
+                    "message": f.message,
+                }
+                for f in sorted(report.findings, key=lambda f: (f.rule, f.check, f.fingerprint))
+                if f.counts
+            ],
+        }
+    data = {"cxaudit": __version__, "format": BASELINE_FORMAT, "files": dict(sorted(files.items()))}
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def match(
+    findings: Iterable[Finding], known: FileBaseline
+) -> tuple[set[int], tuple[FixedEntry, ...]]:
+    """Which findings (by position in the list) the baseline knows, and which entries are gone.
+
+    A fingerprint recorded twice covers two findings: a third one is new.
+    """
+    left = Counter(entry.fingerprint for entry in known.entries)
+    matched: set[int] = set()
+    for i, finding in enumerate(findings):
+        if finding.counts and left[finding.fingerprint] > 0:
+            left[finding.fingerprint] -= 1
+            matched.add(i)
+    fixed = []
+    for entry in known.entries:
+        if left[entry.fingerprint] > 0:
+            left[entry.fingerprint] -= 1
+            fixed.append(FixedEntry(entry.rule, entry.check, entry.step, entry.message))
+    return matched, tuple(fixed)

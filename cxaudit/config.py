@@ -1,0 +1,431 @@
+"""Configuration: which rules run, how strictly, and where each effective setting came from.
+
+Settings come in layers; a later layer wins:
+
+1. the rule catalogue's defaults, or its stricter values for the ``strict`` profile;
+2. the profile: ``--profile``, else ``extends: recommended|strict`` in a configuration file, else
+   ``strict`` for bots in finance, insurance, healthcare and government;
+3. configuration files: ``.cxaudit.yaml`` found by walking up from each checked file to the
+   repository root, or ``[tool.cxaudit]`` in a ``pyproject.toml`` on the way, or ``--config``;
+   a file may ``extends:`` another file, whose settings it then overrides;
+4. command-line flags.
+
+Every configuration file is validated against ``config.schema.json`` (built from the catalogue,
+so every option and check is known), with unknown keys reported with the nearest known one.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from cxaudit.catalogue import LANGUAGES, catalogue
+from cxaudit.checks.base import STRICT_SECTORS
+from cxaudit.diagnostics import Diagnostic, InputError
+from cxaudit.loader import DataPath, Document, Location, SourceMap, load_file
+from cxaudit.schema import validate
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[import-not-found,no-redef,unused-ignore]
+
+PROFILES = ("recommended", "strict")
+CONFIG_NAMES = (".cxaudit.yaml", ".cxaudit.yml")
+CONFIG_SCHEMA = "config.schema.json"
+SEVERITIES = ("error", "warning", "info")
+DEFAULT_FAIL_UNDER = 80.0
+DEFAULT_HELP_URL = "https://cxaudit.dev/rules/{rule}"
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    """A value and where it came from: "default", "profile strict", ".cxaudit.yaml:4", a flag."""
+
+    value: T
+    origin: str
+
+
+@dataclass(frozen=True)
+class ConfigFile:
+    """One validated configuration file (or pyproject section)."""
+
+    path: Path
+    display: str
+    data: Mapping[str, Any]
+    source_map: SourceMap | _TomlSourceMap
+
+    def origin(self, path: DataPath) -> str:
+        return f"{self.display}:{self.source_map.locate(path).line}"
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """What the command line says; None means "not given"."""
+
+    profile: str | None = None
+    fail_under: float | None = None
+    lang: str | None = None
+    strict_waivers: bool | None = None
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    enabled: Setting[bool]
+    severities: Mapping[str, Setting[str]]  # check id -> severity
+    options: Mapping[str, Setting[Any]]
+
+    def option_values(self) -> dict[str, Any]:
+        return {name: setting.value for name, setting in self.options.items()}
+
+
+@dataclass(frozen=True)
+class Effective:
+    """The settings one flow file is checked with."""
+
+    profile: Setting[str]
+    fail_under: Setting[float]
+    lang: Setting[str | None]
+    strict_waivers: Setting[bool]
+    help_url: Setting[str]
+    rules: Mapping[str, RuleSettings]
+    files: tuple[str, ...] = field(default=())  # the configuration files used, base first
+
+    @property
+    def strict(self) -> bool:
+        return self.profile.value == "strict"
+
+
+# -- finding and reading configuration files ----------------------------------------------------
+
+
+def find_config(start: Path) -> Path | None:
+    """The configuration for a file in ``start``'s folder: walk up to the repository root.
+
+    In each folder, ``.cxaudit.yaml`` (or ``.yml``) wins over a ``pyproject.toml`` that has a
+    ``[tool.cxaudit]`` section. The walk stops after the folder that holds ``.git``.
+    """
+    folder = start.resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate in (folder, *folder.parents):
+        for name in CONFIG_NAMES:
+            if (candidate / name).is_file():
+                return candidate / name
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file() and _has_tool_section(pyproject):
+            return pyproject
+        if (candidate / ".git").exists():
+            return None
+    return None
+
+
+def _has_tool_section(pyproject: Path) -> bool:
+    try:
+        text = pyproject.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return re.search(r"^\s*\[tool\.cxaudit(?:\.[^\]]*)?\]", text, re.MULTILINE) is not None
+
+
+def read_chain(path: Path) -> tuple[ConfigFile, ...]:
+    """A configuration file and the files it extends, base first."""
+    chain: list[ConfigFile] = []
+    seen: list[Path] = []
+    current: Path | None = path.resolve()
+    while current is not None:
+        if current in seen:
+            loop = " -> ".join(_display(p) for p in [*seen, current])
+            raise InputError(
+                [
+                    Diagnostic(
+                        _display(path), f"configuration files extend each other in a loop: {loop}"
+                    )
+                ]
+            )
+        seen.append(current)
+        config = read_config(current)
+        chain.append(config)
+        extends = config.data.get("extends")
+        current = None
+        if isinstance(extends, str) and extends not in PROFILES:
+            target = (config.path.parent / extends).resolve()
+            if not target.is_file():
+                loc = config.source_map.locate(("extends",))
+                raise InputError(
+                    [
+                        Diagnostic(
+                            config.display,
+                            f"extends: '{extends}' is neither a profile ({', '.join(PROFILES)}) "
+                            "nor an existing configuration file",
+                            loc.line,
+                            loc.column,
+                        )
+                    ]
+                )
+            current = target
+    return tuple(reversed(chain))
+
+
+@cache
+def read_config(path: Path) -> ConfigFile:
+    """Read and validate one configuration file (cached per run: many flows share one)."""
+    display = _display(path)
+    if path.name == "pyproject.toml":
+        data, source_map = _read_pyproject(path, display)
+        document = Document(display, data, SourceMap(None))
+        problems = validate(document, CONFIG_SCHEMA)
+        if problems:
+            # Positions from the TOML text, where cxaudit can find the key.
+            raise InputError(
+                [
+                    Diagnostic(display, p.message, *_toml_position(source_map, p.message))
+                    for p in problems
+                ]
+            )
+        return ConfigFile(path, display, data, source_map)
+    document = load_file(path, display, empty_ok=True)
+    if document.data is None:
+        return ConfigFile(path, display, {}, document.source_map)  # an empty file: no settings
+    if not isinstance(document.data, dict):
+        raise InputError([Diagnostic(display, "a configuration file is a map of settings", 1, 1)])
+    problems = validate(document, CONFIG_SCHEMA)
+    if problems:
+        raise InputError(problems)
+    return ConfigFile(path, display, document.data, document.source_map)
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _read_pyproject(path: Path, display: str) -> tuple[dict[str, Any], _TomlSourceMap]:
+    try:
+        text = path.read_text(encoding="utf-8")
+        parsed = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        column = getattr(exc, "colno", None)
+        raise InputError(
+            [
+                Diagnostic(
+                    display,
+                    f"invalid TOML: {exc.msg if hasattr(exc, 'msg') else exc}",
+                    line,
+                    column,
+                )
+            ]
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Diagnostic(display, f"cannot read the file: {exc}")]) from None
+    section = parsed.get("tool", {}).get("cxaudit", {})
+    return dict(section), _TomlSourceMap(text)
+
+
+class _TomlSourceMap:
+    """Best-effort positions in a pyproject.toml: the line where a key of [tool.cxaudit] is."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+
+    def locate(self, path: DataPath, *, key: bool = False) -> Location:
+        header = next(
+            (i for i, line in enumerate(self.lines) if re.match(r"\s*\[tool\.cxaudit", line)), 0
+        )
+        names = [p for p in path if isinstance(p, str)]
+        for name in reversed(names):
+            pattern = re.compile(
+                rf"^\s*(?:\[tool\.cxaudit(?:\.[\w.\"]+)*\.)?\"?{re.escape(name)}\"?\s*[=\]]"
+            )
+            for i in range(header, len(self.lines)):
+                found = pattern.search(self.lines[i])
+                if found:
+                    return Location(i + 1, self.lines[i].find(name) + 1)
+        return Location(header + 1, 1)
+
+
+def _toml_position(source_map: _TomlSourceMap, message: str) -> tuple[int, int]:
+    where = message.split(":", 1)[0]
+    path: DataPath = tuple(part for part in re.split(r"[.\[\]]+", where) if part)
+    loc = source_map.locate(path)
+    return loc.line, loc.column
+
+
+# -- the configuration schema, from the catalogue -----------------------------------------------
+
+
+def build_config_schema() -> dict[str, Any]:
+    """The JSON Schema of configuration files; shipped as config.schema.json (kept in sync by a test)."""
+    rules: dict[str, Any] = {}
+    for rule in catalogue().values():
+        rules[rule.id] = {
+            "type": "object",
+            "description": rule.name["en"],
+            "additionalProperties": False,
+            "properties": {
+                "enabled": {"type": "boolean", "description": "Run this rule (default true)."},
+                "severity": {
+                    "enum": list(SEVERITIES),
+                    "description": "Severity of every finding of this rule (its info notes excepted).",
+                },
+                "checks": {
+                    "type": "object",
+                    "description": "Severity per check of this rule.",
+                    "additionalProperties": False,
+                    "properties": {check: {"enum": list(SEVERITIES)} for check in rule.checks},
+                },
+                "options": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        name: {**option.schema, "description": option.description["en"]}
+                        for name, option in rule.options.items()
+                    },
+                },
+            },
+        }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://cxaudit.dev/schemas/config-1.schema.json",
+        "title": "cxaudit configuration (.cxaudit.yaml or [tool.cxaudit] in pyproject.toml)",
+        "type": "object",
+        "additionalProperties": False,
+        "patternProperties": {"^x-": True},
+        "properties": {
+            "extends": {
+                "type": "string",
+                "minLength": 1,
+                "description": "A profile (recommended, strict) or the path of a configuration file to build on.",
+            },
+            "fail_under": {
+                "type": "number",
+                "minimum": 0,
+                "maximum": 100,
+                "description": "Lowest passing score.",
+            },
+            "lang": {"enum": list(LANGUAGES), "description": "Report language."},
+            "strict_waivers": {
+                "type": "boolean",
+                "description": "A waiver that waives nothing is an error instead of a note.",
+            },
+            "help_url": {
+                "type": "string",
+                "pattern": "\\{rule\\}",
+                "x-expect": "a web address with {rule} in it, such as https://example.org/cxaudit/{rule}",
+                "description": "Where each rule's documentation lives ({rule} becomes the rule id); used in SARIF.",
+            },
+            "rules": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": rules,
+            },
+        },
+    }
+
+
+# -- resolving the effective settings -----------------------------------------------------------
+
+
+def resolve(configs: Sequence[ConfigFile], *, sector: str, cli: Overrides) -> Effective:
+    """The settings for one flow file: catalogue, profile, configuration files, flags."""
+    profile = _profile(configs, sector, cli)
+    strict = profile.value == "strict"
+    rules: dict[str, RuleSettings] = {}
+    for rule in catalogue().values():
+        options: dict[str, Setting[Any]] = {}
+        for name, option in rule.options.items():
+            if strict and option.strict is not None and option.strict != option.default:
+                options[name] = Setting(option.strict, "profile strict")
+            else:
+                options[name] = Setting(option.default, "default")
+        severities = {
+            check.id: Setting(check.severity, "default") for check in rule.checks.values()
+        }
+        enabled = Setting(True, "default")
+        for config in configs:
+            raw = config.data.get("rules", {}).get(rule.id)
+            if raw is None:
+                continue
+            base: DataPath = ("rules", rule.id)
+            if "enabled" in raw:
+                enabled = Setting(bool(raw["enabled"]), config.origin((*base, "enabled")))
+            if "severity" in raw:
+                origin = config.origin((*base, "severity"))
+                for check in rule.checks.values():
+                    if check.severity != "info":  # notes about unread languages stay notes
+                        severities[check.id] = Setting(raw["severity"], origin)
+            for check_id, severity in raw.get("checks", {}).items():
+                severities[check_id] = Setting(severity, config.origin((*base, "checks", check_id)))
+            for name, value in raw.get("options", {}).items():
+                options[name] = Setting(value, config.origin((*base, "options", name)))
+        rules[rule.id] = RuleSettings(enabled, severities, options)
+    return Effective(
+        profile=profile,
+        fail_under=_layered(
+            configs, "fail_under", DEFAULT_FAIL_UNDER, cli.fail_under, "--fail-under", float
+        ),
+        lang=_layered(configs, "lang", None, cli.lang, "--lang", str),
+        strict_waivers=_layered(
+            configs, "strict_waivers", False, cli.strict_waivers, "--strict-waivers", bool
+        ),
+        help_url=_layered(configs, "help_url", DEFAULT_HELP_URL, None, "", str),
+        rules=rules,
+        files=tuple(config.display for config in configs),
+    )
+
+
+def _profile(configs: Sequence[ConfigFile], sector: str, cli: Overrides) -> Setting[str]:
+    if cli.profile is not None:
+        return Setting(cli.profile, "--profile")
+    for config in reversed(configs):
+        extends = config.data.get("extends")
+        if extends in PROFILES:
+            return Setting(str(extends), config.origin(("extends",)))
+    if sector in STRICT_SECTORS:
+        return Setting("strict", f"sector {sector}")
+    return Setting("recommended", "default")
+
+
+def _layered(
+    configs: Sequence[ConfigFile],
+    key: str,
+    default: Any,
+    flag_value: Any,
+    flag: str,
+    kind: type,
+) -> Setting[Any]:
+    setting = Setting(default, "default")
+    for config in configs:
+        if key in config.data:
+            setting = Setting(kind(config.data[key]), config.origin((key,)))
+    if flag_value is not None:
+        setting = Setting(flag_value, flag)
+    return setting
+
+
+def describe(effective: Effective) -> list[tuple[str, Any, str]]:
+    """Every effective setting as (dotted name, value, origin), for `cxaudit config show`."""
+    rows: list[tuple[str, Any, str]] = [
+        ("profile", effective.profile.value, effective.profile.origin),
+        ("fail_under", effective.fail_under.value, effective.fail_under.origin),
+        ("lang", effective.lang.value, effective.lang.origin),
+        ("strict_waivers", effective.strict_waivers.value, effective.strict_waivers.origin),
+        ("help_url", effective.help_url.value, effective.help_url.origin),
+    ]
+    for rule_id, rule in effective.rules.items():
+        rows.append((f"rules.{rule_id}.enabled", rule.enabled.value, rule.enabled.origin))
+        for name, option in rule.options.items():
+            rows.append((f"rules.{rule_id}.options.{name}", option.value, option.origin))
+        for check, severity in rule.severities.items():
+            rows.append((f"rules.{rule_id}.checks.{check}", severity.value, severity.origin))
+    return rows

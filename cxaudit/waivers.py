@@ -1,0 +1,205 @@
+"""Waivers: findings a team accepts on purpose, each with a reason and, best, an end date.
+
+Two forms, both requiring a reason:
+
+- in the flow file, a top-level list::
+
+      waivers:
+        - {rule: CX10, step: naar_medewerker, reason: "...", expires: 2027-06-30, owner: "..."}
+
+  (without ``step`` the waiver covers the rule in the whole file);
+- a comment on the finding's line or the line above::
+
+      # cxaudit: ignore[CX10] reason="approved by legal" expires=2027-06-30
+
+A malformed waiver is an input error (exit code 2), so a typo never silently waives nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from cxaudit.catalogue import catalogue
+from cxaudit.diagnostics import Diagnostic, InputError
+from cxaudit.loader import DataPath, Directive, Document
+from cxaudit.model import Bot
+from cxaudit.suggest import did_you_mean, short
+
+_COMMENT = re.compile(r"^(?P<verb>[\w-]+)\s*(?:\[(?P<rules>[^\]]*)\])?(?P<rest>.*)$")
+_PAIR = re.compile(r"\s*(?P<key>[\w-]+)\s*=\s*(?P<value>\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^\s\"']+)")
+_KEYS = ("reason", "expires", "owner")
+
+
+@dataclass(frozen=True)
+class Waiver:
+    rules: tuple[str, ...]
+    step: str | None
+    reason: str
+    expires: date | None
+    owner: str | None
+    kind: str  # "file" (the waivers list) or "comment"
+    line: int
+    column: int
+    path: DataPath  # where it is written, for positions in the data ((), for a comment)
+
+    def covers(self, rule: str, step: str | None, line: int) -> bool:
+        """Does this waiver cover a finding of ``rule`` about ``step`` at ``line``?"""
+        if rule not in self.rules:
+            return False
+        if self.kind == "comment":
+            return line in (self.line, self.line + 1)  # the comment's line, or the line below
+        return self.step is None or self.step == step
+
+    def expired(self, today: date) -> bool:
+        return self.expires is not None and self.expires < today
+
+
+def read_waivers(document: Document, bot: Bot) -> tuple[Waiver, ...]:
+    """Every waiver in a flow file; raises InputError listing every malformed one."""
+    errors: list[Diagnostic] = []
+    waivers: list[Waiver] = []
+    data: Any = document.data
+    for i, raw in enumerate(data.get("waivers", []) if isinstance(data, dict) else []):
+        path: DataPath = ("waivers", i)
+        waiver = _from_list(raw, path, document, bot, errors)
+        if waiver is not None:
+            waivers.append(waiver)
+    for directive in document.directives:
+        waiver = _from_comment(directive, document.path, errors)
+        if waiver is not None:
+            waivers.append(waiver)
+    if errors:
+        raise InputError(errors)
+    return tuple(waivers)
+
+
+def _from_list(
+    raw: dict[str, Any], path: DataPath, document: Document, bot: Bot, errors: list[Diagnostic]
+) -> Waiver | None:
+    def error(key: str, message: str) -> None:
+        loc = document.source_map.locate((*path, key))
+        errors.append(
+            Diagnostic(document.path, f"waivers[{path[1]}].{key}: {message}", loc.line, loc.column)
+        )
+
+    rule = str(raw["rule"])
+    known = catalogue()
+    ok = True
+    if rule not in known:
+        error("rule", f"'{rule}' is not a rule{did_you_mean(rule, known)}")
+        ok = False
+    step = raw.get("step")
+    if step is not None and step not in bot.step_index:
+        error("step", f"'{short(step)}' names no step{did_you_mean(step, bot.step_index)}")
+        ok = False
+    expires = None
+    if "expires" in raw:
+        expires = _date(str(raw["expires"]))
+        if expires is None:
+            error("expires", f"'{short(raw['expires'])}' is not a date (YYYY-MM-DD)")
+            ok = False
+    if not str(raw["reason"]).strip():
+        error("reason", "a waiver needs a reason")
+        ok = False
+    if not ok:
+        return None
+    loc = document.source_map.locate(path)
+    return Waiver(
+        rules=(rule,),
+        step=step,
+        reason=str(raw["reason"]).strip(),
+        expires=expires,
+        owner=raw.get("owner"),
+        kind="file",
+        line=loc.line,
+        column=loc.column,
+        path=path,
+    )
+
+
+def _from_comment(directive: Directive, display: str, errors: list[Diagnostic]) -> Waiver | None:
+    def error(message: str) -> None:
+        errors.append(Diagnostic(display, message, directive.line, directive.column))
+
+    match = _COMMENT.match(directive.text)
+    verb = (
+        match.group("verb")
+        if match
+        else directive.text.split()[0]
+        if directive.text.split()
+        else ""
+    )
+    if match is None or verb != "ignore":
+        error(
+            f"unknown cxaudit comment '{short(verb)}'{did_you_mean(verb, ['ignore'])}; write `# cxaudit: ignore[CX10] reason=\"...\"`"
+        )
+        return None
+    if match.group("rules") is None or not match.group("rules").strip():
+        error(
+            "`# cxaudit: ignore` needs the rules it waives, such as ignore[CX10] or ignore[CX05,CX10]"
+        )
+        return None
+    known = catalogue()
+    rules = []
+    for name in (part.strip().upper() for part in match.group("rules").split(",")):
+        if name not in known:
+            error(f"'{short(name)}' is not a rule{did_you_mean(name, known)}")
+            return None
+        rules.append(name)
+    values: dict[str, str] = {}
+    rest = match.group("rest")
+    position = 0
+    while position < len(rest) and rest[position:].strip():
+        pair = _PAIR.match(rest, position)
+        if pair is None:
+            error(
+                f"cannot read '{short(rest[position:].strip())}'; write key=value, with quotes around text: reason=\"...\""
+            )
+            return None
+        key, value = pair.group("key"), pair.group("value")
+        if key not in _KEYS:
+            error(
+                f"unknown waiver key '{short(key)}'{did_you_mean(key, _KEYS)} (known: {', '.join(_KEYS)})"
+            )
+            return None
+        values[key] = _unquote(value)
+        position = pair.end()
+    if not values.get("reason", "").strip():
+        error('a waiver needs a reason: `# cxaudit: ignore[...] reason="why this is acceptable"`')
+        return None
+    expires = None
+    if "expires" in values:
+        expires = _date(values["expires"])
+        if expires is None:
+            error(f"expires='{short(values['expires'])}' is not a date (YYYY-MM-DD)")
+            return None
+    return Waiver(
+        rules=tuple(rules),
+        step=None,
+        reason=values["reason"].strip(),
+        expires=expires,
+        owner=values.get("owner"),
+        kind="comment",
+        line=directive.line,
+        column=directive.column,
+        path=(),
+    )
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        inner = value[1:-1]
+        return re.sub(r"\\(.)", r"\1", inner) if value[0] == '"' else inner
+    return value
+
+
+def _date(text: str) -> date | None:
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
