@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from cxaudit import __version__
+from cxaudit.catalogue import waiver_checks
 from cxaudit.diagnostics import Diagnostic, InputError
 from cxaudit.report import FileReport, Finding, FixedEntry
 
@@ -106,6 +107,7 @@ def read_baseline(path: Path, display: str) -> Baseline:
 def render_baseline(reports: Iterable[tuple[Path, FileReport]], folder: Path) -> str:
     """The baseline for these checked files: their findings that count, and their scores."""
     files: dict[str, Any] = {}
+    notes = waiver_checks()  # findings about waivers are not accepted, they are fixed
     for flow, report in reports:
         files[key_for(flow, folder)] = {
             "score": report.score,
@@ -118,7 +120,7 @@ def render_baseline(reports: Iterable[tuple[Path, FileReport]], folder: Path) ->
                     "message": f.message,
                 }
                 for f in sorted(report.findings, key=lambda f: (f.rule, f.check, f.fingerprint))
-                if f.counts
+                if f.counts and f.check not in notes
             ],
         }
     data = {"cxaudit": __version__, "format": BASELINE_FORMAT, "files": dict(sorted(files.items()))}

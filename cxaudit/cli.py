@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import enum
+import json
 import os
 import re
 import shutil
 import sys
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from cxaudit import __version__
 
+if TYPE_CHECKING:
+    from cxaudit.baseline import Baseline
+    from cxaudit.engine import Settings
+    from cxaudit.report import Report
+
 EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
+DEFAULT_BASELINE = Path(".cxaudit-baseline.json")
 
 app = typer.Typer(
     name="cxaudit",
@@ -26,6 +34,10 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+config_app = typer.Typer(
+    help="Inspect the configuration.", no_args_is_help=True, rich_markup_mode=None
+)
+app.add_typer(config_app, name="config")
 
 
 class Lang(str, enum.Enum):
@@ -35,7 +47,17 @@ class Lang(str, enum.Enum):
 
 class Format(str, enum.Enum):
     terminal = "terminal"
+    concise = "concise"
     json = "json"
+    sarif = "sarif"
+    junit = "junit"
+    markdown = "markdown"
+    github = "github"
+
+
+class Profile(str, enum.Enum):
+    recommended = "recommended"
+    strict = "strict"
 
 
 class Color(str, enum.Enum):
@@ -47,6 +69,11 @@ class Color(str, enum.Enum):
 class SchemaName(str, enum.Enum):
     flow = "flow"
     report = "report"
+    config = "config"
+
+
+# Formats meant for machines: statistics and input errors go to stderr beside them.
+_DATA_FORMATS = {Format.json, Format.sarif, Format.junit, Format.github, Format.markdown}
 
 
 def wants_color(choice: Color, *, to_terminal: bool, environ: Mapping[str, str]) -> bool:
@@ -74,86 +101,227 @@ def main_options(
     """Audit AI customer-contact bots against ten golden rules."""
 
 
-def _write(text: str) -> None:
-    """Write to standard output; where its encoding cannot carry the text, write UTF-8 bytes.
+def _write(text: str, stream: str = "stdout") -> None:
+    """Write text; where the stream's encoding cannot carry it, write UTF-8 bytes instead.
 
     A Windows job log in cp1252 must not crash on a box-drawing line or a Dutch accent.
     """
-    encoding = sys.stdout.encoding or "utf-8"
+    out = sys.stdout if stream == "stdout" else sys.stderr
     try:
-        text.encode(encoding)
+        text.encode(out.encoding or "utf-8")
     except (UnicodeEncodeError, LookupError):
-        sys.stdout.flush()
-        sys.stdout.buffer.write(text.encode("utf-8"))
-        sys.stdout.buffer.flush()
+        out.flush()
+        out.buffer.write(text.encode("utf-8"))
+        out.buffer.flush()
         return
-    sys.stdout.write(text)
+    out.write(text)
 
 
 def _fail(message: str) -> typer.Exit:
-    typer.echo(f"cxaudit: error: {message}", err=True)
+    _write(f"cxaudit: error: {message}\n", "stderr")
     return typer.Exit(EXIT_INPUT)
+
+
+# Options shared by `check` and `baseline`.
+FilesArg = Annotated[
+    list[str],
+    typer.Argument(
+        help="Flow files, folders (searched for *.flow.yaml, *.cxaudit.yaml and YAML files "
+        "with a top-level 'cxaudit:' key) or globs such as 'bots/**/*.yaml'.",
+        show_default=False,
+    ),
+]
+ConfigOpt = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option("--config", help="Use this configuration file for every flow file."),
+]
+ProfileOpt = Annotated[
+    Optional[Profile],  # noqa: UP045
+    typer.Option(
+        "--profile", case_sensitive=False, help="recommended or strict (default: by bot.sector)."
+    ),
+]
+NoWaiversOpt = Annotated[
+    bool, typer.Option("--no-waivers", help="Ignore every waiver (for audits).")
+]
+MaxSizeOpt = Annotated[
+    int,
+    typer.Option("--max-file-size", min=1, help="Refuse flow files larger than this many bytes."),
+]
 
 
 @app.command()
 def check(
-    files: Annotated[list[Path], typer.Argument(help="Flow files to check.", show_default=False)],
+    files: FilesArg,
     output_format: Annotated[
         Format, typer.Option("--format", "-f", help="Report format.", case_sensitive=False)
     ] = Format.terminal,
-    lang: Annotated[
-        Optional[Lang],  # noqa: UP045
-        typer.Option(
-            "--lang",
-            help="Report language. Default: the bot's first language, else LANG, else en.",
-            case_sensitive=False,
-        ),
-    ] = None,
-    fail_under: Annotated[
-        float, typer.Option("--fail-under", min=0, max=100, help="Lowest passing score (0-100).")
-    ] = 80.0,
     output: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option(
             "--output", "-o", help="Write the report to this file instead of standard output."
         ),
     ] = None,
+    reports: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option(
+            "--report",
+            metavar="FORMAT=FILE",
+            help="Also write the report in this format to this file (repeatable), e.g. sarif=cxaudit.sarif.",
+        ),
+    ] = None,
+    lang: Annotated[
+        Optional[Lang],  # noqa: UP045
+        typer.Option(
+            "--lang",
+            case_sensitive=False,
+            help="Report language. Default: the configuration, else the bot's first language, else LANG, else en.",
+        ),
+    ] = None,
+    fail_under: Annotated[
+        Optional[float],  # noqa: UP045
+        typer.Option(
+            "--fail-under", min=0, max=100, help="Lowest passing score, 0-100 (default 80)."
+        ),
+    ] = None,
+    profile: ProfileOpt = None,
+    config: ConfigOpt = None,
+    baseline: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--baseline", help="Known findings (from `cxaudit baseline`) do not fail the gate."
+        ),
+    ] = None,
+    no_waivers: NoWaiversOpt = False,
+    strict_waivers: Annotated[
+        bool, typer.Option("--strict-waivers", help="A waiver that waives nothing is an error.")
+    ] = False,
+    statistics: Annotated[
+        bool, typer.Option("--statistics", help="Also count the findings per rule and check.")
+    ] = False,
     color: Annotated[
         Color, typer.Option("--color", help="Colour in the terminal report.")
     ] = Color.auto,
-    max_file_size: Annotated[
-        int,
-        typer.Option(
-            "--max-file-size", min=1, help="Refuse flow files larger than this many bytes."
-        ),
-    ] = 64 * 1024 * 1024,
+    max_file_size: MaxSizeOpt = 64 * 1024 * 1024,
 ) -> None:
     """Check flow files against the ten golden rules; exit 0 if all pass, 1 if one fails, 2 on bad input."""
-    from cxaudit.engine import Settings, audit
-    from cxaudit.formatters import RenderOptions, get
-    from cxaudit.formatters.text import inert
+    from cxaudit.engine import Settings
 
+    extra = [_report_target(spec) for spec in reports or []]
+    known = _read_baseline(baseline) if baseline is not None else None
     settings = Settings(
-        language=lang.value if lang else None, fail_under=fail_under, max_bytes=max_file_size
+        language=lang.value if lang else None,
+        fail_under=fail_under,
+        profile=profile.value if profile else None,
+        config=config,
+        max_bytes=max_file_size,
+        waivers=not no_waivers,
+        strict_waivers=True if strict_waivers else None,
+        baseline=known,
     )
-    report = audit([(path, str(path)) for path in files], settings)
+    report, _ = _audit(files, settings)
     to_terminal = output is None and sys.stdout.isatty()
-    use_color = wants_color(color, to_terminal=to_terminal, environ=os.environ)
-    width = shutil.get_terminal_size((100, 24)).columns if to_terminal else 100
-    text = get(output_format.value)(report, RenderOptions(color=use_color, width=width))
-    if output is not None:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise _fail(f"cannot write {output}: {exc.strerror}") from None
-    else:
-        _write(text)
-    for diagnostic in report.errors:
-        # Input errors go to stderr in every format (the JSON report also carries them as data).
-        typer.echo(inert(diagnostic.render()), err=True)
+    _emit(
+        report,
+        output_format,
+        output,
+        color=wants_color(color, to_terminal=to_terminal, environ=os.environ),
+        to_terminal=to_terminal,
+    )
+    for target_format, target in extra:
+        _emit(report, target_format, target, color=False, to_terminal=False)
+    if statistics:
+        from cxaudit.formatters.statistics import render as render_statistics
+
+        _write(
+            render_statistics(report),
+            "stderr" if output is None and output_format in _DATA_FORMATS else "stdout",
+        )
+    _print_input_errors(report)
     if report.errors:
         raise typer.Exit(EXIT_INPUT)
     raise typer.Exit(EXIT_OK if report.passed else EXIT_FAILED)
+
+
+@app.command("baseline")
+def take_baseline(
+    files: FilesArg,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Where to write the baseline.")
+    ] = DEFAULT_BASELINE,
+    profile: ProfileOpt = None,
+    config: ConfigOpt = None,
+    no_waivers: NoWaiversOpt = False,
+    max_file_size: MaxSizeOpt = 64 * 1024 * 1024,
+) -> None:
+    """Record today's findings so that `check --baseline` fails only on new ones."""
+    from cxaudit.baseline import render_baseline
+    from cxaudit.engine import Settings
+
+    settings = Settings(
+        language="en",
+        profile=profile.value if profile else None,
+        config=config,
+        max_bytes=max_file_size,
+        waivers=not no_waivers,
+    )
+    report, paths = _audit(files, settings)
+    _print_input_errors(report)
+    if report.errors:
+        _write("cxaudit: no baseline written: fix the input errors first\n", "stderr")
+        raise typer.Exit(EXIT_INPUT)
+    text = render_baseline(((paths[f.path], f) for f in report.files), output.parent)
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"cannot write {output}: {exc.strerror}") from None
+    count = sum(len(entries["findings"]) for entries in json.loads(text)["files"].values())
+    _write(
+        f"Recorded {count} finding(s) in {len(report.files)} file(s) to {output}; "
+        f"`cxaudit check --baseline {output}` now fails only on new ones.\n"
+    )
+
+
+@config_app.command("show")
+def config_show(
+    file: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Argument(
+            help="A flow file: show the settings it is checked with (its sector picks the profile).",
+            show_default=False,
+        ),
+    ] = None,
+    config: ConfigOpt = None,
+    profile: ProfileOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the settings as JSON.")] = False,
+) -> None:
+    """Print the effective settings and where each one came from."""
+    from cxaudit.config import (
+        Overrides,
+        find_config,
+        read_chain,
+        render_settings,
+        resolve,
+        settings_json,
+    )
+    from cxaudit.diagnostics import InputError
+    from cxaudit.engine import Settings, load
+
+    overrides = Overrides(profile=profile.value if profile else None)
+    try:
+        if file is not None:
+            loaded = load(file, str(file), Settings(profile=overrides.profile, config=config))
+            effective, subject = loaded.effective, str(file)
+        else:
+            path = config or find_config(Path.cwd())
+            configs = read_chain(path) if path is not None else ()
+            effective = resolve(configs, sector="other", cli=overrides)
+            subject = None
+    except InputError as exc:
+        for diagnostic in exc.diagnostics:
+            _write(diagnostic.render() + "\n", "stderr")
+        raise typer.Exit(EXIT_INPUT) from None
+    _write(settings_json(effective) if as_json else render_settings(effective, subject))
 
 
 @app.command()
@@ -189,13 +357,84 @@ def explain(
 @app.command()
 def schema(
     which: Annotated[
-        SchemaName, typer.Argument(help="Which schema: flow files or the JSON report.")
+        SchemaName,
+        typer.Argument(help="Which schema: flow files, the JSON report, or configuration files."),
     ] = SchemaName.flow,
 ) -> None:
-    """Print the JSON Schema (Draft 2020-12) of flow files or of the JSON report."""
+    """Print a JSON Schema (Draft 2020-12): flow files, the JSON report, or configuration."""
     from cxaudit.resources import schema_path
 
     _write(schema_path(f"{which.value}.schema.json").read_text(encoding="utf-8"))
+
+
+# -- glue ---------------------------------------------------------------------------------------
+
+
+def _report_target(spec: str) -> tuple[Format, Path]:
+    """Parse ``--report FORMAT=FILE``."""
+    from cxaudit.suggest import did_you_mean
+
+    name, sep, target = spec.partition("=")
+    names = [f.value for f in Format]
+    if not sep or not target:
+        raise _fail(f"--report takes FORMAT=FILE, such as sarif=cxaudit.sarif, not '{spec}'")
+    if name not in names:
+        raise _fail(
+            f"--report: unknown format '{name}'{did_you_mean(name, names)} (formats: {', '.join(names)})"
+        )
+    return Format(name), Path(target)
+
+
+def _read_baseline(path: Path) -> Baseline:
+    from cxaudit.baseline import read_baseline
+    from cxaudit.diagnostics import InputError
+
+    try:
+        return read_baseline(path, str(path))
+    except InputError as exc:
+        for diagnostic in exc.diagnostics:
+            _write(diagnostic.render() + "\n", "stderr")
+        raise typer.Exit(EXIT_INPUT) from None
+
+
+def _audit(arguments: list[str], settings: Settings) -> tuple[Report, dict[str, Path]]:
+    """Expand the arguments into files and check them; input problems join the report's errors."""
+    from cxaudit.discover import expand
+    from cxaudit.engine import audit
+
+    files, problems = expand(arguments)
+    report = audit(files, settings)
+    if problems:
+        report = replace(
+            report,
+            errors=(*problems, *report.errors),
+            unchecked=(*(p.path for p in problems), *report.unchecked),
+        )
+    return report, {display: path for path, display in files}
+
+
+def _emit(
+    report: Report, output_format: Format, target: Path | None, *, color: bool, to_terminal: bool
+) -> None:
+    from cxaudit.formatters import RenderOptions, get
+
+    width = shutil.get_terminal_size((100, 24)).columns if to_terminal else 100
+    text = get(output_format.value)(report, RenderOptions(color=color, width=width))
+    if target is None:
+        _write(text)
+        return
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"cannot write {target}: {exc.strerror}") from None
+
+
+def _print_input_errors(report: Report) -> None:
+    """Input errors go to stderr in every format (the JSON and SARIF reports also carry them)."""
+    from cxaudit.formatters.text import inert
+
+    for diagnostic in report.errors:
+        _write(inert(diagnostic.render()) + "\n", "stderr")
 
 
 def main() -> None:
@@ -207,5 +446,5 @@ def main() -> None:
         app()
     except (CatalogueError, LexiconError) as exc:
         # cxaudit's own data is broken (a bad install or a bad edit of rules/): not the user's file.
-        typer.echo(f"cxaudit: internal error: {exc}; reinstall cxaudit or report this", err=True)
+        _write(f"cxaudit: internal error: {exc}; reinstall cxaudit or report this\n", "stderr")
         raise SystemExit(EXIT_INPUT) from None

@@ -21,7 +21,15 @@ from cxaudit.baseline import Baseline, FileBaseline, match
 from cxaudit.catalogue import LANGUAGES, catalogue, fill, waiver_checks
 from cxaudit.checks import REGISTRY
 from cxaudit.checks.base import Context, Issue
-from cxaudit.config import ConfigFile, Effective, Overrides, find_config, read_chain, resolve
+from cxaudit.config import (
+    DEFAULT_HELP_URL,
+    ConfigFile,
+    Effective,
+    Overrides,
+    find_config,
+    read_chain,
+    resolve,
+)
 from cxaudit.diagnostics import Diagnostic, InputError
 from cxaudit.findings import localise, make_finding
 from cxaudit.graph import FlowGraph
@@ -117,7 +125,10 @@ def audit(files: Sequence[tuple[Path, str]], settings: Settings) -> Report:
                     errors.setdefault((d.path, d.line, d.column, d.message), d)
         language = settings.language or _default_language(loaded)
         reports = tuple(check(item, settings, language) for item in loaded)
-    return Report(__version__, language, reports, tuple(errors.values()), tuple(unchecked))
+    help_url = loaded[0].effective.help_url.value if loaded else DEFAULT_HELP_URL
+    return Report(
+        __version__, language, reports, tuple(errors.values()), tuple(unchecked), help_url
+    )
 
 
 @contextmanager
@@ -259,12 +270,12 @@ def _apply_waivers(
     """Mark waived findings; return findings about the waivers themselves (expired, unused)."""
     today = settings.today or date.today()
     active = [w for w in item.waivers if not w.expired(today)]
-    used: set[int] = set()
+    used: set[tuple[int, str]] = set()  # (waiver, rule): a comment may name several rules
     for rule_id, rows in judged.items():
         for i, (issue, severity, finding) in enumerate(rows):
             for index, waiver in enumerate(active):
                 if waiver.covers(rule_id, finding.step, finding.line):
-                    used.add(index)
+                    used.add((index, rule_id))
                     suppression = Suppression(
                         "waiver",
                         waiver.reason,
@@ -277,13 +288,13 @@ def _apply_waivers(
     strict = item.effective.strict_waivers.value
     notes = []
     for waiver in item.waivers:
-        if waiver.expired(today):
-            check = "waiver-expired"
-        elif active.index(waiver) not in used:
-            check = "waiver-unused"
-        else:
-            continue
         for rule_id in waiver.rules:
+            if waiver.expired(today):
+                check = "waiver-expired"
+            elif (active.index(waiver), rule_id) not in used:
+                check = "waiver-unused"
+            else:
+                continue
             notes.append(_waiver_note(check, rule_id, waiver, item, language, strict=strict))
     return notes
 

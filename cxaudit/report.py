@@ -131,6 +131,7 @@ class Report:
     files: tuple[FileReport, ...]
     errors: tuple[Diagnostic, ...]  # input errors, in flow files or their configuration
     unchecked: tuple[str, ...] = ()  # the flow files those errors kept from being checked
+    help_url: str = "https://cxaudit.dev/rules/{rule}"  # rule documentation, {rule} -> CX03
 
     @property
     def passed(self) -> bool:

@@ -21,13 +21,14 @@ flows:
 """
 
 
-def errors_for(tmp_path: Path, content: str | bytes, **settings: int) -> list[Diagnostic]:
+def errors_for(tmp_path: Path, content: str | bytes, max_bytes: int = 1 << 26) -> list[Diagnostic]:
     path = tmp_path / "flow.yaml"
     if isinstance(content, bytes):
         path.write_bytes(content)
     else:
         path.write_text(content, encoding="utf-8")
-    report = audit([(path, "flow.yaml")], Settings(language="en", **settings))
+    settings = Settings(language="en", max_bytes=max_bytes, find_config=False)
+    report = audit([(path, "flow.yaml")], settings)
     return list(report.errors)
 
 
@@ -200,8 +201,8 @@ def test_file_over_the_size_limit_is_refused_before_reading(tmp_path: Path) -> N
     assert "--max-file-size" in error.message
 
 
-def single_with(tmp_path: Path, content: str, **settings: int) -> Diagnostic:
-    errors = errors_for(tmp_path, content, **settings)
+def single_with(tmp_path: Path, content: str, max_bytes: int) -> Diagnostic:
+    errors = errors_for(tmp_path, content, max_bytes)
     assert len(errors) == 1
     return errors[0]
 

@@ -1,0 +1,95 @@
+"""Which files a command line means: files as given, folders searched, globs expanded."""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+from pathlib import Path
+
+from cxaudit.config import CONFIG_NAMES
+from cxaudit.diagnostics import Diagnostic
+
+#: Names that say "this is a flow file" when a folder is searched.
+FLOW_SUFFIXES = (".cxaudit.yaml", ".cxaudit.yml", ".flow.yaml", ".flow.yml")
+YAML_SUFFIXES = (".yaml", ".yml")
+# Folders never searched: version control, tool caches, dependencies.
+SKIPPED_FOLDERS = frozenset({"node_modules", "venv", "__pycache__"})
+_TOP_LEVEL_KEY = re.compile(rb"^cxaudit[ \t]*:", re.MULTILINE)
+_SNIFF_BYTES = 4096
+
+
+def expand(arguments: list[str]) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
+    """Files to check (path, name to show) in a stable order, and arguments that named nothing.
+
+    A file is taken as given, whatever its name. A folder is searched (hidden folders and
+    dependency folders left out) for ``*.flow.yaml`` and ``*.cxaudit.yaml`` files and for YAML
+    files with a top-level ``cxaudit:`` key. Anything with ``*``, ``?`` or ``[`` that is not a
+    file is a glob (``**`` searches subfolders). A missing file is passed on, so that checking
+    it reports "no such file" like any other input error.
+    """
+    found: list[tuple[Path, str]] = []
+    problems: list[Diagnostic] = []
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            files = _search(path)
+            if not files:
+                problems.append(
+                    Diagnostic(
+                        argument,
+                        "no flow files in this folder (looked for *.flow.yaml, *.cxaudit.yaml and "
+                        "YAML files with a top-level 'cxaudit:' key)",
+                    )
+                )
+            found.extend((file, _show(file)) for file in files)
+        elif not path.exists() and glob.has_magic(argument):
+            # glob.glob, not Path.glob: the pattern may be absolute or start with "..".
+            matches = sorted(Path(m) for m in glob.glob(argument, recursive=True))  # noqa: PTH207
+            files = [m for m in matches if m.is_file() and m.name not in CONFIG_NAMES]
+            if not files:
+                problems.append(Diagnostic(argument, "no file matches this pattern"))
+            found.extend((file, _show(file)) for file in files)
+        else:
+            found.append((path, argument))
+    return _unique(found), problems
+
+
+def _search(folder: Path) -> list[Path]:
+    files = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_FOLDERS)
+        for name in sorted(names):
+            if name in CONFIG_NAMES:
+                continue
+            candidate = Path(root) / name
+            if name.endswith(FLOW_SUFFIXES) or (
+                name.endswith(YAML_SUFFIXES) and _declares_flow(candidate)
+            ):
+                files.append(candidate)
+    return files
+
+
+def _declares_flow(path: Path) -> bool:
+    """Does a YAML file start a line with ``cxaudit:`` near its top (a flow file's marker)?"""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except OSError:
+        return False
+    return _TOP_LEVEL_KEY.search(head.removeprefix(b"\xef\xbb\xbf")) is not None
+
+
+def _show(path: Path) -> str:
+    return path.as_posix()
+
+
+def _unique(found: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    seen: set[Path] = set()
+    unique = []
+    for path, display in found:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append((path, display))
+    return unique

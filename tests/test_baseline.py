@@ -1,0 +1,145 @@
+"""Baselines: today's findings accepted by fingerprint; new ones fail; gone ones are listed as fixed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cxaudit.baseline import read_baseline
+from cxaudit.cli import app
+from cxaudit.diagnostics import InputError
+from tests.conftest import ROOT
+
+BANK = (ROOT / "examples" / "bank.flow.yaml").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "bots").mkdir()
+    (tmp_path / "bots" / "bank.flow.yaml").write_text(BANK, encoding="utf-8")
+    return tmp_path
+
+
+def invoke(*args: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+    result = CliRunner().invoke(app, ["check", *args, "--format", "json"])
+    return result.exit_code, json.loads(result.stdout)
+
+
+def test_a_baseline_taken_today_makes_the_gate_pass_and_a_new_violation_fails_it(
+    project: Path,
+) -> None:
+    runner = CliRunner()
+    assert invoke("bots")[0] == 1  # the bank fails as it is
+    taken = runner.invoke(app, ["baseline", "bots", "-o", "baseline.json"])
+    assert taken.exit_code == 0, taken.output
+    assert "Recorded 57 finding(s) in 1 file(s) to baseline.json" in taken.stdout
+
+    code, report = invoke("bots", "--baseline", "baseline.json")
+    assert code == 0
+    file_report = report["files"][0]
+    assert file_report["passed"] is True
+    assert file_report["score"] == 100.0
+    assert report["summary"]["baselined"] == 57
+    assert file_report["baseline"] == {
+        "path": "baseline.json",
+        "recorded_score": 48.2,
+        "current_score": 48.2,
+        "change": 0.0,
+        "fixed": [],
+    }
+    assert {f["suppression"]["kind"] for f in file_report["findings"]} == {"baseline"}
+
+    # Edits elsewhere in the file (lines move) keep the baseline valid.
+    flow = project / "bots" / "bank.flow.yaml"
+    flow.write_text("# a comment on top\n\n" + flow.read_text(encoding="utf-8"), encoding="utf-8")
+    assert invoke("bots", "--baseline", "baseline.json")[0] == 0
+
+    # A new violation fails the gate again; only it counts.
+    text = flow.read_text(encoding="utf-8").replace(
+        "nl: Een betaalrekening opent u", "nl: Ik leef met u mee. Een betaalrekening opent u", 1
+    )
+    assert "Ik leef met u mee" in text
+    flow.write_text(text, encoding="utf-8")
+    code, report = invoke("bots", "--baseline", "baseline.json")
+    assert code == 1
+    counting = [f for f in report["files"][0]["findings"] if f["suppression"] is None]
+    assert [(f["rule"], f["check"]) for f in counting] == [("CX10", "feigned-empathy")]
+
+
+def test_fixed_findings_are_listed_and_the_score_change_shown(project: Path) -> None:
+    CliRunner().invoke(app, ["baseline", "bots", "-o", "baseline.json"])
+    flow = project / "bots" / "bank.flow.yaml"
+    text = flow.read_text(encoding="utf-8")
+    assert "Ik begrijp hoe frustrerend dit voor u moet zijn." in text
+    text = text.replace("Ik begrijp hoe frustrerend dit voor u moet zijn. ", "")
+    text = text.replace("I understand how frustrating this must be for you. ", "")
+    flow.write_text(text, encoding="utf-8")
+    code, report = invoke("bots", "--baseline", "baseline.json")
+    baseline = report["files"][0]["baseline"]
+    assert code == 0
+    assert [(e["rule"], e["check"]) for e in baseline["fixed"]] == [("CX10", "feigned-empathy")] * 2
+    assert baseline["recorded_score"] == 48.2
+    assert baseline["current_score"] > 48.2
+    assert baseline["change"] == round(baseline["current_score"] - 48.2, 1)
+    terminal = (
+        CliRunner()
+        .invoke(app, ["check", "bots", "--baseline", "baseline.json", "--lang", "en"])
+        .output
+    )
+    assert "Fixed since the baseline (2)" in terminal
+    assert "Baseline baseline.json: 48.2 when taken" in terminal
+
+
+def test_a_fingerprint_recorded_once_covers_one_finding(project: Path) -> None:
+    flow = project / "bots" / "bank.flow.yaml"
+    CliRunner().invoke(app, ["baseline", "bots", "-o", "baseline.json"])
+    data = json.loads((project / "baseline.json").read_text(encoding="utf-8"))
+    entries = data["files"]["bots/bank.flow.yaml"]["findings"]
+    assert all(set(e) == {"fingerprint", "rule", "check", "step", "message"} for e in entries)
+    assert all("line" not in json.dumps(e) for e in entries)
+    # Drop one recorded entry: that finding is new again.
+    dropped = entries.pop(0)
+    (project / "baseline.json").write_text(json.dumps(data), encoding="utf-8")
+    code, report = invoke("bots", "--baseline", "baseline.json")
+    counting = [f for f in report["files"][0]["findings"] if f["suppression"] is None]
+    assert [f["fingerprint"] for f in counting] == [dropped["fingerprint"]]
+    assert code == 1
+    assert flow.exists()
+
+
+def test_baseline_is_not_written_when_a_file_cannot_be_read(project: Path) -> None:
+    (project / "bots" / "broken.flow.yaml").write_text(
+        "cxaudit: 1\nbot: {nam: x}\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(app, ["baseline", "bots", "-o", "baseline.json"])
+    assert result.exit_code == 2
+    assert not (project / "baseline.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (None, "no such baseline file"),
+        ("{not json", "not a JSON baseline"),
+        ('{"format": 9, "files": {}}', "not a cxaudit baseline"),
+        ('{"format": 1, "files": {"a.yaml": {"findings": []}}}', "a baseline entry is malformed"),
+    ],
+)
+def test_bad_baseline_files_are_input_errors(
+    tmp_path: Path, content: str | None, fragment: str
+) -> None:
+    path = tmp_path / "baseline.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_baseline(path, "baseline.json")
+    assert fragment in caught.value.diagnostics[0].message
+    result = CliRunner().invoke(
+        app, ["check", str(ROOT / "examples" / "webshop.flow.yaml"), "--baseline", str(path)]
+    )
+    assert result.exit_code == 2
