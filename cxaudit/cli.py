@@ -431,10 +431,10 @@ def _emit(
 
 def _print_input_errors(report: Report) -> None:
     """Input errors go to stderr in every format (the JSON and SARIF reports also carry them)."""
-    from cxaudit.formatters.text import inert
+    from cxaudit.formatters.text import one_line
 
     for diagnostic in report.errors:
-        _write(inert(diagnostic.render()) + "\n", "stderr")
+        _write(one_line(diagnostic.render()) + "\n", "stderr")
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cxaudit.formatters import RenderOptions
-from cxaudit.formatters.text import inert
+from cxaudit.formatters.text import one_line
 from cxaudit.i18n import word
 from cxaudit.report import FileReport, Finding, Report, Severity, Status
 
@@ -69,15 +69,15 @@ def summary(report: Report) -> str:
 
 def _file(console: Console, report: FileReport, lang: str) -> None:
     title = Text()
-    title.append(inert(report.bot), style="bold")
+    title.append(one_line(report.bot), style="bold")
     if report.organisation:
-        title.append(f" ({inert(report.organisation)})")
+        title.append(f" ({one_line(report.organisation)})")
     details = [report.sector, *([", ".join(report.languages)] if report.languages else [])]
     details.append(f"{word(lang, 'profile')} {report.profile}")
     config = ", ".join(report.config) if report.config else word(lang, "no_config")
     details.append(f"{word(lang, 'config')}: {config}" if report.config else config)
-    title.append(" · " + " · ".join(inert(d) for d in details), style="dim")
-    console.print(Text(inert(report.path), style="dim"), soft_wrap=True)
+    title.append(" · " + " · ".join(one_line(d) for d in details), style="dim")
+    console.print(Text(one_line(report.path), style="dim"), soft_wrap=True)
     console.print(title, soft_wrap=True)
 
     verdict = Text()
@@ -103,7 +103,7 @@ def _file(console: Console, report: FileReport, lang: str) -> None:
             change=b.change,
             known=report.suppressed("baseline"),
         )
-        console.print(Text(inert(line)), soft_wrap=True)
+        console.print(Text(one_line(line)), soft_wrap=True)
     console.print()
 
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
@@ -135,15 +135,15 @@ def _file(console: Console, report: FileReport, lang: str) -> None:
             Text(word(lang, "fixed", count=len(report.baseline.fixed)), style="bold green")
         )
         for entry in report.baseline.fixed:
-            step = f" [{inert(entry.step)}]" if entry.step else ""
-            console.print(Text(f"  {entry.rule}{step} {inert(entry.message)}"), soft_wrap=True)
+            step = f" [{one_line(entry.step)}]" if entry.step else ""
+            console.print(Text(f"  {entry.rule}{step} {one_line(entry.message)}"), soft_wrap=True)
 
 
 def _finding(console: Console, finding: Finding, lang: str) -> None:
     dim = finding.suppression is not None
     line = Text(style="dim" if dim else "")
     line.append(
-        f"{inert(finding.path)}:{finding.line}:{finding.column}", style="" if dim else "bold"
+        f"{one_line(finding.path)}:{finding.line}:{finding.column}", style="" if dim else "bold"
     )
     line.append(f" {finding.rule} ")
     line.append(
@@ -154,14 +154,14 @@ def _finding(console: Console, finding: Finding, lang: str) -> None:
             f" ({word(lang, 'waived' if finding.suppression.kind == 'waiver' else 'baselined')})"
         )
     if finding.step:
-        line.append(f" [{inert(finding.step)}]", style="dim")
-    line.append(f" {inert(finding.message)}")
+        line.append(f" [{one_line(finding.step)}]", style="dim")
+    line.append(f" {one_line(finding.message)}")
     console.print(line, soft_wrap=True)
     hint = Text("    ", style="dim")
     if finding.suppression is not None and finding.suppression.kind == "waiver":
         hint.append(
-            f"{word(lang, 'waived')}: {inert(finding.suppression.reason)} ({inert(finding.suppression.source)})"
+            f"{word(lang, 'waived')}: {one_line(finding.suppression.reason)} ({one_line(finding.suppression.source)})"
         )
     else:
-        hint.append(f"{word(lang, 'hint')}: {inert(finding.hint)}")
+        hint.append(f"{word(lang, 'hint')}: {one_line(finding.hint)}")
     console.print(hint, soft_wrap=True)

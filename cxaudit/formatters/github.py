@@ -1,0 +1,62 @@
+"""GitHub Actions workflow commands: one annotation per finding that counts.
+
+``::error file=PATH,line=L,col=C,title=CX10 (feigned-empathy)::message``. Each command is one
+line: bot texts are escaped as GitHub asks (``%``, CR and LF in the message; also ``:`` and ``,``
+in property values), so a quoted ``\n::set-output`` cannot start a command of its own. Waived
+and baselined findings must not annotate the pull request; one closing notice counts them.
+"""
+
+from __future__ import annotations
+
+from cxaudit.formatters import RenderOptions
+from cxaudit.formatters.text import inert
+from cxaudit.i18n import word
+from cxaudit.report import Finding, Report, Severity
+
+_COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    lang = report.language
+    lines = [
+        _command("error", {"file": d.path, "line": d.line, "col": d.column}, d.message)
+        for d in report.errors
+    ]
+    for file_report in report.files:
+        lines += [_finding(f, lang) for f in file_report.findings if f.counts]
+    waived = sum(f.suppressed("waiver") for f in report.files)
+    baselined = sum(f.suppressed("baseline") for f in report.files)
+    if waived or baselined:
+        text = word(lang, "suppressed_summary", waived=waived, baselined=baselined)
+        lines.append(_command("notice", {}, f"cxaudit: {text}"))
+    return "".join(line + "\n" for line in lines)
+
+
+def _finding(finding: Finding, lang: str) -> str:
+    properties: dict[str, object] = {
+        "file": finding.path,
+        "line": finding.line,
+        "col": finding.column,
+        "title": f"{finding.rule} ({finding.check})",
+    }
+    message = f"{finding.message}\n{word(lang, 'hint')}: {finding.hint}"
+    return _command(_COMMAND[finding.severity], properties, message)
+
+
+def _command(name: str, properties: dict[str, object], message: str) -> str:
+    props = ",".join(
+        f"{key}={escape_property(str(value))}"
+        for key, value in properties.items()
+        if value is not None
+    )
+    return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
+
+
+def escape_data(text: str) -> str:
+    """The message part: control characters made visible, then ``%``, CR and LF encoded."""
+    return inert(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A property value: as the message, and ``:`` and ``,`` encoded as well."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")

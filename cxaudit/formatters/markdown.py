@@ -1,0 +1,146 @@
+"""Markdown for a pull-request comment or ``$GITHUB_STEP_SUMMARY`` (GitHub-flavoured).
+
+Per file: a heading with the bot, score, grade and verdict, the rule table, the findings per rule
+in collapsed ``<details>``, the waived and baselined findings in a section of their own, and the
+baseline comparison. Text from the flow file (bot names, step ids, quoted phrases, waiver
+reasons, file names) goes through ``escape`` so it cannot add Markdown, HTML, links, mentions,
+issue references or line breaks; only cxaudit's own words are written as they are.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from cxaudit.formatters import RenderOptions
+from cxaudit.formatters.text import inert
+from cxaudit.i18n import word
+from cxaudit.report import FileReport, Finding, Report
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_ZWSP = "\u200b"  # zero-width space: breaks up what GitHub would turn into a link or mention
+
+
+def escape(text: str) -> str:
+    r"""Bot text as literal Markdown on one line, also safe inside a table cell.
+
+    Control characters show as ``\x1b`` (``inert``), a newline as ``\n``; Markdown specials get
+    a backslash, ``& < >`` become entities; ``@name``, ``#123``, ``http://`` and ``www.`` get a
+    zero-width space so GitHub links no one and nothing.
+    """
+    text = inert(text).replace("\n", "\\n").replace("\t", " ")
+    text = re.sub(r"(?i)(?<=:)(?=//)|(?<=\bwww)(?=\.)", _ZWSP, text)
+    text = _SPECIAL.sub(r"\\\1", text)
+    text = re.sub(r"[&<>]", lambda m: _HTML[m.group(0)], text)
+    return re.sub(r"(?<=[@#])(?=\w)", _ZWSP, text)
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    lang = report.language
+    blocks = [_file(f, lang) for f in report.files]
+    if len(report.files) + report.invalid_files > 1:
+        blocks.append(f"**{summary(report)}**\n")
+    if report.errors:
+        blocks.append("".join(f"- {escape(d.render())}\n" for d in report.errors))
+    return "\n".join(blocks)
+
+
+def summary(report: Report) -> str:
+    lang = report.language
+    text = word(
+        lang,
+        "summary",
+        files=len(report.files) + report.invalid_files,
+        passed=sum(1 for f in report.files if f.passed),
+        failed=sum(1 for f in report.files if not f.passed),
+        invalid=report.invalid_files,
+    )
+    waived = sum(f.suppressed("waiver") for f in report.files)
+    baselined = sum(f.suppressed("baseline") for f in report.files)
+    if waived or baselined:
+        text += " " + word(lang, "suppressed_summary", waived=waived, baselined=baselined)
+    return text
+
+
+def _file(report: FileReport, lang: str) -> str:
+    verdict = word(lang, "passed" if report.passed else "failed")
+    gate = word(lang, "fail_under", fail_under=f"{report.fail_under:g}")
+    bot = escape(report.bot)
+    if report.organisation:
+        bot += f" ({escape(report.organisation)})"
+    out = [
+        f"## {bot}: {word(lang, 'score')} {report.score:.1f}/100, "
+        f"{word(lang, 'grade')} {report.grade}, {verdict}",
+        "",
+        f"{escape(report.path)} · {escape(report.sector)} · {word(lang, 'profile')} "
+        f"{escape(report.profile)} · {gate}",
+        "",
+    ]
+    if report.baseline is not None:
+        b = report.baseline
+        out += [
+            word(
+                lang,
+                "baseline_line",
+                path=escape(b.path),
+                recorded=b.recorded_score,
+                current=b.current_score,
+                change=b.change,
+                known=report.suppressed("baseline"),
+            ),
+            "",
+        ]
+    out += _rule_table(report, lang)
+    counting = [f for f in report.findings if f.counts]
+    if not report.findings:
+        out += [word(lang, "no_findings"), ""]
+    for rule in report.rules:
+        findings = [f for f in counting if f.rule == rule.id]
+        if findings:
+            title = f"{rule.id} {html.escape(rule.name)} ({len(findings)})"
+            out += _details(title, [_finding(f, lang) for f in findings])
+    suppressed = [f for f in report.findings if not f.counts]
+    if suppressed:
+        title = f"{word(lang, 'waived')} / {word(lang, 'baselined')} ({len(suppressed)})"
+        out += _details(title, [_finding(f, lang, rule=True) for f in suppressed])
+    if report.baseline is not None and report.baseline.fixed:
+        step = word(lang, "step")
+        fixed = [
+            f"- {e.rule}{f' · {step} {escape(e.step)}' if e.step else ''} · {escape(e.message)}"
+            for e in report.baseline.fixed
+        ]
+        out += _details(word(lang, "fixed", count=len(fixed)), fixed)
+    return "\n".join(out)
+
+
+def _rule_table(report: FileReport, lang: str) -> list[str]:
+    rows = [
+        f"| {word(lang, 'rule')} | {word(lang, 'name')} | {word(lang, 'status')} "
+        f"| {word(lang, 'score')} |",
+        "| --- | --- | --- | ---: |",
+    ]
+    for rule in report.rules:
+        score = f"{rule.score:.2f}" if rule.score is not None else "–"
+        status = word(lang, rule.status.value)
+        rows.append(f"| {rule.id} | {escape(rule.name)} | {status} | {score} |")
+    return [*rows, ""]
+
+
+def _details(summary: str, items: list[str]) -> list[str]:
+    return ["<details>", f"<summary>{summary}</summary>", "", *items, "", "</details>", ""]
+
+
+def _finding(finding: Finding, lang: str, *, rule: bool = False) -> str:
+    head = f"- `{finding.line}:{finding.column}`"
+    if rule:
+        head += f" {finding.rule}"
+    head += f" **{word(lang, finding.severity.value)}**"
+    if finding.step:
+        head += f" · {word(lang, 'step')} {escape(finding.step)}"
+    head += f" · {escape(finding.message)}"
+    s = finding.suppression
+    if s is None:
+        return f"{head}<br>{word(lang, 'hint')}: {escape(finding.hint)}"
+    kind = word(lang, "waived" if s.kind == "waiver" else "baselined")
+    return f"{head}<br>{kind}: {escape(s.reason)} ({escape(s.source)})"

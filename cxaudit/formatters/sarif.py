@@ -1,0 +1,209 @@
+"""SARIF 2.1.0 for code-scanning tools (GitHub code scanning, Azure DevOps, IDE viewers).
+
+One run. The driver lists all ten rules with their catalogue texts in the report language, so a
+viewer can explain a rule that has no result in this run. Each finding is a result, waived and
+baselined ones too, carrying a SARIF suppression (a waiver is ``inSource``: it is written in the
+flow file; the baseline is ``external``). ``partialFingerprints`` carries cxaudit's own
+fingerprint, which ignores line numbers, so alerts survive edits elsewhere in the file. Input
+errors are tool execution notifications.
+
+Bot texts are made inert: control characters visible, ``[`` and ``]`` escaped in plain-text
+messages (SARIF reads ``[text](target)`` there as an embedded link), Markdown escaped in
+``message.markdown``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from cxaudit.catalogue import RuleInfo, catalogue
+from cxaudit.diagnostics import Diagnostic
+from cxaudit.formatters import RenderOptions
+from cxaudit.formatters.markdown import escape as markdown
+from cxaudit.formatters.text import inert
+from cxaudit.i18n import word
+from cxaudit.report import FileReport, Finding, Report, Severity, Suppression
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+FINGERPRINT = "cxaudit/v1"
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+_WHY = {"en": "Why", "nl": "Waarom"}
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    return json.dumps(as_dict(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def as_dict(report: Report) -> dict[str, Any]:
+    rules = catalogue()
+    index = {rule_id: i for i, rule_id in enumerate(rules)}
+    driver: dict[str, Any] = {"name": "cxaudit", "version": report.version}
+    information = information_uri(report.help_url)
+    if information:
+        driver["informationUri"] = information
+    driver["rules"] = [_rule(info, report) for info in rules.values()]
+    run = {
+        "tool": {"driver": driver},
+        "invocations": [_invocation(report.errors)],
+        "language": report.language,
+        "columnKind": "unicodeCodePoints",  # the loader counts columns in characters
+        "results": [
+            _result(f, file_report, index, report.language)
+            for file_report in report.files
+            for f in file_report.findings
+        ],
+        "properties": {"passed": report.passed, "files": [_file(f) for f in report.files]},
+    }
+    return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def information_uri(help_url: str) -> str | None:
+    """The documentation's home: help_url up to the last ``/`` before ``{rule}``, if a web URL."""
+    base = help_url.split("{rule}")[0]
+    base = base[: base.rfind("/") + 1]
+    parts = urlsplit(base)
+    return base if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def artifact_uri(path: str) -> str:
+    """A file path as a URI reference: relative stays relative, with ``/``, percent-encoded."""
+    posix = path.replace("\\", "/")
+    if re.match(r"[A-Za-z]:/", posix):
+        return "file:///" + quote(posix, safe="/:")
+    if posix.startswith("/"):
+        return "file://" + quote(posix)
+    while posix.startswith("./"):
+        posix = posix[2:]
+    return quote(posix)
+
+
+def plain(text: str) -> str:
+    r"""A plain-text SARIF message: inert, with ``\ [ ]`` escaped so nothing reads as a link."""
+    return re.sub(r"([\\\[\]])", r"\\\1", inert(text))
+
+
+def _rule(info: RuleInfo, report: Report) -> dict[str, Any]:
+    lang = report.language
+    severity = min((Severity(c.severity) for c in info.checks.values()), key=lambda s: s.rank)
+    description = info.description[lang] or info.summary[lang]
+    evidence = [(e.text[lang], e.source) for e in info.evidence]
+    # One line per paragraph: the catalogue's YAML is wrapped at 100 columns, viewers wrap anew.
+    text = "\n\n".join(" ".join(p.split()) for p in description.split("\n\n") if p.strip())
+    markdown_text = text
+    if evidence:
+        text += f"\n\n{_WHY[lang]}:\n" + "\n".join(f"- {t} ({s})" for t, s in evidence)
+        markdown_text += f"\n\n**{_WHY[lang]}**\n\n" + "\n".join(
+            f"- {t} (*{s}*)" for t, s in evidence
+        )
+    return {
+        "id": info.id,
+        "name": "".join(w[:1].upper() + w[1:] for w in re.findall(r"\w+", info.name["en"])),
+        "shortDescription": {"text": info.name[lang]},
+        "fullDescription": {"text": info.summary[lang]},
+        "help": {"text": text, "markdown": markdown_text},
+        "helpUri": report.help_url.replace("{rule}", info.id),
+        "defaultConfiguration": {"level": _LEVEL[severity]},
+        "properties": {"area": info.area, "weight": info.weight},
+    }
+
+
+def _result(
+    finding: Finding, file_report: FileReport, index: dict[str, int], lang: str
+) -> dict[str, Any]:
+    result: dict[str, Any] = {"ruleId": finding.rule}
+    if finding.rule in index:
+        result["ruleIndex"] = index[finding.rule]
+    result["level"] = _LEVEL[finding.severity]
+    hint = f"{word(lang, 'hint')}: {markdown(finding.hint)}"
+    result["message"] = {
+        "text": plain(finding.message),
+        "markdown": f"{markdown(finding.message)}\n\n{hint}",
+    }
+    result["locations"] = [_location(finding.path, finding.line, finding.column)]
+    result["partialFingerprints"] = {FINGERPRINT: finding.fingerprint}
+    if finding.suppression is not None:
+        result["suppressions"] = [_suppression(finding.suppression)]
+    if file_report.baseline is not None:
+        baselined = finding.suppression is not None and finding.suppression.kind == "baseline"
+        result["baselineState"] = "unchanged" if baselined else "new"
+    result["properties"] = _inert_values(
+        {
+            "check": finding.check,
+            "step": finding.step,
+            "dataPath": finding.data_path,
+            "hint": finding.hint,
+        }
+    )
+    return result
+
+
+def _location(path: str, line: int | None, column: int | None) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(path)}}
+    if line is not None:
+        physical["region"] = {"startLine": max(line, 1), "startColumn": max(column or 1, 1)}
+    return {"physicalLocation": physical}
+
+
+def _suppression(suppression: Suppression) -> dict[str, Any]:
+    return {
+        "kind": "inSource" if suppression.kind == "waiver" else "external",
+        "status": "accepted",
+        "justification": inert(suppression.reason),
+        "properties": _inert_values(
+            {
+                "source": suppression.source,
+                "owner": suppression.owner,
+                "expires": suppression.expires,
+            }
+        ),
+    }
+
+
+def _invocation(errors: tuple[Diagnostic, ...]) -> dict[str, Any]:
+    invocation: dict[str, Any] = {"executionSuccessful": not errors}
+    if errors:
+        invocation["toolExecutionNotifications"] = [
+            {
+                "level": "error",
+                "message": {"text": plain(d.message)},
+                "locations": [_location(d.path, d.line, d.column)],
+            }
+            for d in errors
+        ]
+    return invocation
+
+
+def _file(report: FileReport) -> dict[str, Any]:
+    """Per file what SARIF has no place for: the bot, its score and grade, the baseline."""
+    data: dict[str, Any] = {
+        "uri": artifact_uri(report.path),
+        "bot": inert(report.bot),
+        "score": report.score,
+        "grade": report.grade,
+        "passed": report.passed,
+        "failUnder": report.fail_under,
+        "profile": report.profile,
+    }
+    if report.baseline is not None:
+        b = report.baseline
+        data["baseline"] = {
+            "path": inert(b.path),
+            "recordedScore": b.recorded_score,
+            "currentScore": b.current_score,
+            "change": b.change,
+            "fixed": [
+                _inert_values(
+                    {"rule": e.rule, "check": e.check, "step": e.step, "message": e.message}
+                )
+                for e in b.fixed
+            ],
+        }
+    return data
+
+
+def _inert_values(values: dict[str, str | None]) -> dict[str, str]:
+    """A property bag without the empty values, each made inert."""
+    return {key: inert(value) for key, value in values.items() if value is not None}
