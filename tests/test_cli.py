@@ -302,3 +302,56 @@ def test_when_to_colour(
     choice: Color, to_terminal: bool, environ: dict[str, str], expected: bool
 ) -> None:
     assert wants_color(choice, to_terminal=to_terminal, environ=environ) is expected
+
+
+def test_extra_reports_in_the_same_run(runner: CliRunner, broken: str, tmp_path: Path) -> None:
+    sarif, junit = tmp_path / "out.sarif", tmp_path / "out.xml"
+    result = runner.invoke(
+        app,
+        [
+            "check",
+            broken,
+            "--format",
+            "concise",
+            "--report",
+            f"sarif={sarif}",
+            "--report",
+            f"junit={junit}",
+        ],
+    )
+    assert result.exit_code == 1
+    assert f"{broken}:6:9: CX03 [error]" in result.stdout
+    assert json.loads(sarif.read_text(encoding="utf-8"))["version"] == "2.1.0"
+    assert junit.read_text(encoding="utf-8").startswith("<?xml")
+
+
+@pytest.mark.parametrize(
+    ("spec", "fragment"),
+    [
+        ("xml=out.xml", "unknown format 'xml'"),
+        ("sarif", "--report takes FORMAT=FILE"),
+        ("sarf=x", "did you mean 'sarif'?"),
+    ],
+)
+def test_bad_report_spec_is_a_usage_error(runner: CliRunner, spec: str, fragment: str) -> None:
+    result = runner.invoke(app, ["check", GOOD, "--report", spec])
+    assert result.exit_code == 2
+    assert fragment in result.output + stderr_of(result)
+
+
+def test_statistics(runner: CliRunner, broken: str) -> None:
+    result = runner.invoke(app, ["check", broken, "--statistics", "--lang", "en"])
+    lines = result.stdout.splitlines()
+    start = lines.index("Findings per rule and check")
+    assert lines[start + 1 :] == [
+        "    1  CX01  first-message    error",
+        "    1  CX02  no-global-human  error",
+        "    1  CX02  no-way-to-human  error",
+        "    1  CX03  no-fallback      error",
+        "    1  CX05  no-humans        error",
+        "    1  CX07  no-upset-route   error",
+    ]
+    # Beside a data format the statistics go to stderr, so the JSON stays parseable.
+    as_json = runner.invoke(app, ["check", broken, "--statistics", "--format", "json"])
+    json.loads(as_json.stdout)
+    assert "Findings per rule and check" in stderr_of(as_json)
