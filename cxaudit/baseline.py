@@ -9,6 +9,7 @@ findings it knows as baselined and lists entries that no longer match as fixed.
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -49,12 +50,12 @@ class Baseline:
 
 
 def key_for(flow: Path, folder: Path) -> str:
-    """How a flow file is named in a baseline: relative to the baseline's folder, with /."""
-    resolved = flow.resolve()
-    try:
-        return resolved.relative_to(folder.resolve()).as_posix()
-    except ValueError:
-        return resolved.as_posix()
+    """How a flow file is named in a baseline: relative to the baseline's folder, with /.
+
+    Relative even when the flows sit beside the baseline's folder (``../bots/bank.flow.yaml``),
+    so a baseline committed to the repository works in every checkout.
+    """
+    return Path(os.path.relpath(flow.resolve(), folder.resolve())).as_posix()
 
 
 def read_baseline(path: Path, display: str) -> Baseline:
@@ -104,10 +105,21 @@ def read_baseline(path: Path, display: str) -> Baseline:
     return Baseline(path, display, files)
 
 
+def accepted(report: FileReport) -> list[Finding]:
+    """What a baseline records of a file: its findings that count, in a stable order.
+
+    Findings about waivers are left out: an expired or unused waiver is to be fixed, not accepted.
+    """
+    notes = waiver_checks()
+    return sorted(
+        (f for f in report.findings if f.counts and f.check not in notes),
+        key=lambda f: (f.rule, f.check, f.fingerprint),
+    )
+
+
 def render_baseline(reports: Iterable[tuple[Path, FileReport]], folder: Path) -> str:
     """The baseline for these checked files: their findings that count, and their scores."""
     files: dict[str, Any] = {}
-    notes = waiver_checks()  # findings about waivers are not accepted, they are fixed
     for flow, report in reports:
         files[key_for(flow, folder)] = {
             "score": report.score,
@@ -119,8 +131,7 @@ def render_baseline(reports: Iterable[tuple[Path, FileReport]], folder: Path) ->
                     "step": f.step,
                     "message": f.message,
                 }
-                for f in sorted(report.findings, key=lambda f: (f.rule, f.check, f.fingerprint))
-                if f.counts and f.check not in notes
+                for f in accepted(report)
             ],
         }
     data = {"cxaudit": __version__, "format": BASELINE_FORMAT, "files": dict(sorted(files.items()))}
@@ -132,12 +143,13 @@ def match(
 ) -> tuple[set[int], tuple[FixedEntry, ...]]:
     """Which findings (by position in the list) the baseline knows, and which entries are gone.
 
-    A fingerprint recorded twice covers two findings: a third one is new.
+    A fingerprint recorded twice covers two findings: a third one is new. A finding waived since
+    the baseline was taken still matches its entry (it is not fixed; the waiver wins).
     """
     left = Counter(entry.fingerprint for entry in known.entries)
     matched: set[int] = set()
     for i, finding in enumerate(findings):
-        if finding.counts and left[finding.fingerprint] > 0:
+        if left[finding.fingerprint] > 0:
             left[finding.fingerprint] -= 1
             matched.add(i)
     fixed = []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import json
 import os
 import re
 import shutil
@@ -220,6 +219,12 @@ def check(
         baseline=known,
     )
     report, _ = _audit(files, settings)
+    if known is not None and report.files and all(f.baseline is None for f in report.files):
+        _write(
+            f"cxaudit: warning: {baseline} has no entry for any checked file "
+            "(taken for other files, or the files were moved or renamed)\n",
+            "stderr",
+        )
     to_terminal = output is None and sys.stdout.isatty()
     _emit(
         report,
@@ -249,17 +254,21 @@ def take_baseline(
     output: Annotated[
         Path, typer.Option("--output", "-o", help="Where to write the baseline.")
     ] = DEFAULT_BASELINE,
+    lang: Annotated[
+        Optional[Lang],  # noqa: UP045
+        typer.Option("--lang", case_sensitive=False, help="Language of the recorded messages."),
+    ] = None,
     profile: ProfileOpt = None,
     config: ConfigOpt = None,
     no_waivers: NoWaiversOpt = False,
     max_file_size: MaxSizeOpt = 64 * 1024 * 1024,
 ) -> None:
     """Record today's findings so that `check --baseline` fails only on new ones."""
-    from cxaudit.baseline import render_baseline
+    from cxaudit.baseline import accepted, render_baseline
     from cxaudit.engine import Settings
 
     settings = Settings(
-        language="en",
+        language=lang.value if lang else None,
         profile=profile.value if profile else None,
         config=config,
         max_bytes=max_file_size,
@@ -275,7 +284,7 @@ def take_baseline(
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise _fail(f"cannot write {output}: {exc.strerror}") from None
-    count = sum(len(entries["findings"]) for entries in json.loads(text)["files"].values())
+    count = sum(len(accepted(f)) for f in report.files)
     _write(
         f"Recorded {count} finding(s) in {len(report.files)} file(s) to {output}; "
         f"`cxaudit check --baseline {output}` now fails only on new ones.\n"
@@ -293,30 +302,34 @@ def config_show(
     ] = None,
     config: ConfigOpt = None,
     profile: ProfileOpt = None,
+    fail_under: Annotated[
+        Optional[float],  # noqa: UP045
+        typer.Option("--fail-under", min=0, max=100, help="As for check."),
+    ] = None,
+    lang: Annotated[
+        Optional[Lang],  # noqa: UP045
+        typer.Option("--lang", case_sensitive=False, help="As for check."),
+    ] = None,
+    strict_waivers: Annotated[bool, typer.Option("--strict-waivers", help="As for check.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the settings as JSON.")] = False,
 ) -> None:
-    """Print the effective settings and where each one came from."""
-    from cxaudit.config import (
-        Overrides,
-        find_config,
-        read_chain,
-        render_settings,
-        resolve,
-        settings_json,
-    )
+    """Print the effective settings and where each one came from (flags included)."""
     from cxaudit.diagnostics import InputError
-    from cxaudit.engine import Settings, load
+    from cxaudit.engine import Settings, effective_settings, load
+    from cxaudit.formatters.settings import render_settings, settings_json
 
-    overrides = Overrides(profile=profile.value if profile else None)
+    settings = Settings(
+        language=lang.value if lang else None,
+        fail_under=fail_under,
+        profile=profile.value if profile else None,
+        config=config,
+        strict_waivers=True if strict_waivers else None,
+    )
     try:
         if file is not None:
-            loaded = load(file, str(file), Settings(profile=overrides.profile, config=config))
-            effective, subject = loaded.effective, str(file)
+            effective, subject = load(file, str(file), settings).effective, str(file)
         else:
-            path = config or find_config(Path.cwd())
-            configs = read_chain(path) if path is not None else ()
-            effective = resolve(configs, sector="other", cli=overrides)
-            subject = None
+            effective, subject = effective_settings(Path.cwd(), "other", settings), None
     except InputError as exc:
         for diagnostic in exc.diagnostics:
             _write(diagnostic.render() + "\n", "stderr")

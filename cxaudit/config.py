@@ -16,9 +16,7 @@ so every option and check is known), with unknown keys reported with the nearest
 
 from __future__ import annotations
 
-import json
-import re
-import sys
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -28,13 +26,10 @@ from typing import Any, Generic, TypeVar
 from cxaudit.catalogue import LANGUAGES, catalogue
 from cxaudit.checks.base import STRICT_SECTORS
 from cxaudit.diagnostics import Diagnostic, InputError
-from cxaudit.loader import DataPath, Document, Location, SourceMap, load_file
+from cxaudit.loader import DataPath, Document, Locator, load_file
+from cxaudit.pyproject import has_section, read_section
 from cxaudit.schema import validate
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib  # type: ignore[import-not-found,no-redef,unused-ignore]
+from cxaudit.suggest import did_you_mean
 
 PROFILES = ("recommended", "strict")
 CONFIG_NAMES = (".cxaudit.yaml", ".cxaudit.yml")
@@ -61,7 +56,7 @@ class ConfigFile:
     path: Path
     display: str
     data: Mapping[str, Any]
-    source_map: SourceMap | _TomlSourceMap
+    source_map: Locator
 
     def origin(self, path: DataPath) -> str:
         return f"{self.display}:{self.source_map.locate(path).line}"
@@ -121,19 +116,11 @@ def find_config(start: Path) -> Path | None:
             if (candidate / name).is_file():
                 return candidate / name
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and _has_tool_section(pyproject):
+        if pyproject.is_file() and has_section(pyproject):
             return pyproject
         if (candidate / ".git").exists():
             return None
     return None
-
-
-def _has_tool_section(pyproject: Path) -> bool:
-    try:
-        text = pyproject.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return False
-    return re.search(r"^\s*\[tool\.cxaudit(?:\.[^\]]*)?\]", text, re.MULTILINE) is not None
 
 
 def read_chain(path: Path) -> tuple[ConfigFile, ...]:
@@ -165,7 +152,7 @@ def read_chain(path: Path) -> tuple[ConfigFile, ...]:
                         Diagnostic(
                             config.display,
                             f"extends: '{extends}' is neither a profile ({', '.join(PROFILES)}) "
-                            "nor an existing configuration file",
+                            f"nor an existing configuration file{did_you_mean(extends, PROFILES)}",
                             loc.line,
                             loc.column,
                         )
@@ -188,18 +175,11 @@ def read_config(path: Path) -> ConfigFile:
 def _read_config(path: Path, mtime: int, size: int) -> ConfigFile:
     display = _display(path)
     if path.name == "pyproject.toml":
-        data, source_map = _read_pyproject(path, display)
-        document = Document(display, data, SourceMap(None))
-        problems = validate(document, CONFIG_SCHEMA)
+        data, positions = read_section(path, display)
+        problems = validate(Document(display, data, positions), CONFIG_SCHEMA)
         if problems:
-            # Positions from the TOML text, where cxaudit can find the key.
-            raise InputError(
-                [
-                    Diagnostic(display, p.message, *_toml_position(source_map, p.message))
-                    for p in problems
-                ]
-            )
-        return ConfigFile(path, display, data, source_map)
+            raise InputError(problems)
+        return ConfigFile(path, display, data, positions)
     document = load_file(path, display, empty_ok=True)
     if document.data is None:
         return ConfigFile(path, display, {}, document.source_map)  # an empty file: no settings
@@ -212,62 +192,8 @@ def _read_config(path: Path, mtime: int, size: int) -> ConfigFile:
 
 
 def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
-def _read_pyproject(path: Path, display: str) -> tuple[dict[str, Any], _TomlSourceMap]:
-    try:
-        text = path.read_text(encoding="utf-8")
-        parsed = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        column = getattr(exc, "colno", None)
-        raise InputError(
-            [
-                Diagnostic(
-                    display,
-                    f"invalid TOML: {exc.msg if hasattr(exc, 'msg') else exc}",
-                    line,
-                    column,
-                )
-            ]
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Diagnostic(display, f"cannot read the file: {exc}")]) from None
-    section = parsed.get("tool", {}).get("cxaudit", {})
-    return dict(section), _TomlSourceMap(text)
-
-
-class _TomlSourceMap:
-    """Best-effort positions in a pyproject.toml: the line where a key of [tool.cxaudit] is."""
-
-    def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
-
-    def locate(self, path: DataPath, *, key: bool = False) -> Location:
-        header = next(
-            (i for i, line in enumerate(self.lines) if re.match(r"\s*\[tool\.cxaudit", line)), 0
-        )
-        names = [p for p in path if isinstance(p, str)]
-        for name in reversed(names):
-            pattern = re.compile(
-                rf"^\s*(?:\[tool\.cxaudit(?:\.[\w.\"]+)*\.)?\"?{re.escape(name)}\"?\s*[=\]]"
-            )
-            for i in range(header, len(self.lines)):
-                found = pattern.search(self.lines[i])
-                if found:
-                    return Location(i + 1, self.lines[i].find(name) + 1)
-        return Location(header + 1, 1)
-
-
-def _toml_position(source_map: _TomlSourceMap, message: str) -> tuple[int, int]:
-    where = message.split(":", 1)[0]
-    path: DataPath = tuple(part for part in re.split(r"[.\[\]]+", where) if part)
-    loc = source_map.locate(path)
-    return loc.line, loc.column
+    """A configuration file as reports name it: relative to the working folder (``../x.yaml`` too)."""
+    return Path(os.path.relpath(path.resolve(), Path.cwd().resolve())).as_posix()
 
 
 # -- the configuration schema, from the catalogue -----------------------------------------------
@@ -420,76 +346,3 @@ def _layered(
     if flag_value is not None:
         setting = Setting(flag_value, flag)
     return setting
-
-
-def render_settings(effective: Effective, subject: str | None) -> str:
-    """The effective settings as YAML, each with where it came from as a comment.
-
-    The output is a valid configuration file: copy what you want to change.
-    """
-    lines = [
-        f"# cxaudit settings for {subject}"
-        if subject
-        else "# cxaudit settings (no flow file given: no sector profile)"
-    ]
-    lines.append(
-        f"# configuration files: {', '.join(effective.files) if effective.files else 'none'}"
-    )
-
-    def row(indent: int, key: str, value: Any, origin: str) -> None:
-        text = f"{'  ' * indent}{key}: {_yaml_value(value)}"
-        lines.append(f"{text:<52} # {origin}")
-
-    row(0, "extends", effective.profile.value, effective.profile.origin)
-    row(0, "fail_under", effective.fail_under.value, effective.fail_under.origin)
-    if effective.lang.value is not None:
-        row(0, "lang", effective.lang.value, effective.lang.origin)
-    row(0, "strict_waivers", effective.strict_waivers.value, effective.strict_waivers.origin)
-    row(0, "help_url", effective.help_url.value, effective.help_url.origin)
-    lines.append("rules:")
-    for rule_id, rule in effective.rules.items():
-        lines.append(f"  {rule_id}:")
-        row(2, "enabled", rule.enabled.value, rule.enabled.origin)
-        if rule.options:
-            lines.append("    options:")
-            for name, option in rule.options.items():
-                row(3, name, option.value, option.origin)
-        lines.append("    checks:")
-        for check, severity in rule.severities.items():
-            row(3, check, severity.value, severity.origin)
-    return "\n".join(lines) + "\n"
-
-
-def _yaml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return "[" + ", ".join(map(str, value)) + "]"
-    if isinstance(value, str) and ("{" in value or ":" in value):
-        return f'"{value}"'
-    return str(value)
-
-
-def settings_json(effective: Effective) -> str:
-    """The effective settings as JSON: every value with its origin."""
-
-    def entry(setting: Setting[Any]) -> dict[str, Any]:
-        return {"value": setting.value, "origin": setting.origin}
-
-    data = {
-        "config": list(effective.files),
-        "profile": entry(effective.profile),
-        "fail_under": entry(effective.fail_under),
-        "lang": entry(effective.lang),
-        "strict_waivers": entry(effective.strict_waivers),
-        "help_url": entry(effective.help_url),
-        "rules": {
-            rule_id: {
-                "enabled": entry(rule.enabled),
-                "options": {name: entry(option) for name, option in rule.options.items()},
-                "checks": {check: entry(severity) for check, severity in rule.severities.items()},
-            }
-            for rule_id, rule in effective.rules.items()
-        },
-    }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -15,7 +15,10 @@ FLOW_SUFFIXES = (".cxaudit.yaml", ".cxaudit.yml", ".flow.yaml", ".flow.yml")
 YAML_SUFFIXES = (".yaml", ".yml")
 # Folders never searched: version control, tool caches, dependencies.
 SKIPPED_FOLDERS = frozenset({"node_modules", "venv", "__pycache__"})
-_TOP_LEVEL_KEY = re.compile(rb"^cxaudit[ \t]*:", re.MULTILINE)
+# A flow file says `cxaudit: 1` at the top level (a CI job called "cxaudit:" does not).
+_TOP_LEVEL_KEY = re.compile(
+    rb"^cxaudit[ \t]*:[ \t]*[\"']?1[\"']?[ \t]*(?:#[^\n]*)?\r?$", re.MULTILINE
+)
 _SNIFF_BYTES = 4096
 
 
@@ -32,7 +35,9 @@ def expand(arguments: list[str]) -> tuple[list[tuple[Path, str]], list[Diagnosti
     problems: list[Diagnostic] = []
     for argument in arguments:
         path = Path(argument)
-        if path.is_dir():
+        if not argument.strip():
+            problems.append(Diagnostic(repr(argument), "an empty file name"))
+        elif path.is_dir():
             files = _search(path)
             if not files:
                 problems.append(
@@ -46,9 +51,10 @@ def expand(arguments: list[str]) -> tuple[list[tuple[Path, str]], list[Diagnosti
         elif not path.exists() and glob.has_magic(argument):
             # glob.glob, not Path.glob: the pattern may be absolute or start with "..".
             matches = sorted(Path(m) for m in glob.glob(argument, recursive=True))  # noqa: PTH207
-            files = [m for m in matches if m.is_file() and m.name not in CONFIG_NAMES]
+            # The same filter as for a folder: 'bots/**/*.yaml' means the flow files there.
+            files = [m for m in matches if _is_flow(m)]
             if not files:
-                problems.append(Diagnostic(argument, "no file matches this pattern"))
+                problems.append(Diagnostic(argument, "no flow file matches this pattern"))
             found.extend((file, _show(file)) for file in files)
         else:
             found.append((path, argument))
@@ -60,14 +66,21 @@ def _search(folder: Path) -> list[Path]:
     for root, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_FOLDERS)
         for name in sorted(names):
-            if name in CONFIG_NAMES:
-                continue
             candidate = Path(root) / name
-            if name.endswith(FLOW_SUFFIXES) or (
-                name.endswith(YAML_SUFFIXES) and _declares_flow(candidate)
-            ):
+            if not name.startswith(".") and _is_flow(
+                candidate
+            ):  # hidden files: CI configs and such
                 files.append(candidate)
     return files
+
+
+def _is_flow(path: Path) -> bool:
+    """A regular file named like a flow file, or a YAML file that declares ``cxaudit: 1``."""
+    if path.name in CONFIG_NAMES or not path.is_file():  # is_file: no folders, pipes or devices
+        return False
+    if path.name.endswith(FLOW_SUFFIXES):
+        return True
+    return path.name.endswith(YAML_SUFFIXES) and _declares_flow(path)
 
 
 def _declares_flow(path: Path) -> bool:

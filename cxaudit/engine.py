@@ -9,7 +9,6 @@ source map), wording (the report language), and what is waived or baselined.
 from __future__ import annotations
 
 import gc
-import hashlib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -18,7 +17,7 @@ from pathlib import Path
 
 from cxaudit import __version__
 from cxaudit.baseline import Baseline, FileBaseline, match
-from cxaudit.catalogue import LANGUAGES, catalogue, fill, waiver_checks
+from cxaudit.catalogue import LANGUAGES, catalogue
 from cxaudit.checks import REGISTRY
 from cxaudit.checks.base import Context, Issue
 from cxaudit.config import (
@@ -31,10 +30,10 @@ from cxaudit.config import (
     resolve,
 )
 from cxaudit.diagnostics import Diagnostic, InputError
-from cxaudit.findings import localise, make_finding
+from cxaudit.findings import make_finding
 from cxaudit.graph import FlowGraph
 from cxaudit.i18n import language_from_environment
-from cxaudit.loader import DEFAULT_MAX_BYTES, Document, format_path, load_file
+from cxaudit.loader import DEFAULT_MAX_BYTES, Document, load_file
 from cxaudit.model import Bot, build
 from cxaudit.report import (
     BaselineComparison,
@@ -46,10 +45,11 @@ from cxaudit.report import (
     Severity,
     Status,
     Suppression,
+    SuppressionKind,
 )
 from cxaudit.schema import validate
 from cxaudit.scoring import file_score, grade, round_score, rule_score
-from cxaudit.waivers import Waiver, read_waivers
+from cxaudit.waivers import Waiver, apply_waivers, read_waivers
 
 FLOW_SCHEMA = "flow.schema.json"
 
@@ -62,7 +62,7 @@ class Settings:
     fail_under: float | None = None  # None: configuration, then 80
     profile: str | None = None  # recommended | strict; None: configuration, then by sector
     config: Path | None = None  # one configuration for every file instead of looking for one
-    find_config: bool = True  # look for .cxaudit.yaml / pyproject.toml next to each file
+    discover_config: bool = True  # look for .cxaudit.yaml / pyproject.toml near each file
     max_bytes: int = DEFAULT_MAX_BYTES
     waivers: bool = True  # False: ignore every waiver (for audits)
     strict_waivers: bool | None = None  # an unused waiver is an error; None: configuration
@@ -104,10 +104,16 @@ def load(path: Path, display: str, settings: Settings) -> Loaded:
         raise InputError(problems)
     bot = build(document)
     waivers = read_waivers(document, bot)
-    config_path = settings.config or (find_config(path.parent) if settings.find_config else None)
+    return Loaded(
+        path, document, bot, waivers, effective_settings(path.parent, bot.sector, settings)
+    )
+
+
+def effective_settings(folder: Path, sector: str, settings: Settings) -> Effective:
+    """The settings for a flow file in ``folder`` of ``sector``: its configuration, and the flags."""
+    config_path = settings.config or (find_config(folder) if settings.discover_config else None)
     configs: tuple[ConfigFile, ...] = read_chain(config_path) if config_path else ()
-    effective = resolve(configs, sector=bot.sector, cli=settings.overrides())
-    return Loaded(path, document, bot, waivers, effective)
+    return resolve(configs, sector=sector, cli=settings.overrides())
 
 
 def audit(files: Sequence[tuple[Path, str]], settings: Settings) -> Report:
@@ -185,7 +191,14 @@ def check(item: Loaded, settings: Settings, language: str) -> FileReport:
 
     notes: list[Finding] = []
     if settings.waivers and item.waivers:
-        notes = _apply_waivers(judged, item, settings, language)
+        notes = apply_waivers(
+            judged,
+            item.waivers,
+            today=settings.today or date.today(),
+            strict=effective.strict_waivers.value,
+            path=document.path,
+            language=language,
+        )
 
     comparison = None
     known = settings.baseline.for_file(item.path) if settings.baseline else None
@@ -264,75 +277,6 @@ def _results(
     return results
 
 
-def _apply_waivers(
-    judged: dict[str, Judged], item: Loaded, settings: Settings, language: str
-) -> list[Finding]:
-    """Mark waived findings; return findings about the waivers themselves (expired, unused)."""
-    today = settings.today or date.today()
-    active = [w for w in item.waivers if not w.expired(today)]
-    used: set[tuple[int, str]] = set()  # (waiver, rule): a comment may name several rules
-    for rule_id, rows in judged.items():
-        for i, (issue, severity, finding) in enumerate(rows):
-            for index, waiver in enumerate(active):
-                if waiver.covers(rule_id, finding.step, finding.line):
-                    used.add((index, rule_id))
-                    suppression = Suppression(
-                        "waiver",
-                        waiver.reason,
-                        f"{item.document.path}:{waiver.line}",
-                        waiver.owner,
-                        waiver.expires.isoformat() if waiver.expires else None,
-                    )
-                    rows[i] = (issue, severity, replace(finding, suppression=suppression))
-                    break
-    strict = item.effective.strict_waivers.value
-    notes = []
-    for waiver in item.waivers:
-        for rule_id in waiver.rules:
-            if waiver.expired(today):
-                check = "waiver-expired"
-            elif (active.index(waiver), rule_id) not in used:
-                check = "waiver-unused"
-            else:
-                continue
-            notes.append(_waiver_note(check, rule_id, waiver, item, language, strict=strict))
-    return notes
-
-
-def _waiver_note(
-    check: str, rule: str, waiver: Waiver, item: Loaded, language: str, *, strict: bool
-) -> Finding:
-    info = waiver_checks()[check]
-    severity = Severity(info.severity)
-    if check == "waiver-unused" and strict:
-        severity = Severity.ERROR
-    params = localise(
-        {
-            "rule": rule,
-            "reason": waiver.reason,
-            "expires": waiver.expires.isoformat() if waiver.expires else "",
-        },
-        language,
-        step=waiver.step,
-    )
-    where = f"{waiver.kind}:{waiver.line}" if waiver.kind == "comment" else format_path(waiver.path)
-    return Finding(
-        rule=rule,
-        check=check,
-        severity=severity,
-        message=fill(info.message[language], params),
-        hint=fill(info.hint[language], params),
-        path=item.document.path,
-        data_path=format_path(waiver.path),
-        step=waiver.step,
-        line=waiver.line,
-        column=waiver.column,
-        fingerprint=hashlib.sha256(
-            f"{check}\x1f{rule}\x1f{where}\x1f{waiver.reason}".encode()
-        ).hexdigest()[:20],
-    )
-
-
 def _apply_baseline(
     judged: dict[str, Judged], known: FileBaseline, baseline: Baseline
 ) -> tuple[FixedEntry, ...]:
@@ -340,9 +284,12 @@ def _apply_baseline(
     flat = [(rule_id, i) for rule_id, rows in judged.items() for i in range(len(rows))]
     findings = [judged[rule_id][i][2] for rule_id, i in flat]
     matched, fixed = match(findings, known)
-    suppression = Suppression("baseline", "known when the baseline was taken", baseline.display)
+    suppression = Suppression(
+        SuppressionKind.BASELINE, "known when the baseline was taken", baseline.display
+    )
     for position in matched:
         rule_id, i = flat[position]
         issue, severity, finding = judged[rule_id][i]
-        judged[rule_id][i] = (issue, severity, replace(finding, suppression=suppression))
+        if finding.suppression is None:  # a waiver given since then keeps its reason
+            judged[rule_id][i] = (issue, severity, replace(finding, suppression=suppression))
     return fixed

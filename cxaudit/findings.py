@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -64,15 +65,18 @@ def fingerprint(
 ) -> str:
     """A finding's identity across edits: rule, check, step, where within it, and the content.
 
-    Never a line number, and list positions are replaced by the ids of what sits there
-    (``intents[report_fraud]``), so adding a step or an intent elsewhere changes nothing. The
-    content is the offending text, whitespace folded, where the finding points at a text.
+    Never a line number, and never a list position: an item of a list is named by its id
+    (``intents[report_fraud]``), an option by where it leads and what it says, an example by
+    its text. So adding, removing or reordering steps, intents, options or examples elsewhere
+    changes nothing. The content is the offending text, whitespace folded, where the finding
+    points at a text.
     """
+    start = 0
     if step is not None and step in bot.step_index:
-        start = len(bot.steps[bot.step_index[step]].path)
-        anchor = _stable_path(path, data, start)
-    else:
-        anchor = _stable_path(path, data, 0)
+        step_path = bot.steps[bot.step_index[step]].path
+        if path[: len(step_path)] == step_path:
+            start = len(step_path)  # within the step: the step id says where, not its position
+    anchor = _stable_path(path, data, start)
     content = _content(path, data)
     raw = "\x1f".join((rule, check, step or "", anchor, content))
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:20]
@@ -84,13 +88,22 @@ def _stable_path(path: DataPath, data: Data, start: int) -> str:
     for i, elem in enumerate(path):
         child = _child(node, elem)
         if i >= start:
-            if isinstance(elem, int) and isinstance(child, dict):
-                ident = child.get("id", child.get("field"))
-                parts.append(f"[{ident}]" if isinstance(ident, str) else f"[{elem}]")
-            else:
-                parts.append(f"[{elem}]" if isinstance(elem, int) else f".{elem}")
+            parts.append(f"[{_item_name(child, elem)}]" if isinstance(elem, int) else f".{elem}")
         node = child
     return "".join(parts)
+
+
+def _item_name(item: Any, index: int) -> str:
+    """What names a list item regardless of its position."""
+    if isinstance(item, dict):
+        for key in ("id", "field"):
+            if isinstance(item.get(key), str):
+                return str(item[key])
+        if "goto" in item:  # an option: where it leads, and what it says
+            return f"->{item['goto']}:{json.dumps(item.get('label'), sort_keys=True, ensure_ascii=False)}"
+    if isinstance(item, str):  # an intent example, a trigger, a field name
+        return json.dumps(" ".join(item.split()), ensure_ascii=False)
+    return str(index)
 
 
 def _child(node: Any, elem: str | int) -> Any:

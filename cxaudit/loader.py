@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 import math
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn, Union
+from typing import Any, NoReturn, Protocol, Union
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -128,6 +129,12 @@ def _mark_location(node: Node) -> Location:
     return Location(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+class Locator(Protocol):
+    """Anything that can say where a data path is written: a YAML source map, a TOML index."""
+
+    def locate(self, path: DataPath, *, key: bool = False) -> Location: ...
+
+
 class SourceMap:
     """Maps a data path such as ``("flows", 0, "steps", 3, "say", "nl")`` to a position.
 
@@ -182,7 +189,7 @@ class Document:
 
     path: str
     data: Data
-    source_map: SourceMap
+    source_map: Locator
     directives: tuple[Directive, ...] = ()  # `# cxaudit: ...` comments, for waivers
 
 
@@ -193,6 +200,7 @@ class Directive:
     line: int
     column: int
     text: str
+    own_line: bool  # nothing but white space before it: it speaks for the next line too
 
 
 # A YAML comment starts with "#" at the start of a line or after white space.
@@ -206,8 +214,12 @@ def _directives(text: str, root: Node) -> tuple[Directive, ...]:
     for match in _DIRECTIVE.finditer(text):
         line += text.count("\n", position, match.start())
         position = match.start()
-        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
-        candidates.append((match.start(), Directive(line, column, match.group("text").strip())))
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        column = match.start() - line_start + 1
+        own_line = not text[line_start : match.start()].strip()
+        candidates.append(
+            (match.start(), Directive(line, column, match.group("text").strip(), own_line))
+        )
     if not candidates:
         return ()
     inside = _inside_scalars(root, {index for index, _ in candidates})
@@ -238,8 +250,11 @@ def read_text(path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> s
     """Read a file as UTF-8 text, refusing what is too big, binary or in another encoding."""
     try:
         if path.is_dir():
-            raise InputError([Diagnostic(display, "is a directory, not a flow file")])
-        size = path.stat().st_size
+            raise InputError([Diagnostic(display, "is a directory, not a file")])
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            raise InputError([Diagnostic(display, "is not a regular file (a pipe or a device?)")])
+        size = status.st_size
         if size > max_bytes:
             raise InputError([Diagnostic(display, _too_big(size, max_bytes))])
         with path.open("rb") as handle:

@@ -29,11 +29,16 @@ class Status(enum.Enum):
     DISABLED = "disabled"  # turned off by configuration
 
 
+class SuppressionKind(str, enum.Enum):
+    WAIVER = "waiver"
+    BASELINE = "baseline"
+
+
 @dataclass(frozen=True)
 class Suppression:
     """Why a finding does not count: a waiver (with its reason) or the baseline."""
 
-    kind: str  # "waiver" or "baseline"
+    kind: SuppressionKind
     reason: str
     source: str  # where it was granted: "flow.yaml:12" or the baseline file
     owner: str | None = None
@@ -89,12 +94,12 @@ class FixedEntry:
 class BaselineComparison:
     path: str  # the baseline file
     recorded_score: float  # the file's score when the baseline was taken
-    current_score: float  # the score now, counting baselined findings (waivers still apply)
+    score_without_baseline: float  # the score now if there were no baseline (waivers still apply)
     fixed: tuple[FixedEntry, ...]
 
     @property
     def change(self) -> float:
-        return round(self.current_score - self.recorded_score, 1)
+        return round(self.score_without_baseline - self.recorded_score, 1)
 
 
 @dataclass(frozen=True)

@@ -131,6 +131,10 @@ def _explain(error: ValidationError) -> list[tuple[DataPath, str, bool]]:
         return [(path, "must not be empty", False)]
     if validator == "minimum":
         return [(path, f"must be at least {expected}, got {short(instance)}", False)]
+    if validator == "maximum":
+        return [(path, f"must be at most {expected}, got {short(instance)}", False)]
+    if validator == "exclusiveMinimum":
+        return [(path, f"must be more than {expected}, got {short(instance)}", False)]
     if validator == "uniqueItems":
         return [(path, "lists the same item more than once", False)]
     return [(path, f"is not valid here ({validator})", False)]

@@ -17,20 +17,33 @@ A malformed waiver is an input error (exit code 2), so a typo never silently wai
 
 from __future__ import annotations
 
+import enum
+import hashlib
 import re
-from dataclasses import dataclass
+from collections.abc import MutableMapping
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cxaudit.catalogue import catalogue
+from cxaudit.catalogue import catalogue, fill, waiver_checks
 from cxaudit.diagnostics import Diagnostic, InputError
-from cxaudit.loader import DataPath, Directive, Document
+from cxaudit.findings import localise
+from cxaudit.loader import DataPath, Directive, Document, format_path
 from cxaudit.model import Bot
+from cxaudit.report import Finding, Severity, Suppression, SuppressionKind
 from cxaudit.suggest import did_you_mean, short
+
+if TYPE_CHECKING:
+    from cxaudit.checks.base import Issue
 
 _COMMENT = re.compile(r"^(?P<verb>[\w-]+)\s*(?:\[(?P<rules>[^\]]*)\])?(?P<rest>.*)$")
 _PAIR = re.compile(r"\s*(?P<key>[\w-]+)\s*=\s*(?P<value>\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^\s\"']+)")
 _KEYS = ("reason", "expires", "owner")
+
+
+class WaiverKind(enum.Enum):
+    FILE = "file"  # an entry of the `waivers:` list
+    COMMENT = "comment"  # a `# cxaudit: ignore[...]` comment
 
 
 @dataclass(frozen=True)
@@ -40,17 +53,19 @@ class Waiver:
     reason: str
     expires: date | None
     owner: str | None
-    kind: str  # "file" (the waivers list) or "comment"
+    kind: WaiverKind
     line: int
     column: int
     path: DataPath  # where it is written, for positions in the data ((), for a comment)
+    own_line: bool = False  # a comment alone on its line also covers the line below
 
     def covers(self, rule: str, step: str | None, line: int) -> bool:
         """Does this waiver cover a finding of ``rule`` about ``step`` at ``line``?"""
         if rule not in self.rules:
             return False
-        if self.kind == "comment":
-            return line in (self.line, self.line + 1)  # the comment's line, or the line below
+        if self.kind is WaiverKind.COMMENT:
+            # A comment at the end of a line speaks for that line; alone on a line, for the next.
+            return line == self.line or (self.own_line and line == self.line + 1)
         return self.step is None or self.step == step
 
     def expired(self, today: date) -> bool:
@@ -113,7 +128,7 @@ def _from_list(
         reason=str(raw["reason"]).strip(),
         expires=expires,
         owner=raw.get("owner"),
-        kind="file",
+        kind=WaiverKind.FILE,
         line=loc.line,
         column=loc.column,
         path=path,
@@ -182,10 +197,11 @@ def _from_comment(directive: Directive, display: str, errors: list[Diagnostic]) 
         reason=values["reason"].strip(),
         expires=expires,
         owner=values.get("owner"),
-        kind="comment",
+        kind=WaiverKind.COMMENT,
         line=directive.line,
         column=directive.column,
         path=(),
+        own_line=directive.own_line,
     )
 
 
@@ -203,3 +219,80 @@ def _date(text: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         return None
+
+
+Judged = list[tuple["Issue", Severity, Finding]]
+
+
+def apply_waivers(
+    judged: MutableMapping[str, Judged],
+    waivers: tuple[Waiver, ...],
+    *,
+    today: date,
+    strict: bool,
+    path: str,
+    language: str,
+) -> list[Finding]:
+    """Mark the findings live waivers cover; return findings about the waivers themselves.
+
+    An expired waiver waives nothing and says so; a live one that covers nothing is noted (an
+    error when ``strict``). Every waiver that covers a finding counts as used, also when another
+    one covers it as well.
+    """
+    live = [w for w in waivers if not w.expired(today)]
+    used: set[tuple[int, str]] = set()  # (waiver, rule): a comment may name several rules
+    for rule_id, rows in judged.items():
+        for i, (issue, severity, finding) in enumerate(rows):
+            covering = [
+                n for n, w in enumerate(live) if w.covers(rule_id, finding.step, finding.line)
+            ]
+            used.update((n, rule_id) for n in covering)
+            if covering:
+                waiver = live[covering[0]]
+                suppression = Suppression(
+                    SuppressionKind.WAIVER,
+                    waiver.reason,
+                    f"{path}:{waiver.line}",
+                    waiver.owner,
+                    waiver.expires.isoformat() if waiver.expires else None,
+                )
+                rows[i] = (issue, severity, replace(finding, suppression=suppression))
+    notes = []
+    for waiver in waivers:
+        for rule_id in waiver.rules:
+            if waiver.expired(today):
+                check = "waiver-expired"
+            elif (live.index(waiver), rule_id) not in used:
+                check = "waiver-unused"
+            else:
+                continue
+            notes.append(_note(check, rule_id, waiver, path, language, strict=strict))
+    return notes
+
+
+def _note(
+    check: str, rule: str, waiver: Waiver, path: str, language: str, *, strict: bool
+) -> Finding:
+    info = waiver_checks()[check]
+    severity = Severity.ERROR if check == "waiver-unused" and strict else Severity(info.severity)
+    expires = waiver.expires.isoformat() if waiver.expires else ""
+    params = localise(
+        {"rule": rule, "reason": waiver.reason, "expires": expires}, language, step=waiver.step
+    )
+    # Its identity: what it waives and why, not where it is written (lines move).
+    identity = "\x1f".join(
+        (check, rule, waiver.kind.value, waiver.step or "", ",".join(waiver.rules), waiver.reason)
+    )
+    return Finding(
+        rule=rule,
+        check=check,
+        severity=severity,
+        message=fill(info.message[language], params),
+        hint=fill(info.hint[language], params),
+        path=path,
+        data_path=format_path(waiver.path),
+        step=waiver.step,
+        line=waiver.line,
+        column=waiver.column,
+        fingerprint=hashlib.sha256(identity.encode("utf-8")).hexdigest()[:20],
+    )

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -48,7 +51,7 @@ def test_a_baseline_taken_today_makes_the_gate_pass_and_a_new_violation_fails_it
     assert file_report["baseline"] == {
         "path": "baseline.json",
         "recorded_score": 48.2,
-        "current_score": 48.2,
+        "score_without_baseline": 48.2,
         "change": 0.0,
         "fixed": [],
     }
@@ -84,8 +87,8 @@ def test_fixed_findings_are_listed_and_the_score_change_shown(project: Path) -> 
     assert code == 0
     assert [(e["rule"], e["check"]) for e in baseline["fixed"]] == [("CX10", "feigned-empathy")] * 2
     assert baseline["recorded_score"] == 48.2
-    assert baseline["current_score"] > 48.2
-    assert baseline["change"] == round(baseline["current_score"] - 48.2, 1)
+    assert baseline["score_without_baseline"] > 48.2
+    assert baseline["change"] == round(baseline["score_without_baseline"] - 48.2, 1)
     terminal = (
         CliRunner()
         .invoke(app, ["check", "bots", "--baseline", "baseline.json", "--lang", "en"])
@@ -143,3 +146,48 @@ def test_bad_baseline_files_are_input_errors(
         app, ["check", str(ROOT / "examples" / "webshop.flow.yaml"), "--baseline", str(path)]
     )
     assert result.exit_code == 2
+
+
+def test_a_baseline_kept_in_another_folder_survives_moving_the_checkout(
+    project: Path, tmp_path: Path
+) -> None:
+    (project / "ci").mkdir()
+    assert CliRunner().invoke(app, ["baseline", "bots", "-o", "ci/baseline.json"]).exit_code == 0
+    data = json.loads((project / "ci" / "baseline.json").read_text(encoding="utf-8"))
+    assert list(data["files"]) == ["../bots/bank.flow.yaml"]
+    moved = tmp_path.parent / (tmp_path.name + "-moved")
+    shutil.copytree(project, moved)
+    os.chdir(moved)
+    code, report = invoke("bots", "--baseline", "ci/baseline.json")
+    assert code == 0
+    assert report["summary"]["baselined"] == 57
+
+
+def test_a_baseline_for_other_files_says_so(project: Path) -> None:
+    (project / "other.flow.yaml").write_text(
+        (ROOT / "tests" / "fixtures" / "good.flow.yaml").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    CliRunner().invoke(app, ["baseline", "other.flow.yaml", "-o", "baseline.json"])
+    result = CliRunner().invoke(app, ["check", "bots", "--baseline", "baseline.json"])
+    assert result.exit_code == 1
+    assert (
+        "baseline.json has no entry for any checked file"
+        in str(getattr(result, "stderr", "")) + result.output
+    )
+
+
+def test_a_waiver_added_after_the_baseline_is_not_a_fix(project: Path) -> None:
+    CliRunner().invoke(app, ["baseline", "bots", "-o", "baseline.json"])
+    flow = project / "bots" / "bank.flow.yaml"
+    flow.write_text(
+        flow.read_text(encoding="utf-8") + 'waivers:\n  - {rule: CX10, reason: "tone approved"}\n',
+        encoding="utf-8",
+    )
+    code, report = invoke("bots", "--baseline", "baseline.json")
+    assert code == 0
+    assert report["files"][0]["baseline"]["fixed"] == []
+    kinds = Counter(
+        f["suppression"]["kind"] for f in report["files"][0]["findings"] if f["rule"] == "CX10"
+    )
+    assert kinds == {"waiver": 2}

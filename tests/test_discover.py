@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -46,12 +47,11 @@ def test_a_folder_is_searched_for_flow_files(tree: Path) -> None:
 
 def test_globs_and_duplicates(tree: Path) -> None:
     found, problems = expand(["bots/**/*.yaml", "bots/a.flow.yaml"])
-    # A glob takes what it matches, as the shell would (hidden folders not, other folders
-    # yes), the configuration file excepted; each file once.
+    # A glob matches as the shell would (hidden folders not, other folders yes), then keeps the
+    # flow files, as a folder search does (not other.yaml, not the configuration); each file once.
     assert names(found) == [
         "bots/a.flow.yaml",
         "bots/nl/b.cxaudit.yaml",
-        "bots/nl/other.yaml",
         "bots/nl/plain.yaml",
         "bots/node_modules/d.flow.yaml",
     ]
@@ -64,7 +64,7 @@ def test_nothing_found(tree: Path) -> None:
     assert found == []
     assert [(p.path, p.message.split(" (")[0]) for p in problems] == [
         ("empty", "no flow files in this folder"),
-        ("nope/*.yaml", "no file matches this pattern"),
+        ("nope/*.yaml", "no flow file matches this pattern"),
     ]
 
 
@@ -87,3 +87,24 @@ def test_an_empty_folder_is_an_input_error(tree: Path) -> None:
     assert "empty: error: no flow files in this folder" in result.output + str(
         getattr(result, "stderr", "")
     )
+
+
+def test_ci_files_and_pipes_are_not_flow_files(tree: Path) -> None:
+    (tree / "bots" / ".gitlab-ci.yml").write_text(
+        "cxaudit:\n  image: python:3.12\n", encoding="utf-8"
+    )
+    (tree / "bots" / "job.yaml").write_text(
+        "cxaudit:\n  script: [cxaudit check .]\n", encoding="utf-8"
+    )
+    os.mkfifo(tree / "bots" / "notes.flow.yaml")
+    found, _ = expand(["bots"])
+    assert names(found) == ["bots/a.flow.yaml", "bots/nl/b.cxaudit.yaml", "bots/nl/plain.yaml"]
+    result = CliRunner().invoke(app, ["check", "bots/notes.flow.yaml"])
+    assert result.exit_code == 2
+    assert "is not a regular file" in result.output + str(getattr(result, "stderr", ""))
+
+
+def test_an_empty_argument_is_refused(tree: Path) -> None:
+    found, problems = expand([""])
+    assert found == []
+    assert [p.message for p in problems] == ["an empty file name"]

@@ -117,7 +117,7 @@ def bank() -> Iterator[Report]:
 
 def _bank() -> Report:
     path = "examples/bank.flow.yaml"
-    return audit([(Path(path), path)], Settings(language="en", find_config=False, today=TODAY))
+    return audit([(Path(path), path)], Settings(language="en", discover_config=False, today=TODAY))
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +126,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Report:
     flow, broken = folder / "hostile.flow.yaml", folder / "broken.flow.yaml"
     flow.write_text(HOSTILE_FLOW, encoding="utf-8")
     broken.write_text(BROKEN_FLOW, encoding="utf-8")
-    settings = Settings(language="en", find_config=False, today=TODAY)
+    settings = Settings(language="en", discover_config=False, today=TODAY)
     first = audit([(flow, HOSTILE_NAME)], settings)
     # The baseline knows every finding but the CX02 ones (new now), plus one that is gone (fixed).
     data = json.loads(render_baseline([(flow, first.files[0])], folder))
@@ -144,7 +144,9 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Report:
     (folder / "baseline.json").write_text(json.dumps(data), encoding="utf-8")
     baseline = read_baseline(folder / "baseline.json", "ci/baseline <b>@ops</b>.json")
     files = [(flow, HOSTILE_NAME), (broken, BROKEN_NAME)]
-    return audit(files, Settings(language="en", find_config=False, today=TODAY, baseline=baseline))
+    return audit(
+        files, Settings(language="en", discover_config=False, today=TODAY, baseline=baseline)
+    )
 
 
 def render(report: Report, name: str) -> str:

@@ -27,7 +27,7 @@ def errors_for(tmp_path: Path, content: str | bytes, max_bytes: int = 1 << 26) -
         path.write_bytes(content)
     else:
         path.write_text(content, encoding="utf-8")
-    settings = Settings(language="en", max_bytes=max_bytes, find_config=False)
+    settings = Settings(language="en", max_bytes=max_bytes, discover_config=False)
     report = audit([(path, "flow.yaml")], settings)
     return list(report.errors)
 
@@ -212,7 +212,7 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
         [(tmp_path / "nope.yaml", "nope.yaml"), (tmp_path, "somewhere")], Settings(language="en")
     )
     messages = {e.path: e.message for e in report.errors}
-    assert messages == {"nope.yaml": "no such file", "somewhere": "is a directory, not a flow file"}
+    assert messages == {"nope.yaml": "no such file", "somewhere": "is a directory, not a file"}
 
 
 def test_bom_and_crlf_are_accepted(tmp_path: Path) -> None:

@@ -39,7 +39,7 @@ flows:
 def run(tmp_path: Path, text: str, **settings: object) -> Report:
     path = tmp_path / "bot.flow.yaml"
     path.write_text(text, encoding="utf-8")
-    options = {"language": "en", "find_config": False, "today": TODAY, **settings}
+    options = {"language": "en", "discover_config": False, "today": TODAY, **settings}
     return audit([(path, "bot.flow.yaml")], Settings(**options))  # type: ignore[arg-type]
 
 
@@ -229,3 +229,26 @@ def test_malformed_comment_waivers_are_input_errors(
     (error,) = report.errors
     assert (error.line, error.column) == (18, 9)
     assert fragment in error.message, error.message
+
+
+def test_a_comment_at_the_end_of_a_line_waives_that_line_only(tmp_path: Path) -> None:
+    text = FLOW.replace(
+        "        say: Ik begrijp hoe je je voelt. Ik verbind je door, de wachttijd is 3 minuten.\n",
+        "        say:  # a map, so that the next line is the English text\n"
+        '          nl: Ik begrijp hoe je je voelt. De wachttijd is 3 minuten.  # cxaudit: ignore[CX10] reason="approved"\n'
+        "          en: I understand how you feel. The wait is 3 minutes.\n",
+    ).replace("languages: [nl]", "languages: [nl, en]")
+    report = only(run(tmp_path, text))
+    waived = {
+        (f.line, f.suppression is not None) for f in report.findings if f.check == "feigned-empathy"
+    }
+    assert waived == {(19, True), (20, False)}
+
+
+def test_two_waivers_for_one_finding_are_both_used(tmp_path: Path) -> None:
+    text = with_waivers(
+        '  - {rule: CX10, reason: "tone"}\n  - {rule: CX10, step: to_agent, reason: "legal"}\n'
+    )
+    report = only(run(tmp_path, text, strict_waivers=True))
+    assert cx10(report) == [("feigned-empathy", "waiver")]
+    assert report.passed

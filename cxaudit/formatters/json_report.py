@@ -44,7 +44,7 @@ def _file(report: FileReport) -> dict[str, Any]:
         baseline = {
             "path": report.baseline.path,
             "recorded_score": report.baseline.recorded_score,
-            "current_score": report.baseline.current_score,
+            "score_without_baseline": report.baseline.score_without_baseline,
             "change": report.baseline.change,
             "fixed": [
                 {"rule": e.rule, "check": e.check, "step": e.step, "message": e.message}

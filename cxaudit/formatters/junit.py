@@ -2,9 +2,8 @@
 
 One testsuite per file, one testcase per rule (``classname`` = the file, ``name`` = "CX03 <rule
 name>": GitLab keys test cases on that pair and shows classname as the suite). A rule with
-findings that count (error or warning) fails with one ``<failure>`` listing them in its text,
-which is what GitLab displays; info findings and waived or baselined ones go to
-``<system-out>``. Skipped and disabled rules are ``<skipped/>``. A file with input errors becomes
+errors that count fails with one ``<failure>`` listing them in its text, which is what GitLab
+displays; warnings, info findings and waived or baselined ones go to ``<system-out>``. Skipped and disabled rules are ``<skipped/>``. A file with input errors becomes
 a testsuite with one erroring testcase. Every time is 0, so the output is deterministic.
 """
 
@@ -82,14 +81,8 @@ def _testcase(path: str, rule: RuleResult, findings: list[Finding], lang: str) -
     )
     failing = [f for f in findings if _fails(f)]
     if failing:
-        errors = sum(1 for f in failing if f.severity is Severity.ERROR)
-        message = (
-            f"{word(lang, 'findings')}: {word(lang, 'error')} {errors}, "
-            f"{word(lang, 'warning')} {len(failing) - errors}"
-        )
-        failure = ET.SubElement(
-            case, "failure", message=message, type="error" if errors else "warning"
-        )
+        message = f"{word(lang, 'error')}: {len(failing)}"
+        failure = ET.SubElement(case, "failure", message=message, type="error")
         failure.text = _lines(failing, lang)
     elif rule.status in (Status.SKIPPED, Status.DISABLED):
         ET.SubElement(case, "skipped", message=word(lang, rule.status.value))
@@ -100,7 +93,8 @@ def _testcase(path: str, rule: RuleResult, findings: list[Finding], lang: str) -
 
 
 def _fails(finding: Finding) -> bool:
-    return finding.counts and finding.severity is not Severity.INFO
+    # Only what fails the gate fails a test: a warning on a passing bot is no red test.
+    return finding.counts and finding.severity is Severity.ERROR
 
 
 def _lines(findings: Iterable[Finding], lang: str) -> str:

@@ -13,11 +13,11 @@ import html
 import re
 
 from cxaudit.formatters import RenderOptions
-from cxaudit.formatters.text import inert
+from cxaudit.formatters.text import inert, summary
 from cxaudit.i18n import word
 from cxaudit.report import FileReport, Finding, Report
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$])")  # $: GitHub renders $...$ as math
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _ZWSP = "\u200b"  # zero-width space: breaks up what GitHub would turn into a link or mention
 
@@ -46,23 +46,6 @@ def render(report: Report, options: RenderOptions) -> str:
     return "\n".join(blocks)
 
 
-def summary(report: Report) -> str:
-    lang = report.language
-    text = word(
-        lang,
-        "summary",
-        files=len(report.files) + report.invalid_files,
-        passed=sum(1 for f in report.files if f.passed),
-        failed=sum(1 for f in report.files if not f.passed),
-        invalid=report.invalid_files,
-    )
-    waived = sum(f.suppressed("waiver") for f in report.files)
-    baselined = sum(f.suppressed("baseline") for f in report.files)
-    if waived or baselined:
-        text += " " + word(lang, "suppressed_summary", waived=waived, baselined=baselined)
-    return text
-
-
 def _file(report: FileReport, lang: str) -> str:
     verdict = word(lang, "passed" if report.passed else "failed")
     gate = word(lang, "fail_under", fail_under=f"{report.fail_under:g}")
@@ -85,7 +68,7 @@ def _file(report: FileReport, lang: str) -> str:
                 "baseline_line",
                 path=escape(b.path),
                 recorded=b.recorded_score,
-                current=b.current_score,
+                current=b.score_without_baseline,
                 change=b.change,
                 known=report.suppressed("baseline"),
             ),

@@ -192,7 +192,7 @@ def _file(report: FileReport) -> dict[str, Any]:
         data["baseline"] = {
             "path": inert(b.path),
             "recordedScore": b.recorded_score,
-            "currentScore": b.current_score,
+            "currentScore": b.score_without_baseline,
             "change": b.change,
             "fixed": [
                 _inert_values(

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cxaudit.formatters import RenderOptions
-from cxaudit.formatters.text import one_line
+from cxaudit.formatters.text import one_line, summary
 from cxaudit.i18n import word
 from cxaudit.report import FileReport, Finding, Report, Severity, Status
 
@@ -49,24 +49,6 @@ def render(report: Report, options: RenderOptions) -> str:
     return buffer.getvalue()
 
 
-def summary(report: Report) -> str:
-    """One line for a run over several files."""
-    lang = report.language
-    text = word(
-        lang,
-        "summary",
-        files=len(report.files) + report.invalid_files,
-        passed=sum(1 for f in report.files if f.passed),
-        failed=sum(1 for f in report.files if not f.passed),
-        invalid=report.invalid_files,
-    )
-    waived = sum(f.suppressed("waiver") for f in report.files)
-    baselined = sum(f.suppressed("baseline") for f in report.files)
-    if waived or baselined:
-        text += " " + word(lang, "suppressed_summary", waived=waived, baselined=baselined)
-    return text
-
-
 def _file(console: Console, report: FileReport, lang: str) -> None:
     title = Text()
     title.append(one_line(report.bot), style="bold")
@@ -99,7 +81,7 @@ def _file(console: Console, report: FileReport, lang: str) -> None:
             "baseline_line",
             path=b.path,
             recorded=b.recorded_score,
-            current=b.current_score,
+            current=b.score_without_baseline,
             change=b.change,
             known=report.suppressed("baseline"),
         )

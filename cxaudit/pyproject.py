@@ -1,0 +1,83 @@
+"""The ``[tool.cxaudit]`` section of a pyproject.toml, with the line of every key in it."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from cxaudit.diagnostics import Diagnostic, InputError
+from cxaudit.loader import DataPath, Location
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[import-not-found,no-redef,unused-ignore]
+
+_HEADER = re.compile(r"^\s*\[\[?\s*(?P<key>[^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_ASSIGNMENT = re.compile(r"^\s*(?P<key>[A-Za-z0-9_\-\"'. ]+?)\s*=")
+_PART = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^.]+")
+_AT = re.compile(r"\s*\(at line (?P<line>\d+), column (?P<column>\d+)\)$")
+
+
+def has_section(path: Path) -> bool:
+    """Does this pyproject.toml configure cxaudit (in any of TOML's ways of writing it)?"""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    try:
+        return "cxaudit" in tomllib.loads(text).get("tool", {})
+    except tomllib.TOMLDecodeError:
+        return "cxaudit" in text  # broken: if it may be ours, reading it will say what is wrong
+
+
+def read_section(path: Path, display: str) -> tuple[dict[str, Any], TomlSourceMap]:
+    """The [tool.cxaudit] settings and their positions; TOML errors as input errors."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        parsed = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(getattr(exc, "msg", exc))
+        line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+        at = _AT.search(message)  # Python 3.11-3.13 put the position in the message
+        if at is not None:
+            message = message[: at.start()]
+            line, column = int(at.group("line")), int(at.group("column"))
+        raise InputError([Diagnostic(display, f"invalid TOML: {message}", line, column)]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Diagnostic(display, f"cannot read the file: {exc}")]) from None
+    section = parsed.get("tool", {}).get("cxaudit", {})
+    return dict(section), TomlSourceMap(text)
+
+
+class TomlSourceMap:
+    """Where each key of a TOML text is: table headers and assignments, by their dotted path."""
+
+    def __init__(self, text: str) -> None:
+        self.positions: dict[tuple[str, ...], Location] = {}
+        table: tuple[str, ...] = ()
+        for number, line in enumerate(text.splitlines(), start=1):
+            header = _HEADER.match(line)
+            if header is not None:
+                table = _split(header.group("key"))
+                self.positions.setdefault(table, Location(number, line.find("[") + 1))
+                continue
+            assignment = _ASSIGNMENT.match(line)
+            if assignment is not None:
+                key = (*table, *_split(assignment.group("key")))
+                self.positions.setdefault(key, Location(number, assignment.start("key") + 1))
+
+    def locate(self, path: DataPath, *, key: bool = False) -> Location:
+        """The line of ``tool.cxaudit.<path>``, or of the nearest enclosing key or table."""
+        full = ("tool", "cxaudit", *(str(p) for p in path if isinstance(p, str)))
+        while len(full) >= 1:
+            if full in self.positions:
+                return self.positions[full]
+            full = full[:-1]
+        return Location(1, 1)
+
+
+def _split(dotted: str) -> tuple[str, ...]:
+    return tuple(part.strip().strip("\"'") for part in _PART.findall(dotted.strip()))
