@@ -137,7 +137,9 @@ ConfigOpt = Annotated[
 ProfileOpt = Annotated[
     Optional[Profile],  # noqa: UP045
     typer.Option(
-        "--profile", case_sensitive=False, help="recommended or strict (default: by bot.sector)."
+        "--profile",
+        case_sensitive=False,
+        help="recommended or strict (default: the configuration's, else by bot.sector).",
     ),
 ]
 NoWaiversOpt = Annotated[
@@ -180,7 +182,10 @@ def check(
     fail_under: Annotated[
         Optional[float],  # noqa: UP045
         typer.Option(
-            "--fail-under", min=0, max=100, help="Lowest passing score, 0-100 (default 80)."
+            "--fail-under",
+            min=0,
+            max=100,
+            help="Lowest passing score, 0-100 (default: the configuration's, else 80).",
         ),
     ] = None,
     profile: ProfileOpt = None,
@@ -388,6 +393,7 @@ def _report_target(spec: str) -> tuple[Format, Path]:
     from cxaudit.suggest import did_you_mean
 
     name, sep, target = spec.partition("=")
+    name = name.strip().lower()
     names = [f.value for f in Format]
     if not sep or not target:
         raise _fail(f"--report takes FORMAT=FILE, such as sarif=cxaudit.sarif, not '{spec}'")

@@ -79,3 +79,54 @@ def test_pre_commit_hook() -> None:
     assert pattern.search("bots/bank.cxaudit.yml")
     assert not pattern.search("docker-compose.yaml")
     assert not pattern.search(".cxaudit.yaml")
+
+
+@pytest.mark.skipif(shutil.which("cxaudit") is None, reason="cxaudit is not installed as a command")
+def test_action_check_step_with_every_input(tmp_path: Path) -> None:
+    (tmp_path / "my bots").mkdir()
+    shutil.copy(ROOT / "examples" / "bank.flow.yaml", tmp_path / "my bots" / "bank bot.flow.yaml")
+    shutil.copy(ROOT / "examples" / "webshop.flow.yaml", tmp_path / "shop.flow.yaml")
+    (tmp_path / "cx.yaml").write_text("fail_under: 50\n", encoding="utf-8")
+    subprocess.run(
+        [
+            "cxaudit",
+            "baseline",
+            "my bots/bank bot.flow.yaml",
+            "shop.flow.yaml",
+            "-o",
+            "base.json",
+            "--config",
+            "cx.yaml",
+        ],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+    )
+    output = tmp_path / "output.txt"
+    env = {
+        **os.environ,
+        "CXAUDIT_FILES": "my bots/bank bot.flow.yaml\n  shop.flow.yaml  \n\n",
+        "CXAUDIT_FAIL_UNDER": "95",
+        "CXAUDIT_CONFIG": "cx.yaml",
+        "CXAUDIT_BASELINE": "base.json",
+        "CXAUDIT_SARIF": "out dir.sarif",
+        "RUNNER_TEMP": str(tmp_path),
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+        "GITHUB_OUTPUT": str(output),
+    }
+    result = subprocess.run(
+        ["bash", "-e", "-c", check_step()["run"]],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    # Both files are checked (one per line, a space in a name), the baseline makes them pass
+    # and --fail-under 95 wins over the configuration's 50.
+    assert result.returncode == 0, result.stdout + result.stderr
+    sarif = json.loads((tmp_path / "out dir.sarif").read_text(encoding="utf-8"))
+    score_lines = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert "passes at 95" in score_lines or "geslaagd vanaf 95" in score_lines
+    assert len(sarif["runs"][0]["results"]) > 0
+    assert all(r.get("suppressions") for r in sarif["runs"][0]["results"])

@@ -250,3 +250,101 @@ def test_config_show_refuses_a_broken_configuration(repo: Path) -> None:
     result = CliRunner().invoke(app, ["config", "show"])
     assert result.exit_code == 2
     assert ".cxaudit.yaml:1:" in result.output + str(getattr(result, "stderr", ""))
+
+
+def test_a_check_severity_changes_that_check_only(repo: Path) -> None:
+    # The energy bot has CX05 no-wait-time warnings and a human-incomplete error.
+    (repo / "bots" / "energy.flow.yaml").write_text(
+        (ROOT / "examples" / "energy.flow.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    before = file_report(repo, "energy")
+    write(
+        repo / ".cxaudit.yaml",
+        "rules:\n  CX05:\n    checks: {no-wait-time: error, human-incomplete: info}\n",
+    )
+    after = file_report(repo, "energy")
+    severity = {(f.check, f.line): f.severity.value for f in after.findings if f.rule == "CX05"}
+    original = {(f.check, f.line): f.severity.value for f in before.findings if f.rule == "CX05"}
+    assert {k for k, v in original.items() if v == "warning"} == {
+        k for k, v in severity.items() if k[0] == "no-wait-time"
+    }
+    assert all(v == "error" for k, v in severity.items() if k[0] == "no-wait-time")
+    assert all(v == "info" for k, v in severity.items() if k[0] == "human-incomplete")
+    assert all(
+        v == original[k]
+        for k, v in severity.items()
+        if k[0] not in ("no-wait-time", "human-incomplete")
+    )
+
+
+def test_pyproject_positions_point_at_the_right_table(repo: Path) -> None:
+    write(
+        repo / "pyproject.toml",
+        "[tool.cxaudit]\nfail_under = 90\n\n[tool.cxaudit.rules.CX10]\nenabled = false\n\n"
+        "[tool.cxaudit.rules.CX05]\nenabled = false\n\n[tool.other]\nenabled = true\n",
+    )
+    effective = resolve(read_chain(repo / "pyproject.toml"), sector="retail", cli=Overrides())
+    assert effective.rules["CX10"].enabled.origin == "pyproject.toml:5"
+    assert effective.rules["CX05"].enabled.origin == "pyproject.toml:8"
+    assert effective.fail_under.origin == "pyproject.toml:2"
+
+
+def test_pyproject_inline_table_form(repo: Path) -> None:
+    write(repo / "pyproject.toml", '[project]\nname = "x"\n\n[tool]\ncxaudit = {fail_under = 99}\n')
+    assert find_config(repo / "bots") == repo / "pyproject.toml"
+    effective = resolve(read_chain(repo / "pyproject.toml"), sector="retail", cli=Overrides())
+    assert (effective.fail_under.value, effective.fail_under.origin) == (99, "pyproject.toml:5")
+
+
+def test_invalid_toml_names_line_and_column(repo: Path) -> None:
+    write(repo / "pyproject.toml", "[tool.cxaudit]\nfail_under = \n")
+    report = audit([(repo / "bots" / "shop.flow.yaml", "shop")], Settings(language="en"))
+    (error,) = report.errors
+    assert (error.path, error.line) == ("pyproject.toml", 2)
+    assert error.message.startswith("invalid TOML: ")
+    assert "(at line" not in error.message
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("fail_under: 850\n", "fail_under: must be at most 100, got 850"),
+        ("extends: recomended\n", "did you mean 'recommended'?"),
+    ],
+)
+def test_messages_say_what_was_meant(repo: Path, text: str, fragment: str) -> None:
+    write(repo / ".cxaudit.yaml", text)
+    report = audit([(repo / "bots" / "shop.flow.yaml", "shop")], Settings(language="en"))
+    (error,) = report.errors
+    assert fragment in error.message
+
+
+def test_flags_reach_the_check(repo: Path) -> None:
+    write(repo / ".cxaudit.yaml", "fail_under: 10\n")
+    other = write(repo / "other.yaml", "fail_under: 99\n")
+    runner = CliRunner()
+
+    def settings(*args: str) -> dict:  # type: ignore[type-arg]
+        result = runner.invoke(app, ["check", "bots/shop.flow.yaml", "--format", "json", *args])
+        return json.loads(result.stdout)["files"][0]  # type: ignore[no-any-return]
+
+    assert settings()["fail_under"] == 10
+    assert settings("--config", str(other))["fail_under"] == 99
+    assert settings("--fail-under", "55")["fail_under"] == 55
+    assert settings()["profile"] == "recommended"
+    assert settings("--profile", "strict")["profile"] == "strict"
+    flow = repo / "bots" / "shop.flow.yaml"
+    flow.write_text(
+        flow.read_text(encoding="utf-8")
+        + 'waivers:\n  - {rule: CX10, reason: "nothing to waive"}\n',
+        encoding="utf-8",
+    )
+    notes = [f["severity"] for f in settings()["findings"] if f["check"] == "waiver-unused"]
+    assert notes == ["info"]
+    strict = [
+        f["severity"]
+        for f in settings("--strict-waivers")["findings"]
+        if f["check"] == "waiver-unused"
+    ]
+    assert strict == ["error"]
+    assert [f for f in settings("--no-waivers")["findings"] if f["check"] == "waiver-unused"] == []

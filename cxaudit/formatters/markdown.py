@@ -60,6 +60,9 @@ def _file(report: FileReport, lang: str) -> str:
         f"{escape(report.profile)} · {gate}",
         "",
     ]
+    waived, baselined = report.suppressed("waiver"), report.suppressed("baseline")
+    if waived or baselined:
+        out += [word(lang, "suppressed_file", waived=waived, baselined=baselined), ""]
     if report.baseline is not None:
         b = report.baseline
         out += [

@@ -74,6 +74,11 @@ def _file(console: Console, report: FileReport, lang: str) -> None:
         f"  ({word(lang, 'fail_under', fail_under=f'{report.fail_under:g}')})", style="dim"
     )
     console.print(verdict)
+    waived, baselined = report.suppressed("waiver"), report.suppressed("baseline")
+    if waived or baselined:
+        console.print(
+            Text(word(lang, "suppressed_file", waived=waived, baselined=baselined), style="dim")
+        )
     if report.baseline is not None:
         b = report.baseline
         line = word(
