@@ -14,6 +14,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from cxaudit.diagnostics import Diagnostic
+from cxaudit.fastschema import Check, Unsupported, compile_schema
 from cxaudit.loader import format_path
 from cxaudit.resources import schema_path
 from cxaudit.suggest import did_you_mean, short
@@ -53,8 +54,22 @@ def _validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(load_schema(name))
 
 
+@cache
+def _fast(name: str) -> Check | None:
+    try:
+        return compile_schema(load_schema(name))
+    except Unsupported:  # pragma: no cover - cxaudit's schemas use only what is compiled
+        return None
+
+
 def validate(document: Document, schema_name: str) -> list[Diagnostic]:
-    """Every schema error in ``document``, as diagnostics sorted by position."""
+    """Every schema error in ``document``, as diagnostics sorted by position.
+
+    A compiled yes/no check goes first; jsonschema runs only to explain an invalid document.
+    """
+    fast = _fast(schema_name)
+    if fast is not None and fast(document.data):
+        return []
     found: dict[tuple[int, int, str], Diagnostic] = {}
     for error in _validator(schema_name).iter_errors(document.data):
         for path, message, at_key in _explain(error):
