@@ -19,7 +19,7 @@ from cxaudit import __version__
 from cxaudit.baseline import Baseline, FileBaseline, match
 from cxaudit.catalogue import LANGUAGES, catalogue
 from cxaudit.checks import REGISTRY
-from cxaudit.checks.base import Context, Issue
+from cxaudit.checks.base import Context
 from cxaudit.config import (
     DEFAULT_HELP_URL,
     ConfigFile,
@@ -49,7 +49,7 @@ from cxaudit.report import (
 )
 from cxaudit.schema import validate
 from cxaudit.scoring import file_score, grade, round_score, rule_score
-from cxaudit.waivers import Waiver, apply_waivers, read_waivers
+from cxaudit.waivers import Judged, Waiver, apply_waivers, read_waivers
 
 FLOW_SCHEMA = "flow.schema.json"
 
@@ -117,23 +117,37 @@ def effective_settings(folder: Path, sector: str, settings: Settings) -> Effecti
 
 
 def audit(files: Sequence[tuple[Path, str]], settings: Settings) -> Report:
-    """Check every file (path, name to show) and return one report."""
-    loaded: list[Loaded] = []
+    """Check every file (path, name to show) and return one report.
+
+    Each file is checked as soon as it is loaded and its document dropped after, so a run over
+    many big files holds one at a time. The report language is settled by the first file that
+    loads (its configuration, else its bot's first language), unless the settings give one.
+    """
+    reports: list[FileReport] = []
     errors: dict[tuple[str, int | None, int | None, str], Diagnostic] = {}
     unchecked: list[str] = []
+    language = settings.language
+    help_url = DEFAULT_HELP_URL
     with _gc_paused():
         for path, display in files:
             try:
-                loaded.append(load(path, display, settings))
+                item = load(path, display, settings)
             except InputError as exc:
                 unchecked.append(display)
                 for d in exc.diagnostics:  # a broken shared configuration is reported once
                     errors.setdefault((d.path, d.line, d.column, d.message), d)
-        language = settings.language or _default_language(loaded)
-        reports = tuple(check(item, settings, language) for item in loaded)
-    help_url = loaded[0].effective.help_url.value if loaded else DEFAULT_HELP_URL
+                continue
+            if not reports:
+                language = language or _language_of(item)
+                help_url = item.effective.help_url.value
+            reports.append(check(item, settings, language or "en"))
     return Report(
-        __version__, language, reports, tuple(errors.values()), tuple(unchecked), help_url
+        __version__,
+        language or language_from_environment() or "en",
+        tuple(reports),
+        tuple(errors.values()),
+        tuple(unchecked),
+        help_url,
     )
 
 
@@ -154,17 +168,14 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _default_language(loaded: Sequence[Loaded]) -> str:
-    for item in loaded[:1]:
-        if item.effective.lang.value is not None:
-            return item.effective.lang.value
-        first = item.bot.languages[0]
-        if first in LANGUAGES:
-            return first
+def _language_of(item: Loaded) -> str:
+    """The report language a file asks for: its configuration's, its bot's, else LANG, else en."""
+    if item.effective.lang.value is not None:
+        return item.effective.lang.value
+    first = item.bot.languages[0]
+    if first in LANGUAGES:
+        return first
     return language_from_environment() or "en"
-
-
-Judged = list[tuple[Issue, Severity, Finding]]
 
 
 def check(item: Loaded, settings: Settings, language: str) -> FileReport:
