@@ -35,24 +35,21 @@ def check_step() -> dict:  # type: ignore[type-arg]
     return next(step for step in ACTION["runs"]["steps"] if step.get("id") == "check")
 
 
-@pytest.mark.skipif(shutil.which("cxaudit") is None, reason="cxaudit is not installed as a command")
-@pytest.mark.parametrize(("bot", "code"), [("webshop", 0), ("bank", 1)])
-def test_action_check_step_runs_as_github_would(tmp_path: Path, bot: str, code: int) -> None:
-    (tmp_path / "bots").mkdir()
-    shutil.copy(ROOT / "examples" / f"{bot}.flow.yaml", tmp_path / "bots")
-    summary, output = tmp_path / "summary.md", tmp_path / "output.txt"
+def run_check_step(tmp_path: Path, **inputs: str) -> subprocess.CompletedProcess[str]:
+    """Run the action's check script as GitHub would: inputs in CXAUDIT_* variables."""
     env = {
         **os.environ,
-        "CXAUDIT_FILES": "bots",
+        "CXAUDIT_FILES": ".",
         "CXAUDIT_FAIL_UNDER": "",
         "CXAUDIT_CONFIG": "",
         "CXAUDIT_BASELINE": "",
         "CXAUDIT_SARIF": "cxaudit.sarif",
+        **{f"CXAUDIT_{key.upper()}": value for key, value in inputs.items()},
         "RUNNER_TEMP": str(tmp_path),
-        "GITHUB_STEP_SUMMARY": str(summary),
-        "GITHUB_OUTPUT": str(output),
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+        "GITHUB_OUTPUT": str(tmp_path / "output.txt"),
     }
-    result = subprocess.run(
+    return subprocess.run(
         ["bash", "-e", "-c", check_step()["run"]],
         cwd=tmp_path,
         env=env,
@@ -60,6 +57,15 @@ def test_action_check_step_runs_as_github_would(tmp_path: Path, bot: str, code: 
         text=True,
         check=False,
     )
+
+
+@pytest.mark.skipif(shutil.which("cxaudit") is None, reason="cxaudit is not installed as a command")
+@pytest.mark.parametrize(("bot", "code"), [("webshop", 0), ("bank", 1)])
+def test_action_check_step_runs_as_github_would(tmp_path: Path, bot: str, code: int) -> None:
+    (tmp_path / "bots").mkdir()
+    shutil.copy(ROOT / "examples" / f"{bot}.flow.yaml", tmp_path / "bots")
+    summary, output = tmp_path / "summary.md", tmp_path / "output.txt"
+    result = run_check_step(tmp_path, files="bots")
     assert result.returncode == code, result.stderr
     assert output.read_text(encoding="utf-8") == f"exit-code={code}\n"
     assert "Score" in summary.read_text(encoding="utf-8")
@@ -102,25 +108,13 @@ def test_action_check_step_with_every_input(tmp_path: Path) -> None:
         check=True,
         capture_output=True,
     )
-    output = tmp_path / "output.txt"
-    env = {
-        **os.environ,
-        "CXAUDIT_FILES": "my bots/bank bot.flow.yaml\n  shop.flow.yaml  \n\n",
-        "CXAUDIT_FAIL_UNDER": "95",
-        "CXAUDIT_CONFIG": "cx.yaml",
-        "CXAUDIT_BASELINE": "base.json",
-        "CXAUDIT_SARIF": "out dir.sarif",
-        "RUNNER_TEMP": str(tmp_path),
-        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
-        "GITHUB_OUTPUT": str(output),
-    }
-    result = subprocess.run(
-        ["bash", "-e", "-c", check_step()["run"]],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+    result = run_check_step(
+        tmp_path,
+        files="my bots/bank bot.flow.yaml\n  shop.flow.yaml  \n\n",
+        fail_under="95",
+        config="cx.yaml",
+        baseline="base.json",
+        sarif="out dir.sarif",
     )
     # Both files are checked (one per line, a space in a name), the baseline makes them pass
     # and --fail-under 95 wins over the configuration's 50.

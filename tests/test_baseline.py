@@ -20,12 +20,9 @@ BANK = (ROOT / "examples" / "bank.flow.yaml").read_text(encoding="utf-8")
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / ".git").mkdir()
-    (tmp_path / "bots").mkdir()
-    (tmp_path / "bots" / "bank.flow.yaml").write_text(BANK, encoding="utf-8")
-    return tmp_path
+def project(workdir: Path) -> Path:
+    (workdir / "bots" / "bank.flow.yaml").write_text(BANK, encoding="utf-8")
+    return workdir
 
 
 def invoke(*args: str) -> tuple[int, dict]:  # type: ignore[type-arg]

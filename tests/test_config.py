@@ -21,14 +21,11 @@ SHOP = (ROOT / "examples" / "webshop.flow.yaml").read_text(encoding="utf-8")
 
 
 @pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A repository folder (with .git, so the search for configuration stops here), as cwd."""
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / ".git").mkdir()
-    (tmp_path / "bots").mkdir()
-    (tmp_path / "bots" / "bank.flow.yaml").write_text(BANK, encoding="utf-8")
-    (tmp_path / "bots" / "shop.flow.yaml").write_text(SHOP, encoding="utf-8")
-    return tmp_path
+def repo(workdir: Path) -> Path:
+    """A repository with the bank and the web shop in bots/, as cwd."""
+    (workdir / "bots" / "bank.flow.yaml").write_text(BANK, encoding="utf-8")
+    (workdir / "bots" / "shop.flow.yaml").write_text(SHOP, encoding="utf-8")
+    return workdir
 
 
 def write(path: Path, text: str) -> Path:

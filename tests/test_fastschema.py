@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from cxaudit.fastschema import Unsupported, compile_schema
 from cxaudit.schema import load_schema
-from tests.conftest import ROOT
+from tests.conftest import ROOT, data_paths, parent_of
 
 FLOW = load_schema("flow.schema.json")
 CONFIG = load_schema("config.schema.json")
@@ -56,17 +56,6 @@ def agree(schema: dict[str, Any], instance: Any) -> None:
     assert compile_schema(schema)(instance) is expected, json.dumps(instance, default=str)[:300]
 
 
-def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [prefix] if prefix else []
-    if isinstance(node, dict):
-        for key, value in node.items():
-            found += _paths(value, (*prefix, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            found += _paths(value, (*prefix, index))
-    return found
-
-
 @pytest.mark.parametrize("instance", EXAMPLES)
 def test_valid_examples(instance: Any) -> None:
     agree(FLOW, instance)
@@ -84,11 +73,9 @@ def test_valid_reports(instance: Any) -> None:
 )
 def test_damaged_flows(which: int, pick: int, value: Any, delete: bool) -> None:
     instance = copy.deepcopy(EXAMPLES[which])
-    paths = _paths(instance)
+    paths = data_paths(instance)
     path = paths[pick % len(paths)]
-    parent: Any = instance
-    for part in path[:-1]:
-        parent = parent[part]
+    parent = parent_of(instance, path)
     if delete:
         del parent[path[-1]]
     else:

@@ -20,7 +20,7 @@ from cxaudit.engine import Loaded, Settings, check
 from cxaudit.engine import load as load_flow
 from cxaudit.formatters import RenderOptions, get
 from cxaudit.report import FileReport, Report
-from tests.conftest import ROOT
+from tests.conftest import ROOT, data_paths, parent_of
 
 EXAMPLES = {
     name: yaml.safe_load((ROOT / "examples" / f"{name}.flow.yaml").read_text(encoding="utf-8"))
@@ -193,23 +193,6 @@ def test_feigned_empathy_never_raises_the_score(
     assert any(f.check == "feigned-empathy" for f in after.findings)
 
 
-def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [prefix] if prefix else []
-    if isinstance(node, dict):
-        for key, value in node.items():
-            found += _paths(value, (*prefix, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            found += _paths(value, (*prefix, index))
-    return found
-
-
-def _parent(data: Any, path: tuple[Any, ...]) -> Any:
-    for part in path[:-1]:
-        data = data[part]
-    return data
-
-
 @settings(
     max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -222,9 +205,9 @@ def test_damaged_examples_give_input_errors_or_a_report(
     tmp_path: Path, name: str, pick: int, action: str
 ) -> None:
     data = copy.deepcopy(EXAMPLES[name])
-    paths = _paths(data)
+    paths = data_paths(data)
     path = paths[pick % len(paths)]
-    parent = _parent(data, path)
+    parent = parent_of(data, path)
     if action == "delete":
         del parent[path[-1]]
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,37 +18,21 @@ class RenderOptions:
 Formatter = Callable[[Report, RenderOptions], str]
 
 #: Every format, in the order the CLI lists them.
-NAMES = ("terminal", "concise", "json", "sarif", "junit", "markdown", "github")
+# Format name -> the module that renders it (an explicit registry: no discovery, no magic).
+_MODULES = {
+    "terminal": "terminal",
+    "concise": "concise",
+    "json": "json_report",
+    "sarif": "sarif",
+    "junit": "junit",
+    "markdown": "markdown",
+    "github": "github",
+}
+NAMES = tuple(_MODULES)
 
 
 def get(name: str) -> Formatter:
     """The formatter called ``name``; imported on use so start-up pays only for the one used."""
-    if name == "terminal":
-        from cxaudit.formatters import terminal
-
-        return terminal.render
-    if name == "concise":
-        from cxaudit.formatters import concise
-
-        return concise.render
-    if name == "json":
-        from cxaudit.formatters import json_report
-
-        return json_report.render
-    if name == "sarif":
-        from cxaudit.formatters import sarif
-
-        return sarif.render
-    if name == "junit":
-        from cxaudit.formatters import junit
-
-        return junit.render
-    if name == "markdown":
-        from cxaudit.formatters import markdown
-
-        return markdown.render
-    if name == "github":
-        from cxaudit.formatters import github
-
-        return github.render
-    raise KeyError(name)
+    module = importlib.import_module(f"cxaudit.formatters.{_MODULES[name]}")
+    render: Formatter = module.render
+    return render
