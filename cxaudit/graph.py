@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import math
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -118,6 +118,27 @@ class FlowGraph:
                     seen[j] = True
                     queue.append(j)
         return seen
+
+    def reach_back(self, seeds: Iterable[int], blocked: Callable[[int], bool]) -> list[bool]:
+        """Steps from which some explicit path leads to a seed without passing a blocked step.
+
+        The backwards twin of :meth:`reach`, without global intents (the rules that use it ask
+        what the flow itself does). Blocked steps are never marked, seeds included.
+        """
+        marked = [False] * len(self.steps)
+        queue: deque[int] = deque()
+        for i in seeds:
+            if not blocked(i) and not marked[i]:
+                marked[i] = True
+                queue.append(i)
+        while queue:
+            v = queue.popleft()
+            for edge in self.predecessors[v]:
+                u = edge.source
+                if not marked[u] and not blocked(u):
+                    marked[u] = True
+                    queue.append(u)
+        return marked
 
     @cached_property
     def turns_to_handoff(self) -> list[float]:

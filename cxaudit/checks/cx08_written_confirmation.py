@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Mapping
 from typing import Any
 
@@ -54,25 +53,8 @@ def _can_end_unconfirmed(graph: FlowGraph, written: set[str]) -> list[bool]:
     customer who asks for a person after agreeing is a different conversation.
     """
     steps = graph.steps
-    n = len(steps)
-
-    def confirms(i: int) -> bool:
-        return steps[i].confirm in written
-
-    bad = [False] * n
-    queue: deque[int] = deque()
-    for i in range(n):
-        if not graph.out[i] and not confirms(i):
-            bad[i] = True
-            queue.append(i)
-    while queue:
-        v = queue.popleft()
-        for edge in graph.predecessors[v]:
-            u = edge.source
-            if not bad[u] and not confirms(u):
-                bad[u] = True
-                queue.append(u)
-    return bad
+    ends = [i for i in range(len(steps)) if not graph.out[i]]
+    return graph.reach_back(ends, blocked=lambda i: steps[i].confirm in written)
 
 
 def _asked_first(graph: FlowGraph, i: int) -> bool:

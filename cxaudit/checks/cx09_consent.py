@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -182,21 +181,5 @@ def _can_decline(
 def _finishes_without_collecting(graph: FlowGraph, fields: frozenset[str]) -> list[bool]:
     """Steps from which an end or handoff is reachable without collecting any of ``fields``."""
     steps = graph.steps
-    collecting = [step.collect in fields for step in steps]
-
-    def collects(i: int) -> bool:
-        return collecting[i]
-
-    ok = [False] * len(steps)
-    queue: deque[int] = deque()
-    for i, step in enumerate(steps):
-        if (step.end or step.handoff is not None) and not collects(i):
-            ok[i] = True
-            queue.append(i)
-    while queue:
-        v = queue.popleft()
-        for edge in graph.predecessors[v]:
-            if not ok[edge.source] and not collects(edge.source):
-                ok[edge.source] = True
-                queue.append(edge.source)
-    return ok
+    ends = [i for i, step in enumerate(steps) if step.end or step.handoff is not None]
+    return graph.reach_back(ends, blocked=lambda i: steps[i].collect in fields)
