@@ -84,6 +84,11 @@ class FlowGraph:
             yield from self.global_targets
 
     @cached_property
+    def turn_steps(self) -> list[int]:
+        """The customer turns: where global intents and the upset route can be taken."""
+        return [i for i in range(len(self.steps)) if self.is_turn(i)]
+
+    @cached_property
     def predecessors(self) -> list[list[Edge]]:
         """Explicit edges into each step (global intent edges are implicit; see callers)."""
         into: list[list[Edge]] = [[] for _ in self.steps]
@@ -179,7 +184,7 @@ class FlowGraph:
             if v in global_set and not globals_done:
                 # The first global target settled is the nearest: every turn can use it.
                 globals_done = True
-                candidates.extend(i for i in range(n) if self.is_turn(i))
+                candidates.extend(self.turn_steps)
             for u in candidates:
                 if self.is_handoff(u):
                     continue
@@ -202,7 +207,6 @@ class FlowGraph:
             if step.handoff is not None or step.end:
                 ok[i] = True
                 queue.append(i)
-        turns = [i for i in range(n) if self.is_turn(i)]
         global_set = set(self.global_targets)
         globals_done = False
         while queue:
@@ -210,7 +214,7 @@ class FlowGraph:
             sources = [e.source for e in self.predecessors[v]]
             if v in global_set and not globals_done:
                 globals_done = True
-                sources.extend(turns)
+                sources.extend(self.turn_steps)
             for u in sources:
                 if not ok[u]:
                     ok[u] = True
