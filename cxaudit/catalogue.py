@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from cxaudit.loader import load_text
-from cxaudit.resources import rules_dir
+from cxaudit.resources import read_shipped, rules_dir
 
 LANGUAGES = ("en", "nl")
 
@@ -73,7 +72,7 @@ def catalogue() -> dict[str, RuleInfo]:
     folder = rules_dir() / "catalogue"
     rules = {}
     for path in sorted(folder.glob("CX*.yaml")):
-        data = load_text(path.read_text(encoding="utf-8"), str(path)).data
+        data = read_shipped(path).data
         if not isinstance(data, dict):
             raise CatalogueError(f"{path}: expected a map")
         rule = _rule(data, path.name)
@@ -85,7 +84,7 @@ def catalogue() -> dict[str, RuleInfo]:
 def waiver_checks() -> dict[str, CheckInfo]:
     """The findings cxaudit reports about waivers themselves (expired, unused)."""
     path = rules_dir() / "catalogue" / "waivers.yaml"
-    data: Any = load_text(path.read_text(encoding="utf-8"), str(path)).data
+    data: Any = read_shipped(path).data
     try:
         return {
             name: CheckInfo(name, chk["severity"], _texts(chk["message"]), _texts(chk["hint"]))

@@ -14,9 +14,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cxaudit import __version__
-from cxaudit.baseline import Baseline, FileBaseline, match
 from cxaudit.catalogue import LANGUAGES, catalogue
 from cxaudit.checks import REGISTRY
 from cxaudit.checks.base import Context
@@ -50,6 +50,9 @@ from cxaudit.report import (
 from cxaudit.schema import validate
 from cxaudit.scoring import file_score, grade, round_score, rule_score
 from cxaudit.waivers import Judged, Waiver, apply_waivers, read_waivers
+
+if TYPE_CHECKING:
+    from cxaudit.baseline import Baseline, FileBaseline
 
 FLOW_SCHEMA = "flow.schema.json"
 
@@ -294,6 +297,8 @@ def _apply_baseline(
     """Mark findings the baseline knows; return the baseline entries that are gone (fixed)."""
     flat = [(rule_id, i) for rule_id, rows in judged.items() for i in range(len(rows))]
     findings = [judged[rule_id][i][2] for rule_id, i in flat]
+    from cxaudit.baseline import match
+
     matched, fixed = match(findings, known)
     suppression = Suppression(
         SuppressionKind.BASELINE, "known when the baseline was taken", baseline.display

@@ -16,19 +16,26 @@ A lexicon file is ``rules/lexicons/<rule>.<language>.yaml`` (for example ``cx10.
 
 Patterns are regular expressions over *normalised* text (see :func:`normalise`): lower case,
 no accents, straight quotes, punctuation replaced by spaces, single spaces.
+
+Compiling the patterns is most of a small run's start-up, and most texts match nothing. So each
+entry carries its *anchors*: literal strings of which every match contains at least one (see
+:func:`required_literals`). A text is screened with one alternation of plain literals, which is
+cheap to compile, and an entry's own pattern is compiled and searched only for texts that contain
+one of its anchors. The anchors are derived from the patterns and shipped in the data bundle
+(see :mod:`cxaudit.resources`); for a lexicon file that changed since, they are derived again.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property, lru_cache
+from pathlib import Path
 from typing import Any
 
-from cxaudit.loader import load_text
-from cxaudit.resources import rules_dir
+from cxaudit.resources import read_shipped, rules_dir
 
 _QUOTES = str.maketrans(
     {
@@ -81,12 +88,17 @@ class Entry:
     examples: tuple[str, ...]
     counter_examples: tuple[str, ...] = ()
     attrs: Mapping[str, str] = field(default_factory=dict)
+    # Literals of which every match contains one; None when the pattern guarantees none.
+    anchors: tuple[str, ...] | None = None
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
-        # Compiled on first use: compiling every entry of every lexicon is most of a small
-        # run's start-up, and most entries are only needed once the screen has a hit.
+        # Compiled on first use, once a text contains one of the entry's anchors.
         return re.compile(self.source)
+
+    def may_match(self, normal: str) -> bool:
+        """False only when the normalised text cannot match: it contains none of the anchors."""
+        return self.anchors is None or any(anchor in normal for anchor in self.anchors)
 
     def matches(self, text: str) -> bool:
         return self.pattern.search(normalise(text)) is not None
@@ -118,28 +130,42 @@ _NEGATION_WINDOW = 6  # words
 _CLAUSE = re.compile(r"[.,;!?\n]+")  # not ":", which often introduces the phrase itself
 
 
-@dataclass(frozen=True)
+# After this many texts a lexicon compiles its screen: a small bot saves the compile, a large
+# one gets the faster filter (see bench/ and docs/performance.md).
+SCREEN_AFTER = 256
+
+
+@dataclass(eq=False)
 class Lexicon:
-    """All entries of one rule in one language, compiled into a single alternation."""
+    """All entries of one rule in one language."""
 
     rule: str
     language: str
     entries: tuple[Entry, ...]
     allowed: tuple[str, ...]
-    combined: re.Pattern[str]
+    searched: int = field(default=0, init=False, repr=False)  # texts searched so far
+
+    @cached_property
+    def screen(self) -> re.Pattern[str]:
+        """One alternation of every entry: a text it misses matches no entry."""
+        return re.compile("|".join(f"(?:{entry.source})" for entry in self.entries) or "(?!)")
 
     def find(self, text: str) -> list[Match]:
         """Every entry that matches ``text``, each once, in text order (then file order).
 
-        The combined alternation is only a quick filter: most texts match nothing. When it hits,
-        each entry is searched on its own, because in one alternation an entry whose match
-        starts inside another entry's match would never be seen.
+        Each entry is searched on its own (in one alternation, an entry whose match starts
+        inside another entry's match would be missed), and only when the text contains one
+        of its anchors. Once a lexicon has read many texts, the one alternation of all its
+        entries screens them first: slow to compile, but fast on a large bot.
         """
         normal = normalise(text)
-        if self.combined.search(normal) is None:
+        self.searched += 1
+        if self.searched > SCREEN_AFTER and self.screen.search(normal) is None:
             return []
         hits = []
         for order, entry in enumerate(self.entries):
+            if not entry.may_match(normal):
+                continue
             hit = entry.pattern.search(normal)
             if hit is not None:
                 hits.append((hit.start(), order, entry, hit))
@@ -174,34 +200,298 @@ def load_lexicon(rule: str, language: str) -> Lexicon | None:
     path = rules_dir() / "lexicons" / f"{rule.lower()}.{language}.yaml"
     if not path.is_file():
         return None
-    data: Any = load_text(path.read_text(encoding="utf-8"), str(path)).data
+    shipped = read_shipped(path)
+    data: Any = shipped.data
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
         raise LexiconError(f"{path}: expected a map with an 'entries' list")
     if str(data.get("rule", "")).upper() != rule.upper() or data.get("language") != language:
         raise LexiconError(f"{path}: its rule/language keys do not match the file name")
     entries = tuple(_entry(path.name, raw) for raw in data["entries"])
+    bundled = shipped.derived.get("anchors")
+    if isinstance(bundled, list) and len(bundled) == len(entries):
+        anchors = [None if a is None else tuple(a) for a in bundled]
+    else:  # edited since the bundle was built: derive them (and check the patterns) now
+        anchors = list(derive_anchors(path.name, entries))
+    entries = tuple(replace(e, anchors=a) for e, a in zip(entries, anchors, strict=True))
     allowed = tuple(str(phrase) for phrase in data.get("allowed") or [])
-    return Lexicon(rule.upper(), language, entries, allowed, _screen(path.name, entries))
+    return Lexicon(rule.upper(), language, entries, allowed)
 
 
-def _screen(source: str, entries: tuple[Entry, ...]) -> re.Pattern[str]:
-    """One alternation of all entries: a fast first pass, and a check of every pattern."""
-    try:
-        combined = re.compile("|".join(f"(?:{entry.source})" for entry in entries) or r"(?!)")
-    except re.error:
-        combined = None
-    if combined is None or combined.groups:
-        for entry in entries:  # find the culprit, for a message that names it
-            try:
-                groups = entry.pattern.groups
-            except re.error as exc:
-                raise LexiconError(f"{source}: entry {entry.id}: bad pattern: {exc}") from None
-            if groups:
-                raise LexiconError(
-                    f"{source}: entry {entry.id}: use (?:...) instead of capturing groups"
-                )
-    assert combined is not None
-    return combined
+def derive(path: Path, data: Any) -> dict[str, Any]:
+    """What the bundle keeps of a lexicon besides its data: the anchors of its entries."""
+    if not path.name.startswith("cx") or not isinstance(data, dict):
+        return {}
+    entries = tuple(_entry(path.name, raw) for raw in data.get("entries") or [])
+    return {"anchors": [None if a is None else list(a) for a in derive_anchors(path.name, entries)]}
+
+
+def derive_anchors(source: str, entries: Iterable[Entry]) -> Iterable[tuple[str, ...] | None]:
+    """Each entry's anchors; a pattern that does not compile is named with its entry."""
+    for entry in entries:
+        try:
+            yield required_literals(entry.source)
+        except re.error as exc:
+            raise LexiconError(f"{source}: entry {entry.id}: bad pattern: {exc}") from None
+
+
+def required_literals(source: str) -> tuple[str, ...] | None:
+    r"""Literal strings of which every match of the pattern ``source`` contains at least one.
+
+    Read off the parsed pattern. A run of items that can only spell a few exact strings
+    (literals, small alternations, optional parts, zero-width anchors) requires one of those
+    strings; a group or a repeat of at least one requires what its content requires; an
+    alternation requires what each branch requires. Of the sets found along a pattern the most
+    selective is kept (the longest shortest string). None when nothing is required, or when the
+    whole pattern ignores case (literals inside a case-insensitive group are never used).
+
+    >>> required_literals(r"\bik (?:begrijp|snap) hoe\b")
+    ('ik begrijp hoe', 'ik snap hoe')
+    >>> required_literals(r"\b(?:ik|wij) voel(?:en)?\b.*")
+    ('ik voel', 'wij voel')
+    >>> required_literals(r"\b(?:sorry|excuses)\b")
+    ('excuses', 'sorry')
+    >>> required_literals(r"\w+") is None
+    True
+    """
+    from re import _parser  # type: ignore[attr-defined]
+
+    parsed = _parser.parse(source)
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    found = _required(parsed)
+    return None if found is None else tuple(sorted(found))
+
+
+_MAX_SPELLINGS = 64  # how many exact strings one run may stand for before it is cut short
+
+
+def _required(items: Any) -> frozenset[str] | None:
+    """What a sequence of parsed items requires (see :func:`required_literals`)."""
+    best: frozenset[str] | None = None
+
+    def keep(candidate: frozenset[str] | None) -> None:
+        nonlocal best
+        if candidate and (best is None or _selectivity(candidate) > _selectivity(best)):
+            best = candidate
+
+    run: set[str] = {""}  # the exact strings the current run of items can spell
+    for op, arg in items:
+        spellings = _spellings(op, arg)
+        if spellings is None:
+            keep(_shortest_form(run))
+            keep(_required_inside(op, arg))
+            run = {""}
+            continue
+        joined = {a + b for a in run for b in spellings}
+        if len(joined) > _MAX_SPELLINGS:
+            keep(_shortest_form(run))
+            joined = spellings
+        run = joined
+    keep(_shortest_form(run))
+    return best
+
+
+def _required_inside(op: Any, arg: Any) -> frozenset[str] | None:
+    """What an item that spells too many strings still requires."""
+    from re import _constants as sre  # type: ignore[attr-defined]
+
+    if op is sre.SUBPATTERN and not arg[1] & re.IGNORECASE:
+        return _required(arg[3])
+    if op is sre.ATOMIC_GROUP:
+        return _required(arg)
+    if op is sre.BRANCH:
+        branches = [_required(branch) for branch in arg[1]]
+        if not all(branches):
+            return None
+        return _shortest_form(set().union(*branches))  # type: ignore[arg-type]
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and arg[0] >= 1:
+        return _required(arg[2])
+    return None
+
+
+def _spellings(op: Any, arg: Any) -> set[str] | None:
+    """The exact strings one parsed item can match, if they are few; None otherwise."""
+    from re import _constants as sre  # type: ignore[attr-defined]
+
+    if op is sre.LITERAL:
+        return {chr(arg)}
+    if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):  # zero-width: \b, ^, $, look-arounds
+        return {""}
+    if op is sre.IN and len(arg) <= 8 and all(kind is sre.LITERAL for kind, _ in arg):
+        return {chr(code) for _, code in arg}
+    if op is sre.SUBPATTERN and not arg[1] & re.IGNORECASE:
+        return _sequence_spellings(arg[3])
+    if op is sre.BRANCH:
+        found: set[str] = set()
+        for branch in arg[1]:
+            spelt = _sequence_spellings(branch)
+            if spelt is None or len(found | spelt) > _MAX_SPELLINGS:
+                return None
+            found |= spelt
+        return found
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and arg[1] == 1:
+        inner = _sequence_spellings(arg[2])
+        if inner is None:
+            return None
+        return inner | {""} if arg[0] == 0 else inner
+    return None
+
+
+def _sequence_spellings(items: Any) -> set[str] | None:
+    spelt = {""}
+    for op, arg in items:
+        spellings = _spellings(op, arg)
+        if spellings is None:
+            return None
+        spelt = {a + b for a in spelt for b in spellings}
+        if len(spelt) > _MAX_SPELLINGS:
+            return None
+    return spelt
+
+
+def _shortest_form(spellings: set[str]) -> frozenset[str] | None:
+    """The spellings without those that contain another one; None if one of them is empty."""
+    if "" in spellings:
+        return None
+    ordered = sorted(spellings, key=len)
+    kept: list[str] = []
+    for spelling in ordered:
+        if not any(shorter in spelling for shorter in kept):
+            kept.append(spelling)
+    return frozenset(kept)
+
+
+# Words so frequent in bot texts (nl, en, de, fr) that an anchor made of nothing else lets
+# almost every text through; an anchor with a rarer word in it is preferred.
+_COMMON_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "be",
+        "can",
+        "do",
+        "for",
+        "have",
+        "how",
+        "i",
+        "i'm",
+        "in",
+        "is",
+        "it",
+        "me",
+        "my",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "our",
+        "so",
+        "that",
+        "the",
+        "this",
+        "to",
+        "we",
+        "what",
+        "will",
+        "with",
+        "you",
+        "your",
+        "you're",
+        "aan",
+        "als",
+        "ben",
+        "bij",
+        "dat",
+        "de",
+        "die",
+        "dit",
+        "een",
+        "en",
+        "er",
+        "het",
+        "hier",
+        "hoe",
+        "ik",
+        "in",
+        "is",
+        "je",
+        "jij",
+        "kan",
+        "me",
+        "met",
+        "mij",
+        "niet",
+        "ons",
+        "te",
+        "u",
+        "uw",
+        "van",
+        "voor",
+        "wat",
+        "we",
+        "wij",
+        "wil",
+        "zijn",
+        "bei",
+        "das",
+        "der",
+        "die",
+        "du",
+        "ein",
+        "eine",
+        "es",
+        "ich",
+        "ihr",
+        "ist",
+        "mit",
+        "nicht",
+        "sie",
+        "und",
+        "wie",
+        "wir",
+        "zu",
+        "au",
+        "c'est",
+        "ce",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "il",
+        "je",
+        "la",
+        "le",
+        "les",
+        "mon",
+        "ne",
+        "nous",
+        "pas",
+        "pour",
+        "que",
+        "qui",
+        "un",
+        "une",
+        "vous",
+    ]
+)
+
+
+def _selectivity(literals: frozenset[str]) -> tuple[float, int]:
+    """How few texts a set of anchors lets through, as a sortable key (higher is better).
+
+    The weakest anchor decides: a long one is rarer than a short one, and one made only of
+    common words counts for a third of its length.
+    """
+    return min(map(_strength, literals)), -len(literals)
+
+
+def _strength(literal: str) -> float:
+    rare = any(word not in _COMMON_WORDS for word in literal.split())
+    return len(literal) if rare else len(literal) / 3
 
 
 def _entry(source: str, raw: object) -> Entry:
@@ -241,7 +531,7 @@ def available_languages(rule: str) -> tuple[str, ...]:
 def first_names() -> frozenset[str]:
     """Common given names (normalised), to tell a bot called "Lisa" from one called "PakketPal"."""
     path = rules_dir() / "lexicons" / "first-names.yaml"
-    data: Any = load_text(path.read_text(encoding="utf-8"), str(path)).data
+    data: Any = read_shipped(path).data
     names = data.get("names") if isinstance(data, dict) else None
     if not isinstance(names, list):
         raise LexiconError(f"{path}: expected a map with a 'names' list")

@@ -10,10 +10,15 @@ from typing import Any
 from cxaudit.diagnostics import Diagnostic, InputError
 from cxaudit.loader import DataPath, Location
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib  # type: ignore[import-not-found,no-redef,unused-ignore]
+
+def _tomllib() -> Any:
+    """The TOML parser, imported only when a pyproject.toml may configure cxaudit."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib  # type: ignore[import-not-found,no-redef,unused-ignore]
+    return tomllib
+
 
 _HEADER = re.compile(r"^\s*\[\[?\s*(?P<key>[^\]]+?)\s*\]\]?\s*(?:#.*)?$")
 _ASSIGNMENT = re.compile(r"^\s*(?P<key>[A-Za-z0-9_\-\"'. ]+?)\s*=")
@@ -27,6 +32,9 @@ def has_section(path: Path) -> bool:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return False
+    if "cxaudit" not in text:
+        return False
+    tomllib = _tomllib()
     try:
         return "cxaudit" in tomllib.loads(text).get("tool", {})
     except tomllib.TOMLDecodeError:
@@ -35,6 +43,7 @@ def has_section(path: Path) -> bool:
 
 def read_section(path: Path, display: str) -> tuple[dict[str, Any], TomlSourceMap]:
     """The [tool.cxaudit] settings and their positions; TOML errors as input errors."""
+    tomllib = _tomllib()
     try:
         text = path.read_text(encoding="utf-8")
         parsed = tomllib.loads(text)

@@ -1,27 +1,111 @@
-"""Broken lexicon data is caught with a message that names the entry."""
+"""How lexicons load: anchors that screen texts soundly, and broken data named by its entry."""
 
 from __future__ import annotations
 
+import doctest
+import re
+
 import pytest
 
-from cxaudit.lexicon import Entry, LexiconError, _screen
+import cxaudit.lexicon
+from cxaudit.lexicon import (
+    SCREEN_AFTER,
+    Entry,
+    Lexicon,
+    LexiconError,
+    derive_anchors,
+    required_literals,
+)
 
 
 def entry(ident: str, source: str) -> Entry:
-    return Entry(id=ident, label={"en": ident}, source=source, examples=("x",))
+    anchors = required_literals(source)
+    return Entry(id=ident, label={"en": ident}, source=source, examples=("x",), anchors=anchors)
 
 
 def test_a_bad_pattern_is_named() -> None:
+    broken = (entry("fine", r"\bok\b"), Entry("broken", {"en": "b"}, r"(?:unclosed", ("x",)))
     with pytest.raises(LexiconError, match=r"cx10.xx.yaml: entry broken: bad pattern"):
-        _screen("cx10.xx.yaml", (entry("fine", r"\bok\b"), entry("broken", r"(?:unclosed")))
+        list(derive_anchors("cx10.xx.yaml", broken))
 
 
-def test_a_capturing_group_is_named() -> None:
-    with pytest.raises(LexiconError, match=r"entry grouped: use \(\?:\.\.\.\) instead"):
-        _screen("cx10.xx.yaml", (entry("fine", r"\bok\b"), entry("grouped", r"(a|b)")))
+def test_the_module_examples_hold() -> None:
+    assert doctest.testmod(cxaudit.lexicon).failed == 0
 
 
-def test_the_screen_matches_what_any_entry_matches() -> None:
-    screen = _screen("x", (entry("a", r"\bfoo\b"), entry("b", r"\bbar baz\b")))
-    assert screen.search("well bar baz") is not None
-    assert screen.search("foobar") is None
+@pytest.mark.parametrize(
+    ("pattern", "anchors"),
+    [
+        (r"\bfoo bar\b", ("foo bar",)),
+        # Small alternations and optional parts spell out into every exact string.
+        (r"\b(?:ik|wij) (?:voel|voelen)\b", ("ik voel", "wij voel")),
+        (r"\b(?:sorry|excuses)\b", ("excuses", "sorry")),
+        (r"\b(?:heel )?blij\b", ("blij",)),
+        (r"\bbegrijp[te]\b", ("begrijpe", "begrijpt")),
+        # A repeat of at least one requires its content; an open repeat ends the run.
+        (r"\bzo(?:o)* blij\b", (" blij",)),
+        (r"(?:ha)+", ("ha",)),
+        (r"(?:ha){2,3}", ("ha",)),
+        # Of several required runs, the most selective (longest shortest string) is kept.
+        (r"\bik\b.*\bbegrijp\b", ("begrijp",)),
+        # Alternations that spell too much still require what each branch requires.
+        (r"\b(?:ik \w+ blij|wij zijn \w+)\b", (" blij", "wij zijn ")),
+        # Nothing required: an empty branch, a class, a wildcard.
+        (r"(?:\w+|ok)", None),
+        (r"(?:|ok)", None),
+        (r"\d+", None),
+        (r"[^a]bc", ("bc",)),
+        # Case-insensitive parts are never used; a case-insensitive pattern has no anchors.
+        (r"(?i)hello", None),
+        (r"(?i:hello) there", (" there",)),
+    ],
+)
+def test_required_literals(pattern: str, anchors: tuple[str, ...] | None) -> None:
+    assert required_literals(pattern) == anchors
+
+
+TEXTS = [
+    "ik voel me blij",
+    "wij voelen",
+    "ik ben heel blij",
+    "zoooo blij",
+    "hahaha",
+    "ik begrijp het",
+    "voel",
+    "nothing at all",
+    "",
+]
+
+
+@pytest.mark.parametrize("pattern", [r"\b(?:ik|wij) (?:voel|voelen)\b", r"\bzo(?:ooo)* blij\b"])
+@pytest.mark.parametrize("text", TEXTS)
+def test_anchors_never_hide_a_match(pattern: str, text: str) -> None:
+    """Soundness on a sample: whenever the pattern matches, the text has one of its anchors."""
+    if re.search(pattern, text):
+        assert entry("e", pattern).may_match(text)
+
+
+def test_find_searches_the_entries_whose_anchors_it_contains() -> None:
+    lexicon = Lexicon("CX10", "en", (entry("a", r"\bfoo\b"), entry("b", r"\bbar baz\b")), ())
+    assert [m.entry.id for m in lexicon.find("foo")] == ["a"]
+    assert lexicon.find("foobar") == []
+    assert lexicon.find("nothing here") == []
+    assert "pattern" not in vars(lexicon.entries[1])  # never compiled: no text had "bar baz"
+    assert [m.entry.id for m in lexicon.find("Well, bar baz and foo!")] == ["b", "a"]
+
+
+def test_an_entry_without_anchors_is_always_searched() -> None:
+    lexicon = Lexicon("CX05", "en", (entry("a", r"\bfoo\b"), entry("n", r"\b\d+\b")), ())
+    assert lexicon.entries[1].anchors is None
+    assert [m.entry.id for m in lexicon.find("in 3 days")] == ["n"]
+
+
+@pytest.mark.parametrize("text", ["Well, bar baz and foo!", "foobar", "in 3 days", "x"])
+def test_the_screen_of_a_busy_lexicon_finds_the_same(text: str) -> None:
+    """After SCREEN_AFTER texts one alternation screens them first; the matches are the same."""
+    entries = (entry("a", r"\bfoo\b"), entry("b", r"\bbar baz\b"), entry("n", r"\b\d+\b"))
+    fresh, busy = Lexicon("CX05", "en", entries, ()), Lexicon("CX05", "en", entries, ())
+    busy.searched = SCREEN_AFTER
+    assert busy.find(text) == fresh.find(text)
+    assert "screen" in vars(busy)
+    assert "screen" not in vars(fresh)
