@@ -32,7 +32,7 @@ def make_finding(
         severity=severity,
         message=fill(check.message[language], params),
         hint=fill(check.hint[language], params),
-        path=document.path,
+        path=location.file or document.path,
         data_path=format_path(issue.path),
         step=issue.step,
         line=location.line,

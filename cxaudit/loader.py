@@ -119,10 +119,15 @@ def format_path(path: DataPath) -> str:
 
 @dataclass(frozen=True)
 class Location:
-    """A 1-based line and column in a source file."""
+    """A 1-based line and column in a source file.
+
+    ``file`` is None for a place in the document's own file; an imported project's data comes
+    from several files, and its locations name the one they are in.
+    """
 
     line: int
     column: int
+    file: str | None = None
 
 
 def _mark_location(node: Node) -> Location:

@@ -199,7 +199,9 @@ class _Builder:
     def error(self, path: DataPath, message: str, *, key: bool = False) -> None:
         loc = self.doc.source_map.locate(path, key=key)
         where = format_path(path)
-        self.errors.append(Diagnostic(self.doc.path, f"{where}: {message}", loc.line, loc.column))
+        self.errors.append(
+            Diagnostic(loc.file or self.doc.path, f"{where}: {message}", loc.line, loc.column)
+        )
 
     def build(self) -> Bot:
         data = self.data

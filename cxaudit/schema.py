@@ -77,7 +77,8 @@ def validate(document: Document, schema_name: str) -> list[Diagnostic]:
             where = format_path(path)
             text = f"{where}: {message}" if where else message
             found.setdefault(
-                (loc.line, loc.column, text), Diagnostic(document.path, text, loc.line, loc.column)
+                (loc.line, loc.column, text),
+                Diagnostic(loc.file or document.path, text, loc.line, loc.column),
             )
         if len(found) >= MAX_ERRORS:
             break

@@ -97,7 +97,12 @@ def _from_list(
     def error(key: str, message: str) -> None:
         loc = document.source_map.locate((*path, key))
         errors.append(
-            Diagnostic(document.path, f"waivers[{path[1]}].{key}: {message}", loc.line, loc.column)
+            Diagnostic(
+                loc.file or document.path,
+                f"waivers[{path[1]}].{key}: {message}",
+                loc.line,
+                loc.column,
+            )
         )
 
     rule = str(raw["rule"])

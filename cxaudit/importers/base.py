@@ -1,0 +1,160 @@
+"""What every importer shares: reading a project's files with positions, building flow data
+(format version 1) and remembering where each part of it came from.
+
+An importer reads a Rasa or Dialogflow project and writes the same data a hand-written flow
+file would hold (a ``dict`` that validates against ``flow.schema.json``), so the rules never
+know where a bot came from. Beside the data it keeps *origins*: for a data path of the flow
+(``("flows", 0, "steps", 3, "say", "en")``) the project file and the place in that file it was
+read from. Findings are reported there, in the original file, with the original names.
+
+JSON files are read with the same safe YAML loader as flow files (JSON is YAML), so a finding
+in ``pages/Start.json`` has a line and a column like one in ``domain.yml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cxaudit.diagnostics import Diagnostic, InputError
+from cxaudit.loader import (
+    DEFAULT_MAX_BYTES,
+    Data,
+    DataPath,
+    Document,
+    Location,
+    load_text,
+    read_text,
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One file of a project, loaded with positions."""
+
+    display: str  # the name reports show, e.g. financial-demo/data/rules.yml
+    document: Document
+
+    @property
+    def data(self) -> Data:
+        return self.document.data
+
+    def locate(self, at: DataPath, *, key: bool = False) -> Location:
+        loc = self.document.source_map.locate(at, key=key)
+        return Location(loc.line, loc.column, self.display)
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something the project's files cannot tell cxaudit, or something it could not read.
+
+    ``check`` names an entry of ``rules/catalogue/imports.yaml`` (the message and hint, in every
+    report language); ``rule`` the golden rule it concerns, or None; ``params`` fill the message.
+    """
+
+    check: str
+    rule: str | None
+    params: Mapping[str, str]
+    location: Location | None = None  # with its file; None: the project as a whole
+
+
+class ImportLocator:
+    """A :class:`~cxaudit.loader.Locator` for imported data: a data path of the built flow to the
+    project file and position it came from (the longest recorded prefix of the path wins)."""
+
+    def __init__(self, fallback: str) -> None:
+        self._origins: dict[DataPath, tuple[Source, DataPath]] = {}
+        self._fallback = fallback  # the file shown when nothing is recorded (the project)
+
+    def add(self, target: DataPath, source: Source, at: DataPath) -> None:
+        self._origins[tuple(target)] = (source, tuple(at))  # the last record wins (overlays)
+
+    def locate(self, path: DataPath, *, key: bool = False) -> Location:
+        path = tuple(path)
+        for end in range(len(path), -1, -1):
+            origin = self._origins.get(path[:end])
+            if origin is not None:
+                source, at = origin
+                return source.locate(at, key=key and end == len(path))
+        return Location(1, 1, self._fallback)
+
+
+@dataclass
+class Project:
+    """A project being imported: its root, how to read its files, and what has been built.
+
+    Importers fill ``data`` (flow format 1) and record origins with :meth:`origin`; files that
+    cannot be read become notes when the rest is usable (``required=False``) and input errors
+    (exit code 2) when they are not.
+    """
+
+    root: Path
+    display: str  # how reports name the project folder
+    kind: str  # rasa | rasa-calm | dialogflow-cx
+    max_bytes: int = DEFAULT_MAX_BYTES
+    data: dict[str, Any] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # every file read, in reading order
+    locator: ImportLocator = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.locator = ImportLocator(self.display)
+
+    def show(self, path: Path) -> str:
+        """The display name of a file of the project."""
+        try:
+            relative = path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+        return f"{self.display.rstrip('/')}/{relative}" if relative != "." else self.display
+
+    def read(self, path: Path, *, required: bool = True) -> Source | None:
+        """Load a YAML or JSON file of the project; None (and a note) if it is optional and broken."""
+        display = self.show(path)
+        try:
+            text = read_text(path, display, self.max_bytes)
+            document = load_text(text, display)
+        except InputError as exc:
+            if required:
+                raise
+            for diagnostic in exc.diagnostics:
+                self.notes.append(
+                    Note(
+                        "unreadable-file",
+                        None,
+                        {"file": display, "problem": diagnostic.message},
+                        Location(diagnostic.line or 1, diagnostic.column or 1, display),
+                    )
+                )
+            return None
+        self.files.append(display)
+        return Source(display, document)
+
+    def origin(self, target: DataPath, source: Source, at: DataPath = ()) -> None:
+        """Record that the flow data at ``target`` was read from ``at`` in ``source``."""
+        self.locator.add(target, source, at)
+
+    def note(
+        self,
+        check: str,
+        rule: str | None = None,
+        source: Source | None = None,
+        at: DataPath = (),
+        **params: str,
+    ) -> None:
+        """Record a note (see :class:`Note`), at a place in a file when one is given."""
+        location = source.locate(at) if source is not None else None
+        self.notes.append(Note(check, rule, params, location))
+
+    def fail(self, message: str, source: Source | None = None, at: DataPath = ()) -> InputError:
+        """An input error at a place in the project (raise it)."""
+        if source is None:
+            return InputError([Diagnostic(self.display, message)])
+        loc = source.locate(at)
+        return InputError([Diagnostic(source.display, message, loc.line, loc.column)])
+
+    def document(self) -> Document:
+        """The built flow as a document whose positions point into the project's files."""
+        return Document(self.display, self.data, self.locator)
