@@ -83,7 +83,17 @@ def catalogue() -> dict[str, RuleInfo]:
 @cache
 def waiver_checks() -> dict[str, CheckInfo]:
     """The findings cxaudit reports about waivers themselves (expired, unused)."""
-    path = rules_dir() / "catalogue" / "waivers.yaml"
+    return _extra_checks("waivers.yaml")
+
+
+@cache
+def import_checks() -> dict[str, CheckInfo]:
+    """The notes cxaudit reports about an imported project (what its files cannot say)."""
+    return _extra_checks("imports.yaml")
+
+
+def _extra_checks(name: str) -> dict[str, CheckInfo]:
+    path = rules_dir() / "catalogue" / name
     data: Any = read_shipped(path).data
     try:
         return {

@@ -65,6 +65,12 @@ class Color(str, enum.Enum):
     never = "never"
 
 
+class SourceFormat(str, enum.Enum):
+    rasa = "rasa"
+    rasa_calm = "rasa-calm"
+    dialogflow_cx = "dialogflow-cx"
+
+
 class SchemaName(str, enum.Enum):
     flow = "flow"
     report = "report"
@@ -126,7 +132,8 @@ FilesArg = Annotated[
     list[str],
     typer.Argument(
         help="Flow files, folders (searched for *.flow.yaml, *.cxaudit.yaml and YAML files "
-        "with a top-level 'cxaudit:' key) or globs such as 'bots/**/*.yaml'.",
+        "with a top-level 'cxaudit:' key) or globs such as 'bots/**/*.yaml'; a Rasa project "
+        "folder or a Dialogflow CX export (folder, .zip or .blob) is imported and checked as one bot.",
         show_default=False,
     ),
 ]
@@ -144,6 +151,14 @@ ProfileOpt = Annotated[
 ]
 NoWaiversOpt = Annotated[
     bool, typer.Option("--no-waivers", help="Ignore every waiver (for audits).")
+]
+FromOpt = Annotated[
+    Optional[SourceFormat],  # noqa: UP045
+    typer.Option(
+        "--from",
+        case_sensitive=False,
+        help="Read every argument as a project of this kind instead of detecting it.",
+    ),
 ]
 MaxSizeOpt = Annotated[
     int,
@@ -206,6 +221,7 @@ def check(
     color: Annotated[
         Color, typer.Option("--color", help="Colour in the terminal report.")
     ] = Color.auto,
+    source_format: FromOpt = None,
     max_file_size: MaxSizeOpt = 64 * 1024 * 1024,
 ) -> None:
     """Check flow files against the ten golden rules; exit 0 if all pass, 1 if one fails, 2 on bad input."""
@@ -222,6 +238,7 @@ def check(
         waivers=not no_waivers,
         strict_waivers=True if strict_waivers else None,
         baseline=known,
+        source_format=source_format.value if source_format else None,
     )
     report, _ = _audit(files, settings)
     if known is not None and report.files and all(f.baseline is None for f in report.files):
@@ -266,6 +283,7 @@ def take_baseline(
     profile: ProfileOpt = None,
     config: ConfigOpt = None,
     no_waivers: NoWaiversOpt = False,
+    source_format: FromOpt = None,
     max_file_size: MaxSizeOpt = 64 * 1024 * 1024,
 ) -> None:
     """Record today's findings so that `check --baseline` fails only on new ones."""
@@ -278,6 +296,7 @@ def take_baseline(
         config=config,
         max_bytes=max_file_size,
         waivers=not no_waivers,
+        source_format=source_format.value if source_format else None,
     )
     report, paths = _audit(files, settings)
     _print_input_errors(report)
@@ -293,6 +312,55 @@ def take_baseline(
     _write(
         f"Recorded {count} finding(s) in {len(report.files)} file(s) to {output}; "
         f"`cxaudit check --baseline {output}` now fails only on new ones.\n"
+    )
+
+
+@app.command("import")
+def import_project(
+    source_format: Annotated[
+        SourceFormat,
+        typer.Argument(
+            case_sensitive=False,
+            help="rasa (Rasa 3, or Rasa Pro CALM when its data has flows), rasa-calm or dialogflow-cx.",
+            show_default=False,
+        ),
+    ],
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="The project folder, or a Dialogflow CX export (.zip, .blob).", show_default=False
+        ),
+    ],
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--output", "-o", help="Write the flow file here instead of standard output."),
+    ] = None,
+    max_file_size: MaxSizeOpt = 64 * 1024 * 1024,
+) -> None:
+    """Write a Rasa or Dialogflow CX project as a flow file, to keep and enrich by hand."""
+    from cxaudit.diagnostics import InputError
+    from cxaudit.importers.load import detect, import_path
+    from cxaudit.importers.write import render_flow
+
+    kind = source_format.value
+    if kind == "rasa" and detect(path) == "rasa-calm":
+        kind = "rasa-calm"
+    try:
+        project = import_path(path, str(path), kind, max_file_size)
+    except InputError as exc:
+        for diagnostic in exc.diagnostics:
+            _write(diagnostic.render() + "\n", "stderr")
+        raise typer.Exit(EXIT_INPUT) from None
+    text = render_flow(project)
+    if output is None:
+        _write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"cannot write {output}: {exc.strerror}") from None
+    _write(
+        f"Wrote {output} from {path} ({kind}); check it with `cxaudit check {output}`.\n", "stderr"
     )
 
 

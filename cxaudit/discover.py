@@ -25,7 +25,8 @@ _SNIFF_BYTES = 4096
 def expand(arguments: list[str]) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
     """Files to check (path, name to show) in a stable order, and arguments that named nothing.
 
-    A file is taken as given, whatever its name. A folder is searched (hidden folders and
+    A file is taken as given, whatever its name. A Rasa or Dialogflow CX project folder is one
+    bot, checked through its importer. Any other folder is searched (hidden folders and
     dependency folders left out) for ``*.flow.yaml`` and ``*.cxaudit.yaml`` files and for YAML
     files with a top-level ``cxaudit:`` key. Anything with ``*``, ``?`` or ``[`` that is not a
     file is a glob (``**`` searches subfolders). A missing file is passed on, so that checking
@@ -37,6 +38,8 @@ def expand(arguments: list[str]) -> tuple[list[tuple[Path, str]], list[Diagnosti
         path = Path(argument)
         if not argument.strip():
             problems.append(Diagnostic(repr(argument), "an empty file name"))
+        elif path.is_dir() and _is_project(path):
+            found.append((path, argument))  # a Rasa or Dialogflow project: checked as one bot
         elif path.is_dir():
             files = _search(path)
             if not files:
@@ -59,6 +62,12 @@ def expand(arguments: list[str]) -> tuple[list[tuple[Path, str]], list[Diagnosti
         else:
             found.append((path, argument))
     return _unique(found), problems
+
+
+def _is_project(folder: Path) -> bool:
+    from cxaudit.importers.load import is_project
+
+    return is_project(folder)
 
 
 def _search(folder: Path) -> list[Path]:

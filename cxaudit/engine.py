@@ -30,9 +30,10 @@ from cxaudit.config import (
     resolve,
 )
 from cxaudit.diagnostics import Diagnostic, InputError
-from cxaudit.findings import make_finding
+from cxaudit.findings import import_note, make_finding
 from cxaudit.graph import FlowGraph
 from cxaudit.i18n import language_from_environment
+from cxaudit.importers.base import Note, is_archive
 from cxaudit.loader import DEFAULT_MAX_BYTES, Document, load_file
 from cxaudit.model import Bot, build
 from cxaudit.report import (
@@ -71,6 +72,7 @@ class Settings:
     strict_waivers: bool | None = None  # an unused waiver is an error; None: configuration
     baseline: Baseline | None = None
     today: date | None = None  # for waiver expiry; None: the real today
+    source_format: str | None = None  # rasa | rasa-calm | dialogflow-cx; None: detect it
 
     def overrides(self) -> Overrides:
         return Overrides(self.profile, self.fail_under, self.language, self.strict_waivers)
@@ -85,10 +87,14 @@ class Loaded:
     bot: Bot
     waivers: tuple[Waiver, ...]
     effective: Effective
+    notes: tuple[Note, ...] = ()  # what an imported project's files cannot say
 
 
 def load(path: Path, display: str, settings: Settings) -> Loaded:
-    """Read, validate and model one flow file and find its settings; raises InputError."""
+    """Read, validate and model one flow file (or import a project) and find its settings;
+    raises InputError."""
+    if settings.source_format is not None or path.is_dir() or is_archive(path):
+        return _load_project(path, display, settings)
     document = load_file(path, display, settings.max_bytes)
     if not isinstance(document.data, dict):
         kind = "a list" if isinstance(document.data, list) else "a single value"
@@ -110,6 +116,22 @@ def load(path: Path, display: str, settings: Settings) -> Loaded:
     return Loaded(
         path, document, bot, waivers, effective_settings(path.parent, bot.sector, settings)
     )
+
+
+def _load_project(path: Path, display: str, settings: Settings) -> Loaded:
+    """Import a Rasa or Dialogflow project and check its flow data like a flow file's."""
+    from cxaudit.importers.load import import_path
+
+    project = import_path(path, display, settings.source_format, settings.max_bytes)
+    document = project.document()
+    problems = validate(document, FLOW_SCHEMA)
+    if problems:  # the overlay's sections, or an importer bug: either way, say where
+        raise InputError(problems)
+    bot = build(document)
+    waivers = read_waivers(document, bot)
+    folder = path if path.is_dir() else path.parent
+    effective = effective_settings(folder, bot.sector, settings)
+    return Loaded(path, document, bot, waivers, effective, tuple(project.notes))
 
 
 def effective_settings(folder: Path, sector: str, settings: Settings) -> Effective:
@@ -221,6 +243,7 @@ def check(item: Loaded, settings: Settings, language: str) -> FileReport:
         fixed = _apply_baseline(judged, known, settings.baseline)
         comparison = BaselineComparison(settings.baseline.display, known.score, before, fixed)
 
+    notes += [import_note(note, document.path, language) for note in item.notes]
     results = _results(judged, units, effective, language)
     score = file_score(results)
     findings = sorted(

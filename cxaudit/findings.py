@@ -7,9 +7,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from cxaudit.catalogue import CheckInfo, fill
+from cxaudit.catalogue import CheckInfo, fill, import_checks
 from cxaudit.checks.base import Issue, Param
 from cxaudit.i18n import word
+from cxaudit.importers.base import Note
 from cxaudit.loader import Data, DataPath, Document, format_path
 from cxaudit.model import Bot
 from cxaudit.report import Finding, Severity
@@ -121,3 +122,28 @@ def _content(path: DataPath, data: Data) -> str:
     if isinstance(node, (str, int, float)) and not isinstance(node, bool):
         return " ".join(str(node).split())
     return ""
+
+
+IMPORT_RULE = "import"  # the rule id of notes that concern no single golden rule
+
+
+def import_note(note: Note, path: str, language: str) -> Finding:
+    """A note about an imported project as a finding: shown in every format, never scored."""
+    info = import_checks()[note.check]
+    rule = note.rule or IMPORT_RULE
+    params = {"rule": rule, **note.params}
+    location = note.location
+    identity = "\x1f".join((note.check, rule, *(f"{k}={v}" for k, v in sorted(params.items()))))
+    return Finding(
+        rule=rule,
+        check=note.check,
+        severity=Severity(info.severity),
+        message=fill(info.message[language], params),
+        hint=fill(info.hint[language], params),
+        path=(location.file if location else None) or path,
+        data_path="",
+        step=None,
+        line=location.line if location else 1,
+        column=location.column if location else 1,
+        fingerprint=hashlib.sha256(identity.encode("utf-8")).hexdigest()[:20],
+    )

@@ -1,179 +1,21 @@
 """Read the bots teams already have: Rasa 3, Rasa Pro CALM and Dialogflow CX projects.
 
-:func:`detect` tells what a path is, :func:`load_project` imports it into flow data (format 1)
-whose positions point into the project's own files, and merges ``cxaudit.overlay.yaml`` (what
-the export cannot say: the human team's hours, consent recorded elsewhere, waivers).
+An importer turns a project into the data a flow file would hold, with positions that point
+into the project's own files (:mod:`cxaudit.importers.base`); :mod:`cxaudit.importers.load`
+detects projects, unpacks archives and merges ``cxaudit.overlay.yaml``. The names below are
+imported on first use, so a run that checks only flow files never loads the importers.
 """
 
 from __future__ import annotations
 
-import importlib
-import zipfile
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from cxaudit.diagnostics import Diagnostic, InputError
-from cxaudit.importers.base import Note, Project, Source
-from cxaudit.loader import DEFAULT_MAX_BYTES
-
-__all__ = ["FORMATS", "Note", "Project", "Source", "detect", "is_project", "load_project"]
-
-# format -> the module whose build(project) imports it
-FORMATS: dict[str, str] = {
-    "rasa": "cxaudit.importers.rasa",
-    "rasa-calm": "cxaudit.importers.rasa",
-    "dialogflow-cx": "cxaudit.importers.dialogflow_cx",
-}
-OVERLAY = "cxaudit.overlay.yaml"
-OVERLAY_SECTIONS = ("bot", "humans", "handoff", "privacy", "escalation", "waivers")
-ARCHIVES = (".zip", ".blob")
-
-LOOKED_FOR = (
-    "a Rasa project (domain.yml or domain/, with data/), "
-    "a Rasa Pro CALM project (the same, with flows: in data/), "
-    "or a Dialogflow CX export (agent.json and flows/, as a folder, .zip or .blob)"
-)
+__all__ = ["FORMATS", "detect", "import_path", "is_project", "load_project"]
 
 
-def is_project(path: Path) -> bool:
-    """Is this a folder or archive that an importer reads (rather than flow files to search)?"""
-    return detect(path) is not None
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from cxaudit.importers import load
 
-
-def detect(path: Path) -> str | None:
-    """The format of the project at ``path``, or None when it is none of them."""
-    if path.is_file() and path.suffix.lower() in ARCHIVES:
-        return "dialogflow-cx" if _archive_has_agent(path) else None
-    if not path.is_dir():
-        return None
-    if (path / "agent.json").is_file() and (path / "flows").is_dir():
-        return "dialogflow-cx"
-    has_domain = (path / "domain.yml").is_file() or (path / "domain.yaml").is_file()
-    if (has_domain or (path / "domain").is_dir()) and (path / "data").is_dir():
-        return "rasa-calm" if _has_calm_flows(path / "data") else "rasa"
-    return None
-
-
-def _has_calm_flows(data: Path) -> bool:
-    for file in sorted(data.rglob("*.y*ml")):
-        try:
-            text = file.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        if any(line.startswith("flows:") for line in text.splitlines()):
-            return True
-    return False
-
-
-def _archive_has_agent(path: Path) -> bool:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()
-    except (OSError, zipfile.BadZipFile):
-        return False
-    return any(n.rstrip("/").split("/")[-1] == "agent.json" for n in names) and any(
-        "/flows/" in f"/{n}" for n in names
-    )
-
-
-def load_project(
-    path: Path,
-    display: str,
-    kind: str | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-) -> Project:
-    """Import the project at ``path`` (a folder; archives are unpacked by the caller) into flow
-    data, with its overlay merged in; raises InputError when it cannot be read."""
-    found = detect(path)
-    if kind is None:
-        kind = found
-    if kind is None:
-        raise InputError([Diagnostic(display, f"not a bot project: looked for {LOOKED_FOR}")])
-    if kind not in FORMATS:
-        raise InputError(
-            [
-                Diagnostic(
-                    display, f"unknown project format '{kind}' (formats: {', '.join(FORMATS)})"
-                )
-            ]
-        )
-    project = Project(path, display, kind, max_bytes)
-    builder: Callable[[Project], None] = importlib.import_module(FORMATS[kind]).build
-    builder(project)
-    overlay = path / OVERLAY
-    if overlay.is_file():
-        merge_overlay(project, project.read(overlay))
-    return project
-
-
-def merge_overlay(project: Project, source: Source | None) -> None:
-    """Merge an overlay's sections into the imported data; its positions point at the overlay.
-
-    Maps merge key by key (the overlay wins), ``humans`` entries by ``id``, ``privacy.data``
-    entries by ``field`` (a declared field replaces the importer's undeclared placeholder), and
-    ``waivers`` are appended.
-    """
-    if source is None:
-        return
-    data: Any = source.data
-    if data is None:
-        return
-    if not isinstance(data, dict):
-        raise project.fail("an overlay is a map of flow-file sections", source)
-    for key in data:
-        if key not in OVERLAY_SECTIONS:
-            from cxaudit.suggest import did_you_mean
-
-            raise project.fail(
-                f"'{key}' cannot be overlaid{did_you_mean(str(key), OVERLAY_SECTIONS)} "
-                f"(sections: {', '.join(OVERLAY_SECTIONS)})",
-                source,
-                (key,),
-            )
-    target = project.data
-    for section in OVERLAY_SECTIONS:
-        if section not in data:
-            continue
-        value = data[section]
-        if section == "humans" and isinstance(value, list):
-            _merge_list(project, source, ("humans",), value, "id")
-        elif section == "waivers" and isinstance(value, list):
-            existing = target.setdefault("waivers", [])
-            for i, item in enumerate(value):
-                project.origin(("waivers", len(existing)), source, ("waivers", i))
-                existing.append(item)
-        elif section == "privacy" and isinstance(value, dict):
-            privacy = target.setdefault("privacy", {})
-            for key, item in value.items():
-                if key == "data" and isinstance(item, list):
-                    _merge_list(project, source, ("privacy", "data"), item, "field")
-                else:
-                    privacy[key] = item
-                    project.origin(("privacy", key), source, ("privacy", key))
-        elif isinstance(value, dict) and isinstance(target.get(section), dict):
-            for key, item in value.items():
-                target[section][key] = item
-                project.origin((section, key), source, (section, key))
-        else:
-            target[section] = value
-            project.origin((section,), source, (section,))
-
-
-def _merge_list(
-    project: Project, source: Source, at: tuple[str, ...], items: list[Any], key: str
-) -> None:
-    holder: Any = project.data
-    for part in at[:-1]:
-        holder = holder.setdefault(part, {})
-    existing: list[Any] = holder.setdefault(at[-1], [])
-    index = {item.get(key): i for i, item in enumerate(existing) if isinstance(item, dict)}
-    for i, item in enumerate(items):
-        name = item.get(key) if isinstance(item, dict) else None
-        position = index.get(name) if name is not None else None
-        if position is None:
-            position = len(existing)
-            existing.append(item)
-        else:
-            existing[position] = item
-        project.origin((*at, position), source, (*at, i))
+        return getattr(load, name)
+    raise AttributeError(f"module 'cxaudit.importers' has no attribute {name!r}")

@@ -29,6 +29,12 @@ from cxaudit.loader import (
     read_text,
 )
 
+ARCHIVES = (".zip", ".blob")  # how Dialogflow CX exports come as one file
+
+
+def is_archive(path: Path) -> bool:
+    return path.suffix.lower() in ARCHIVES and path.is_file()
+
 
 @dataclass(frozen=True)
 class Source:
@@ -148,11 +154,13 @@ class Project:
         location = source.locate(at) if source is not None else None
         self.notes.append(Note(check, rule, params, location))
 
-    def fail(self, message: str, source: Source | None = None, at: DataPath = ()) -> InputError:
-        """An input error at a place in the project (raise it)."""
+    def fail(
+        self, message: str, source: Source | None = None, at: DataPath = (), *, key: bool = False
+    ) -> InputError:
+        """An input error at a place in the project (raise it); ``key``: at the key of ``at``."""
         if source is None:
             return InputError([Diagnostic(self.display, message)])
-        loc = source.locate(at)
+        loc = source.locate(at, key=key)
         return InputError([Diagnostic(source.display, message, loc.line, loc.column)])
 
     def document(self) -> Document:

@@ -1,0 +1,272 @@
+"""The import framework: detection, archives, overlays, notes, locations and `cxaudit import`.
+
+The real importers are tested on the corpus in test_import_rasa.py and
+test_import_dialogflow_cx.py; here a small fake importer stands in, so that what every importer
+relies on is tested on its own.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cxaudit.cli import app
+from cxaudit.engine import Settings, audit
+from cxaudit.importers import load
+from cxaudit.importers.base import Project
+from cxaudit.importers.load import detect, import_path
+
+AGENT = {"displayName": "Fake", "defaultLanguageCode": "en"}
+PAGE = {
+    "name": "welcome",
+    "text": "Hello! I'm Fakey, a digital assistant. Ask for a person at any time.",
+}
+
+
+def fake_build(project: Project) -> None:
+    """A stand-in importer: one flow from agent.json and pages/*.json, with origins and a note."""
+    agent = project.read(project.root / "agent.json")
+    assert agent is not None
+    steps = []
+    for i, file in enumerate(sorted((project.root / "flows").glob("*.json"))):
+        page = project.read(file)
+        assert page is not None
+        step = {"id": page.data["name"], "say": page.data["text"]}
+        if "handoff" in page.data:
+            step["handoff"] = page.data["handoff"]
+        else:
+            step["end"] = True
+        steps.append(step)
+        project.origin(("flows", 0, "steps", i), page, ())
+        project.origin(("flows", 0, "steps", i, "say"), page, ("text",))
+    project.data = {
+        "cxaudit": 1,
+        "bot": {"name": agent.data["displayName"], "languages": ["en"]},
+        "humans": [{"id": "agents", "channel": "live_chat"}],
+        "flows": [{"id": "main", "steps": steps}],
+    }
+    project.origin(("bot",), agent, ("displayName",))
+    project.note(
+        "not-in-export", "CX05", what="when the human team is available", section="humans[].hours"
+    )
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> None:
+    original = load.builder
+    monkeypatch.setattr(
+        load, "builder", lambda kind: fake_build if kind == "dialogflow-cx" else original(kind)
+    )
+
+
+def export(folder: Path, pages: dict[str, dict[str, str]] | None = None) -> Path:
+    """A minimal Dialogflow-CX-shaped folder for the fake importer."""
+    (folder / "flows").mkdir(parents=True)
+    (folder / "agent.json").write_text(json.dumps(AGENT, indent=2), encoding="utf-8")
+    for name, page in (pages or {"a-welcome.json": PAGE}).items():
+        (folder / "flows" / name).write_text(json.dumps(page, indent=2), encoding="utf-8")
+    return folder
+
+
+def zipped(folder: Path, archive: Path, extra: dict[str, bytes] | None = None) -> Path:
+    with zipfile.ZipFile(archive, "w") as bundle:
+        for file in sorted(folder.rglob("*")):
+            if file.is_file():
+                bundle.write(file, f"export/{file.relative_to(folder).as_posix()}")
+        for name, content in (extra or {}).items():
+            bundle.writestr(name, content)
+    return archive
+
+
+# Detection ---------------------------------------------------------------------------------
+
+
+def make(tmp_path: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("files", "kind"),
+    [
+        ({"domain.yml": "version: '3.1'\n", "data/nlu.yml": "nlu: []\n"}, "rasa"),
+        ({"domain/shared.yml": "responses: {}\n", "data/nlu.yml": "nlu: []\n"}, "rasa"),
+        ({"domain.yml": "{}\n", "data/flows/x.yml": "flows:\n  x: {steps: []}\n"}, "rasa-calm"),
+        (
+            {"agent.json": "{}", "flows/Default Start Flow/Default Start Flow.json": "{}"},
+            "dialogflow-cx",
+        ),
+        ({"domain.yml": "{}\n"}, None),  # no data/
+        ({"agent.json": "{}", "intents/x.json": "{}"}, None),  # Dialogflow ES: no flows/
+        ({"bot.flow.yaml": "cxaudit: 1\n"}, None),
+    ],
+)
+def test_detect(tmp_path: Path, files: dict[str, str], kind: str | None) -> None:
+    assert detect(make(tmp_path, files)) == kind
+
+
+def test_detect_an_archive(tmp_path: Path) -> None:
+    archive = zipped(export(tmp_path / "src"), tmp_path / "agent.zip")
+    assert detect(archive) == "dialogflow-cx"
+    (tmp_path / "other.zip").write_bytes(b"not a zip")
+    assert detect(tmp_path / "other.zip") is None
+
+
+def test_not_a_project_lists_what_was_looked_for(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["check", "--from", "dialogflow-cx", str(tmp_path / "nothing")]
+    )
+    assert result.exit_code == 2
+    assert "no such file or folder" in result.output
+
+
+# Checking a project ------------------------------------------------------------------------
+
+
+def test_a_project_is_checked_as_one_bot_with_findings_in_its_files(
+    tmp_path: Path, fake: None
+) -> None:
+    folder = export(
+        tmp_path / "agent",
+        {
+            "a-welcome.json": PAGE,
+            "b-bye.json": {"name": "bye", "text": "I understand how you feel. Bye!"},
+        },
+    )
+    report = audit([(folder, "agent")], Settings(language="en"))
+    assert report.errors == ()
+    (file,) = report.files
+    assert file.path == "agent" and file.bot == "Fake"
+    empathy = [f for f in file.findings if f.rule == "CX10"]
+    assert empathy, [f.rule for f in file.findings]
+    assert empathy[0].path == "agent/flows/b-bye.json"
+    assert (empathy[0].line, empathy[0].column) == (3, 11)  # the "text" value in that file
+
+
+def test_notes_are_reported_in_every_language_and_never_scored(tmp_path: Path, fake: None) -> None:
+    folder = export(tmp_path / "agent")
+    en = audit([(folder, "agent")], Settings(language="en")).files[0]
+    nl = audit([(folder, "agent")], Settings(language="nl")).files[0]
+    (note,) = [f for f in en.findings if f.check == "not-in-export"]
+    assert note.rule == "CX05" and note.path == "agent"
+    assert "when the human team is available" in note.message
+    assert "cxaudit.overlay.yaml" in note.hint
+    assert "cxaudit.overlay.yaml" in next(f for f in nl.findings if f.check == "not-in-export").hint
+    cx05 = next(r for r in en.rules if r.id == "CX05")
+    assert note.fingerprint and cx05.infos + cx05.warnings + cx05.errors == sum(
+        1 for f in en.findings if f.rule == "CX05" and f.check != "not-in-export"
+    )
+
+
+def test_an_overlay_adds_what_the_export_cannot_say(tmp_path: Path, fake: None) -> None:
+    folder = export(tmp_path / "agent")
+    before = audit([(folder, "agent")], Settings(language="en")).files[0]
+    (folder / "cxaudit.overlay.yaml").write_text(
+        "bot:\n  sector: telecom\nhumans:\n  - {id: agents, channel: live_chat, hours: 24/7}\n"
+        "waivers:\n  - {rule: CX02, reason: the fake has no handoff yet}\n",
+        encoding="utf-8",
+    )
+    after = audit([(folder, "agent")], Settings(language="en")).files[0]
+    assert before.sector != "telecom" and after.sector == "telecom"
+    assert any(f.rule == "CX02" and f.counts for f in before.findings)
+    assert all(not f.counts for f in after.findings if f.rule == "CX02")
+
+
+def test_a_broken_overlay_is_an_input_error_in_the_overlay(tmp_path: Path, fake: None) -> None:
+    folder = export(tmp_path / "agent")
+    (folder / "cxaudit.overlay.yaml").write_text(
+        "bot: {sector: telecom}\nhumen: []\n", encoding="utf-8"
+    )
+    report = audit([(folder, "agent")], Settings(language="en"))
+    (error,) = report.errors
+    assert (error.path, error.line, error.column) == ("agent/cxaudit.overlay.yaml", 2, 1)
+    assert (
+        "'humen' cannot be overlaid" in error.message and "did you mean 'humans'" in error.message
+    )
+
+
+# Archives ----------------------------------------------------------------------------------
+
+
+def test_an_archive_is_unpacked_and_named_in_locations(tmp_path: Path, fake: None) -> None:
+    pages = {"b-bye.json": {"name": "bye", "text": "I understand how you feel. Bye!"}}
+    archive = zipped(export(tmp_path / "src", pages), tmp_path / "agent.blob")
+    report = audit([(archive, "agent.blob")], Settings(language="en"))
+    assert report.errors == ()
+    assert report.files[0].bot == "Fake"
+    empathy = next(f for f in report.files[0].findings if f.rule == "CX10")
+    assert (empathy.path, empathy.line) == ("agent.blob/flows/b-bye.json", 3)
+
+
+@pytest.mark.parametrize("name", ["../evil.json", "/abs/evil.json"])
+def test_an_archive_may_not_write_outside_its_folder(tmp_path: Path, fake: None, name: str) -> None:
+    archive = zipped(export(tmp_path / "src"), tmp_path / "agent.zip", {name: b"{}"})
+    report = audit([(archive, "agent.zip")], Settings(language="en"))
+    assert "unsafe name in the archive" in report.errors[0].message
+    assert not (tmp_path / "evil.json").exists()
+
+
+def test_an_archive_that_unpacks_too_big_is_refused_before_unpacking(
+    tmp_path: Path, fake: None
+) -> None:
+    archive = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr("agent.json", "{}")
+        bundle.writestr("flows/x.json", b"0" * 5_000_000)  # compresses to a few kilobytes
+    assert archive.stat().st_size < 50_000
+    report = audit([(archive, "bomb.zip")], Settings(language="en", max_bytes=1_000_000))
+    assert "unpacks to more than 1,000,000 bytes" in report.errors[0].message
+
+
+def test_a_damaged_archive_is_an_input_error(tmp_path: Path) -> None:
+    (tmp_path / "agent.zip").write_bytes(b"PK\x03\x04 broken")
+    with pytest.raises(Exception, match=r"cannot unpack the archive|not a bot project"):
+        import_path(tmp_path / "agent.zip", "agent.zip", "dialogflow-cx")
+
+
+# cxaudit import ----------------------------------------------------------------------------
+
+Run = Callable[..., object]
+
+
+def test_import_writes_a_flow_file_that_checks_the_same(tmp_path: Path, fake: None) -> None:
+    folder = export(
+        tmp_path / "agent",
+        {
+            "a-welcome.json": PAGE,
+            "b-bye.json": {"name": "bye", "text": "I understand how you feel. Bye!"},
+        },
+    )
+    target = tmp_path / "fake.flow.yaml"
+    runner = CliRunner()
+    result = runner.invoke(app, ["import", "dialogflow-cx", str(folder), "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("# Imported by cxaudit")
+    assert "# - The project's files do not say when the human team is available" in text
+    imported = audit([(folder, "agent")], Settings(language="en")).files[0]
+    written = audit([(target, "fake.flow.yaml")], Settings(language="en")).files[0]
+
+    def rule_findings(findings: object) -> list[tuple[str, str, str | None, str]]:
+        return sorted(
+            (f.rule, f.check, f.step, f.message)
+            for f in findings  # type: ignore[attr-defined]
+            if f.check not in {"not-in-export"}
+        )
+
+    assert rule_findings(written.findings) == rule_findings(imported.findings)
+    assert written.score == imported.score
+
+
+def test_import_of_something_else_exits_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["import", "dialogflow-cx", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "not a dialogflow-cx project: no agent.json in this folder" in result.output
