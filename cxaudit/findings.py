@@ -34,7 +34,7 @@ def make_finding(
         message=fill(check.message[language], params),
         hint=fill(check.hint[language], params),
         path=location.file or document.path,
-        data_path=format_path(issue.path),
+        data_path=location.pointer if location.pointer is not None else format_path(issue.path),
         step=issue.step,
         line=location.line,
         column=location.column,

@@ -122,12 +122,13 @@ class Location:
     """A 1-based line and column in a source file.
 
     ``file`` is None for a place in the document's own file; an imported project's data comes
-    from several files, and its locations name the one they are in.
+    from several files, and its locations name the one they are in, and the place by name.
     """
 
     line: int
     column: int
     file: str | None = None
+    pointer: str | None = None  # the place by name in that file (a JSON pointer for JSON)
 
 
 def _mark_location(node: Node) -> Location:

@@ -149,6 +149,7 @@ def test_a_project_is_checked_as_one_bot_with_findings_in_its_files(
     assert empathy, [f.rule for f in file.findings]
     assert empathy[0].path == "agent/flows/b-bye.json"
     assert (empathy[0].line, empathy[0].column) == (3, 11)  # the "text" value in that file
+    assert empathy[0].data_path == "/text"  # a JSON pointer into that file
 
 
 def test_notes_are_reported_in_every_language_and_never_scored(tmp_path: Path, fake: None) -> None:

@@ -24,6 +24,7 @@ from cxaudit.loader import (
     DataPath,
     Document,
     Location,
+    format_path,
     load_text,
     read_text,
 )
@@ -48,7 +49,13 @@ class Source:
 
     def locate(self, at: DataPath, *, key: bool = False) -> Location:
         loc = self.document.source_map.locate(at, key=key)
-        return Location(loc.line, loc.column, self.display)
+        return Location(loc.line, loc.column, self.display, self.pointer(at))
+
+    def pointer(self, at: DataPath) -> str:
+        """The place by name: a JSON pointer (RFC 6901) in a JSON file, else a data path."""
+        if self.display.lower().endswith(".json"):
+            return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in at)
+        return format_path(at)
 
 
 @dataclass(frozen=True)
