@@ -16,7 +16,7 @@ from itertools import groupby
 
 from cxaudit.diagnostics import Diagnostic
 from cxaudit.formatters import RenderOptions
-from cxaudit.formatters.text import inert, one_line
+from cxaudit.formatters.text import inert, one_line, position
 from cxaudit.i18n import word
 from cxaudit.report import FileReport, Finding, Report, RuleResult, Severity, Status
 
@@ -58,6 +58,20 @@ def _file(report: FileReport, lang: str) -> ET.Element:
         _testcase(report.path, rule, [f for f in report.findings if f.rule == rule.id], lang)
         for rule in report.rules
     ]
+    known = {rule.id for rule in report.rules}
+    other = [f for f in report.findings if f.rule not in known]  # notes on an imported project
+    for rule_id in sorted({f.rule for f in other}):
+        case = ET.Element(
+            "testcase",
+            classname=xml_text(report.path),
+            name=xml_text(rule_id),
+            file=xml_text(report.path),
+            time="0",
+        )
+        ET.SubElement(case, "system-out").text = _lines(
+            [f for f in other if f.rule == rule_id], lang, report.path
+        )
+        cases.append(case)
     failures = sum(1 for case in cases if case.find("failure") is not None)
     skipped = sum(1 for case in cases if case.find("skipped") is not None)
     _count(suite, len(cases), failures, 0, skipped)
@@ -83,12 +97,12 @@ def _testcase(path: str, rule: RuleResult, findings: list[Finding], lang: str) -
     if failing:
         message = f"{word(lang, 'error')}: {len(failing)}"
         failure = ET.SubElement(case, "failure", message=message, type="error")
-        failure.text = _lines(failing, lang)
+        failure.text = _lines(failing, lang, path)
     elif rule.status in (Status.SKIPPED, Status.DISABLED):
         ET.SubElement(case, "skipped", message=word(lang, rule.status.value))
     rest = [f for f in findings if not _fails(f)]
     if rest:
-        ET.SubElement(case, "system-out").text = _lines(rest, lang)
+        ET.SubElement(case, "system-out").text = _lines(rest, lang, path)
     return case
 
 
@@ -97,7 +111,7 @@ def _fails(finding: Finding) -> bool:
     return finding.counts and finding.severity is Severity.ERROR
 
 
-def _lines(findings: Iterable[Finding], lang: str) -> str:
+def _lines(findings: Iterable[Finding], lang: str, path: str) -> str:
     """One line per finding and one for its hint (or why it does not count)."""
     out = []
     for f in findings:
@@ -109,7 +123,7 @@ def _lines(findings: Iterable[Finding], lang: str) -> str:
             kind = word(lang, "waived" if f.suppression.kind == "waiver" else "baselined")
             tags += f", {kind}"
             note = f"{kind}: {one_line(f.suppression.reason)} ({one_line(f.suppression.source)})"
-        out += [f"{f.line}:{f.column} [{tags}]{step} {one_line(f.message)}", f"    {note}"]
+        out += [f"{position(f, path)} [{tags}]{step} {one_line(f.message)}", f"    {note}"]
     return xml_text("\n".join(out) + "\n")
 
 

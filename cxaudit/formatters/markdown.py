@@ -13,7 +13,7 @@ import html
 import re
 
 from cxaudit.formatters import RenderOptions
-from cxaudit.formatters.text import inert, summary
+from cxaudit.formatters.text import inert, position, summary
 from cxaudit.i18n import word
 from cxaudit.report import FileReport, Finding, Report
 
@@ -85,11 +85,16 @@ def _file(report: FileReport, lang: str) -> str:
         findings = [f for f in counting if f.rule == rule.id]
         if findings:
             title = f"{rule.id} {html.escape(rule.name)} ({len(findings)})"
-            out += _details(title, [_finding(f, lang) for f in findings])
+            out += _details(title, [_finding(f, lang, report.path) for f in findings])
+    known = {rule.id for rule in report.rules}
+    for rule_id in sorted({f.rule for f in counting if f.rule not in known}):  # import notes
+        findings = [f for f in counting if f.rule == rule_id]
+        title = f"{escape(rule_id)} ({len(findings)})"
+        out += _details(title, [_finding(f, lang, report.path) for f in findings])
     suppressed = [f for f in report.findings if not f.counts]
     if suppressed:
         title = f"{word(lang, 'waived')} / {word(lang, 'baselined')} ({len(suppressed)})"
-        out += _details(title, [_finding(f, lang, rule=True) for f in suppressed])
+        out += _details(title, [_finding(f, lang, report.path, rule=True) for f in suppressed])
     if report.baseline is not None and report.baseline.fixed:
         step = word(lang, "step")
         fixed = [
@@ -117,8 +122,8 @@ def _details(summary: str, items: list[str]) -> list[str]:
     return ["<details>", f"<summary>{summary}</summary>", "", *items, "", "</details>", ""]
 
 
-def _finding(finding: Finding, lang: str, *, rule: bool = False) -> str:
-    head = f"- `{finding.line}:{finding.column}`"
+def _finding(finding: Finding, lang: str, path: str, *, rule: bool = False) -> str:
+    head = f"- `{position(finding, path).replace('`', chr(0x2032))}`"
     if rule:
         head += f" {finding.rule}"
     head += f" **{word(lang, finding.severity.value)}**"

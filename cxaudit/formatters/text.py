@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from cxaudit.i18n import word
-from cxaudit.report import Report
+from cxaudit.report import Finding, Report
 
 # C0 and C1 control characters (ESC starts ANSI sequences), except tab and newline, and the
 # bidirectional overrides and isolates that make text display in another order than it reads.
@@ -29,6 +29,15 @@ def one_line(text: str) -> str:
     ``::error::`` must not start a line of its own, where GitHub Actions would run it as a command.
     """
     return inert(text).replace("\n", "\\n").replace("\t", "\\t")
+
+
+def position(finding: Finding, base: str) -> str:
+    """``line:column``, after the file's name when it is not the report's own file: the findings
+    of an imported project are in the project's files (``data/rules.yml:12:5``)."""
+    at = f"{finding.line}:{finding.column}"
+    if finding.path == base:
+        return at
+    return f"{one_line(finding.path.removeprefix(base.rstrip('/') + '/'))}:{at}"
 
 
 def summary(report: Report) -> str:
