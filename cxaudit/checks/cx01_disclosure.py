@@ -124,7 +124,7 @@ def _first_step_with_text(bot: Bot) -> Step | None:
     while current is not None and current not in seen:
         seen.add(current)
         step = bot.steps[bot.step_index[current]]
-        if step.say is not None or step.ask is not None:
+        if step.messages():  # a text of only x- keys says nothing
             return step
         current = bot.resolve(step.next) if step.next is not None else None
     return None
