@@ -12,6 +12,7 @@ from cxaudit.model import ANY_LANGUAGE
 from cxaudit.suggest import closest
 
 RULE = "CX09"
+UNDECLARED = "undeclared"  # a basis nobody has declared yet (what importers write)
 
 
 def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
@@ -41,7 +42,18 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
     special = set(options["special_categories"])
     government_bases = list(options["government_id_bases"])
     for data_field in bot.data:
-        if data_field.category in special:
+        if data_field.basis == UNDECLARED:
+            # Known to be collected (an importer found it), but nobody has said on what basis.
+            out.checked("declared")
+            out.add(
+                "basis-undeclared",
+                (*data_field.path, "basis"),
+                subject=data_field.field,
+                unit="declared",
+                field=data_field.field,
+                category=data_field.category,
+            )
+        elif data_field.category in special:
             out.checked("special")
             if data_field.basis != "consent":
                 out.add(
