@@ -48,8 +48,21 @@ class Source:
         return self.document.data
 
     def locate(self, at: DataPath, *, key: bool = False) -> Location:
+        """Where ``at`` is written; a map or list held under a key is shown at its key (the
+        line that names it, ``credit_card:``), a plain value where the value is."""
+        if at and not key and isinstance(at[-1], str) and isinstance(self._value(at), dict | list):
+            key = True
         loc = self.document.source_map.locate(at, key=key)
         return Location(loc.line, loc.column, self.display, self.pointer(at))
+
+    def _value(self, at: DataPath) -> Any:
+        node: Any = self.document.data
+        for part in at:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return node
 
     def pointer(self, at: DataPath) -> str:
         """The place by name: a JSON pointer (RFC 6901) in a JSON file, else a data path."""
