@@ -104,6 +104,19 @@ for _loader in (_PureLoader, _FastLoader):
         _loader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
 
 
+def plain_is_text(value: str) -> bool:
+    """Does this string, written as a plain (unquoted) YAML scalar, read back as a string?
+
+    Not always what PyYAML's writer assumes: it quotes by YAML 1.1, but cxaudit reads by 1.2,
+    where ``08`` is the number 8. A writer quotes every string for which this is False.
+    """
+    resolvers = _PureLoader.yaml_implicit_resolvers
+    for _tag, pattern in resolvers.get(value[:1] if value else "", []) + resolvers.get(None, []):
+        if pattern.match(value):
+            return False
+    return True
+
+
 def format_path(path: DataPath) -> str:
     """A data path as people read it: ``flows[0].steps[3].say``."""
     out = ""

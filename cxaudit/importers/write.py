@@ -9,6 +9,26 @@ import yaml
 from cxaudit import __version__
 from cxaudit.catalogue import fill, import_checks
 from cxaudit.importers.base import Project
+from cxaudit.loader import plain_is_text
+
+
+class _Dumper(yaml.SafeDumper):
+    """PyYAML's safe writer, quoting what cxaudit's YAML 1.2 reading would not take as text."""
+
+
+# Line breaks of YAML 1.1 that PyYAML's writer leaves bare, where a reader folds them away.
+_BREAKS = frozenset("\x85\u2028\u2029")
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if _BREAKS & set(value):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+    if plain_is_text(value):
+        return dumper.represent_str(value)
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="'")
+
+
+_Dumper.add_representer(str, _text)
 
 
 def render_flow(project: Project) -> str:
@@ -31,7 +51,12 @@ def render_flow(project: Project) -> str:
         "cxaudit": 1,
         **{k: v for k, v in project.data.items() if k != "cxaudit"},
     }
-    body = yaml.safe_dump(
-        data, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
+    body = yaml.dump(
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
+        default_flow_style=False,
     )
     return "\n".join(lines) + "\n" + body
