@@ -17,6 +17,7 @@ from cxaudit.engine import Settings, effective_settings
 from cxaudit.graph import FlowGraph
 from cxaudit.importers import load_project
 from cxaudit.importers.base import Project
+from cxaudit.importers.rasa import _meets
 from cxaudit.loader import Location
 from cxaudit.model import Bot
 from cxaudit.model import build as build_bot
@@ -189,6 +190,7 @@ class TestFinancialDemo:
             "utter_ask_cc_payment_form_amount-of-money",
             "utter_ask_cc_payment_form_time",
             "utter_ask_cc_payment_form_zz_confirm_form",
+            "cc_payment_form_cancelled",
         ]
         assert [s.get("collect") for s in cc] == [
             None,
@@ -196,16 +198,38 @@ class TestFinancialDemo:
             "amount-of-money",
             None,
             None,
+            None,
         ]
-        assert cc[-1]["next"] == "action_pay_cc"  # rule "Submit cc_payment_form ..."
+        # The summary question's buttons: Yes submits the form (rule "Submit cc_payment_form ..."),
+        # "No, cancel the transaction" stops it (in the form's code; cxaudit takes the title).
+        confirm = cc[-2]
+        assert confirm["ask"]["en"].startswith("Would you like to schedule a payment of")
+        assert confirm["options"] == [
+            {"label": {"en": "Yes"}, "goto": "action_pay_cc"},
+            {"label": {"en": "No, cancel the transaction"}, "goto": "cc_payment_form_cancelled"},
+        ]
+        assert "next" not in confirm and cc[-1] == {
+            "id": "cc_payment_form_cancelled",
+            "end": True,
+            "x-rasa": cc[-1]["x-rasa"],
+        }
+        domain = FINANCIAL / "domain.yml"
+        assert where(project, *step_path(project, confirm["id"]), "options", 1, "label") == (
+            "financial-demo/domain.yml",
+            line_of(
+                domain, "title: No, cancel the transaction", after="utter_ask_cc_payment_form_zz"
+            ),
+        )
+        checks = {(rule, i.check, i.subject) for rule, i, _ in findings(project, bot)}
+        assert ("CX08", "no-question", "action_pay_cc") not in checks
         assert steps(project)["action_pay_cc"]["agreement"] == "payment"
         person = steps(project)["utter_ask_transfer_money_form_PERSON"]
         assert person["collect"] == "PERSON"
         assert person["ask"] == {"en": "Who do you want to transfer money to?"}
         # The zz_confirm_form question of the search form is a custom action: a turn without words.
         search = flow(project, "transaction_search_form")
-        assert search[-1]["id"] == "action_ask_transaction_search_form_zz_confirm_form"
-        assert search[-1]["ask"] == {"x-rasa": "the question is sent by code cxaudit cannot read"}
+        assert search[-2]["id"] == "action_ask_transaction_search_form_zz_confirm_form"
+        assert search[-2]["ask"] == {"x-rasa": "the question is sent by code cxaudit cannot read"}
         # Undeclared on purpose: CX09 reports each field until the overlay declares a basis.
         assert project.data["privacy"] == {
             "data": [
@@ -297,6 +321,26 @@ class TestRetailBanking:
         note = next(n for n in project.notes if n.params.get("name") == "utter_greeting")
         assert note.location is not None
         assert note.location.file == "retail-banking/domain/general/welcome.yml"
+
+    def test_buttons_are_the_choices_their_slot_values_lead_to(
+        self, rb: tuple[Project, Bot]
+    ) -> None:
+        project, _ = rb
+        by_id = steps(project)
+        # /SetSlots(confirm_human_handoff=Yes) meets `slots.confirm_human_handoff is "Yes"`.
+        assert by_id["confirm_human_handoff"]["options"] == [
+            {"label": {"en": "Yes"}, "goto": "action_human_handoff"},
+            {"label": {"en": "No"}, "goto": "utter_human_handoff_cancelled"},
+        ]
+        # Several values share a branch; a value no condition names takes the else branch.
+        reasons = {o["label"].get("en"): o["goto"] for o in by_id["reason_for_blocking"]["options"]}
+        assert reasons["I lost my card"] == reasons["I suspect fraud on my account"]
+        assert reasons["My card is damaged"] == "acknowledge_reason_damaged_expired"
+        assert reasons[None] == "contact_support"  # `else`, which no button names
+        domain = BANKING / "domain/cards/block_card.yml"
+        assert where(
+            project, *step_path(project, "reason_for_blocking"), "options", 2, "label"
+        ) == ("retail-banking/domain/cards/block_card.yml", line_of(domain, "I suspect fraud"))
 
     def test_one_real_handoff_after_a_confirmation(self, rb: tuple[Project, Bot]) -> None:
         project, bot = rb
@@ -716,3 +760,22 @@ def test_without_a_greeting_the_first_words_start(tmp_path: Path) -> None:
     assert bot.start == "utter_greet"  # not action_subscribe, whose words are in code
     checks = {i.check for rule, i, _ in findings(project, bot) if rule == "CX01"}
     assert "first-message-missing" not in checks
+
+
+@pytest.mark.parametrize(
+    ("condition", "value", "met"),
+    [
+        ("slots.reason == 'fraud'", "fraud", True),
+        ("slots.reason == 'lost' or slots.reason == 'fraud'", "fraud", True),
+        ('slots.reason == "lost"', "fraud", False),
+        ('slots.confirm is "Yes"', "Yes", True),
+        ('slots.confirm is not "Yes"', "Yes", False),
+        ("slots.confirm", "true", True),
+        ("slots.confirm", "false", False),
+        ("not slots.confirm", "false", True),
+        ("slots.other == 'fraud'", "fraud", False),
+        ("slots.reason != 'fraud'", "fraud", False),
+    ],
+)
+def test_which_calm_condition_a_button_meets(condition: str, value: str, met: bool) -> None:
+    assert _meets(condition, "confirm" if "confirm" in condition else "reason", value) is met

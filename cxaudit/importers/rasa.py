@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cxaudit.checks.base import find
 from cxaudit.importers.base import Project, Source
 from cxaudit.loader import DataPath
 
@@ -66,6 +67,7 @@ _BUILTIN_ACTIONS = frozenset(
 )
 _GREETING_INTENTS = ("greet", "hello", "hi", "start", "welcome", "session_start")
 _FALLBACK_INTENT = "nlu_fallback"
+_CANCELLED = "the form stops here: its question's refusing button (the form's code decides)"
 _END = "END"
 
 # Rasa Pro's own patterns when a project does not override them (rasa/dialogue_understanding/
@@ -272,6 +274,21 @@ class _Step:
     id: str
     data: dict[str, Any] = field(default_factory=dict)
     origins: dict[DataPath, Origin] = field(default_factory=dict)  # relative path -> origin
+    asked_by: str | None = None  # the response that asks this turn's question
+
+    def add_option(
+        self,
+        label: dict[str, Any],
+        goto: str,
+        origin: Origin | None,
+        label_origin: Origin | None = None,
+    ) -> None:
+        options = self.data.setdefault("options", [])
+        options.append({"label": label, "goto": goto})
+        if origin is not None:
+            self.origins[("options", len(options) - 1)] = origin
+        if label_origin is not None:
+            self.origins[("options", len(options) - 1, "label")] = label_origin
 
     def set(self, key: str, value: Any, origin: Origin | None) -> None:
         self.data[key] = value
@@ -305,6 +322,40 @@ class _Response:
     name: str
     source: Source
     variants: list[Any]
+
+
+@dataclass(frozen=True)
+class _Button:
+    """A button of a response: what the customer sees and what choosing it sends."""
+
+    title: str
+    payload: str
+    origin: Origin
+
+    @property
+    def title_origin(self) -> Origin:
+        return (self.origin[0], (*self.origin[1], "title"))
+
+    @property
+    def intent(self) -> str | None:
+        """The intent a ``/intent`` or ``/intent{...}`` payload triggers."""
+        found = _INTENT_PAYLOAD.match(self.payload)
+        return found.group(1) if found else None
+
+    def slot_value(self, slot: str) -> str | None:
+        """The value a CALM ``/SetSlots(slot=value)`` payload gives ``slot``."""
+        found = _SET_SLOTS.match(self.payload)
+        if found is None:
+            return None
+        for assignment in found.group(1).split(","):
+            name, _, value = assignment.partition("=")
+            if name.strip() == slot:
+                return value.strip().strip("'\"")
+        return None
+
+
+_INTENT_PAYLOAD = re.compile(r"^/([A-Za-z0-9_.-]+)(?:\{.*\})?$", re.DOTALL)
+_SET_SLOTS = re.compile(r"^/SetSlots\((.*)\)$", re.DOTALL)
 
 
 class _Ids:
@@ -491,6 +542,35 @@ class _Builder:
         response = self.domain.responses.get(name)
         return (response.source, ("responses", name)) if response is not None else None
 
+    def buttons(self, name: str | None) -> list[_Button]:
+        """The buttons of response ``name`` (those of its first variant that has any)."""
+        response = self.domain.responses.get(name or "")
+        if response is None:
+            return []
+        for i, variant in enumerate(response.variants):
+            raw = variant.get("buttons") if isinstance(variant, dict) else None
+            if not isinstance(raw, list):
+                continue
+            return [
+                _Button(
+                    b["title"],
+                    b["payload"],
+                    (response.source, ("responses", response.name, i, "buttons", j)),
+                )
+                for j, b in enumerate(raw)
+                if isinstance(b, dict)
+                and isinstance(b.get("title"), str)
+                and isinstance(b.get("payload"), str)
+            ]
+        return []
+
+    def refuses(self, title: str) -> bool:
+        """Does a button's title read as a "no" (the consent lexicons' reading of answers)?"""
+        return any(m.entry.attrs.get("kind") == "no" for m in find("CX09", self.language, title))
+
+    def label(self, button: _Button) -> dict[str, str]:
+        return {self.language: button.title}
+
     # -- actions --
 
     def is_custom(self, action: str) -> bool:
@@ -537,6 +617,7 @@ class _Builder:
             text = self.text(name)
             if text is not None:
                 self.use(step, "ask", name, text)
+                step.asked_by = name
                 return
             if name in self.domain.actions:
                 step.set("action", name, self.domain.actions[name])
@@ -1007,6 +1088,8 @@ class _Rasa3:
                     step.origins[("on", intent)] = edge.origin
             if name in self.listens and not handoff:
                 step.set("end", True, self.listens[name])
+            if "ask" in step.data and not handoff:
+                self._button_options(step, name, ids)
             flows[self.flow_of[name].display].steps.append(step)
         for name in forms:
             b.flows.append(self._form(name, ids))
@@ -1020,6 +1103,22 @@ class _Rasa3:
             if intent in self.entry:
                 b.start = ids.get(self.entry[intent][0].target)
                 break
+
+    def _button_options(self, step: _Step, name: str, ids: dict[str, str]) -> None:
+        """A question's buttons are the customer's choices: each becomes an option to where its
+        intent leads from here (an ``on`` edge, else a global intent); unknown ones are left out."""
+        b = self.b
+        on: dict[str, str] = step.data.get("on", {})
+        for button in b.buttons(name):
+            intent = button.intent or ""
+            target = on.pop(intent, None)  # the button now carries that edge
+            if target is None and intent in self.entry and intent != _FALLBACK_INTENT:
+                edge = self.entry[intent][0]
+                target = ids.get(edge.target, edge.target)
+            if target is not None:
+                step.add_option(b.label(button), target, button.origin, button.title_origin)
+        if "on" in step.data and not on:
+            del step.data["on"]
 
     def _default_fallback(self, flows: dict[str, _Flow]) -> None:
         """Without an nlu_fallback rule, Rasa's action_default_fallback sends utter_default."""
@@ -1087,7 +1186,44 @@ class _Rasa3:
             last.set("next", ids.get(nexts[0].target, nexts[0].target), nexts[0].origin)
         else:
             last.data["end"] = True
+        for step in list(flow.steps):
+            self._form_buttons(flow, step)
         return flow
+
+    def _form_buttons(self, flow: _Flow, step: _Step) -> None:
+        """The buttons of a form's question: a choice to go on with the form, or to leave it.
+
+        A button whose intent leads elsewhere from here (an ``on`` edge) is that edge. Any other
+        button fills the slot and the form goes on, except one whose title refuses ("No, cancel
+        the transaction"): the form's validation, which is code, then stops the form. cxaudit
+        cannot read that code; it takes the title at its word and ends the form there.
+        """
+        b = self.b
+        buttons = b.buttons(step.asked_by)
+        if not buttons:
+            return
+        on: dict[str, str] = step.data.get("on", {})
+        onward = step.data.get("next")
+        for button in buttons:
+            target = on.get(button.intent or "")
+            if target is None and b.refuses(button.title):
+                target = self._cancelled(flow, button).id
+            if target is None:
+                target = onward
+            if target is not None:
+                step.add_option(b.label(button), target, button.origin, button.title_origin)
+        if onward is not None and any(o["goto"] == onward for o in step.data.get("options", [])):
+            del step.data["next"]  # going on is now a choice among the buttons
+
+    def _cancelled(self, flow: _Flow, button: _Button) -> _Step:
+        """The end of a form that its question's refusing button stops (one per form)."""
+        for step in flow.steps:
+            if step.data.get("x-rasa") == _CANCELLED:
+                return step
+        step = _Step(self.b.ids.claim(f"{flow.id}_cancelled"), origins={(): button.origin})
+        step.data.update({"end": True, "x-rasa": _CANCELLED})
+        flow.steps.append(step)
+        return step
 
 
 def _examples(raw: Any) -> list[str]:
@@ -1344,6 +1480,55 @@ class _Calm:
         if "handoff" in step.data:
             return
         self._next(flow, built, step, raw.get("next"), here, following)
+        if isinstance(raw.get("collect"), str):
+            self._collect_buttons(step, raw["collect"])
+
+    def _collect_buttons(self, step: _Step, slot: str) -> None:
+        """The buttons of a CALM question set the slot; each goes where the flow's conditions
+        send that value (the first branch whose condition it meets, else the ``else`` branch),
+        or on to the next step. The branches that buttons now name keep no condition-only
+        option of their own."""
+        b = self.b
+        buttons: list[tuple[_Button, str]] = []
+        for button in b.buttons(step.asked_by):
+            value = button.slot_value(slot)
+            if value is not None:
+                buttons.append((button, value))
+        if not buttons:
+            return
+        branches = [
+            (o["label"]["x-if"], o["goto"], step.origins.get(("options", i)))
+            for i, o in enumerate(step.data.get("options", []))
+            if set(o["label"]) == {"x-if"}
+        ]
+        onward = step.data.get("next")
+        chosen: list[tuple[_Button, str]] = []
+        for button, value in buttons:
+            target = next((goto for cond, goto, _ in branches if _meets(cond, slot, value)), None)
+            if target is None:
+                target = next((goto for cond, goto, _ in branches if cond == "else"), onward)
+            if target is not None:
+                chosen.append((button, target))
+        if not chosen:
+            return
+        named = {target for _, target in chosen}
+        kept = [(cond, goto, origin) for cond, goto, origin in branches if goto not in named]
+        rejections = [
+            (o, step.origins.get(("options", i)))
+            for i, o in enumerate(step.data.get("options", []))
+            if set(o["label"]) != {"x-if"}
+        ]
+        step.data.pop("options", None)
+        for key in [k for k in step.origins if k[:1] == ("options",)]:
+            del step.origins[key]
+        for button, target in chosen:
+            step.add_option(b.label(button), target, button.origin, button.title_origin)
+        for cond, goto, origin in kept:
+            step.add_option({"x-if": cond}, goto, origin)
+        for option, origin in rejections:
+            step.add_option(option["label"], option["goto"], origin)
+        if onward is not None and onward in named:
+            del step.data["next"]
 
     def _rejections(
         self, flow: _CalmFlow, built: _Flow, step: _Step, raw: dict[str, Any], here: DataPath
@@ -1435,6 +1620,22 @@ class _Calm:
                     step.data["next"] = completed  # Rasa runs pattern_completed after a flow
                 else:
                     step.data["end"] = True
+
+
+def _meets(condition: str, slot: str, value: str) -> bool:
+    """Does ``slot`` set to ``value`` meet a CALM condition? Read for the common shapes only:
+    ``slots.x == 'v'`` or ``slots.x is "v"`` (joined with ``or``), ``slots.x``, ``not slots.x``."""
+    name = re.escape(f"slots.{slot}")
+    text = condition.strip()
+    if re.fullmatch(name, text):
+        return value.lower() in ("true", "yes", "1")
+    if re.fullmatch(rf"not\s+{name}", text):
+        return value.lower() in ("false", "no", "0")
+    for part in re.split(r"\s+or\s+", text):
+        found = re.fullmatch(rf"{name}\s*(?:==|is(?!\s+not\b))\s*(['\"]?)(.*?)\1", part.strip())
+        if found is not None and found.group(2).lower() == value.lower():
+            return True
+    return False
 
 
 def _calm_steps(raws: Any, at: DataPath) -> Iterator[tuple[dict[str, Any], DataPath]]:
