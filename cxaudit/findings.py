@@ -5,15 +5,17 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cxaudit.catalogue import CheckInfo, fill, import_checks
 from cxaudit.checks.base import Issue, Param
 from cxaudit.i18n import word
-from cxaudit.importers.base import Note
 from cxaudit.loader import Data, DataPath, Document, format_path
 from cxaudit.model import Bot
 from cxaudit.report import Finding, Severity
+
+if TYPE_CHECKING:
+    from cxaudit.importers.base import Note
 
 
 def make_finding(
