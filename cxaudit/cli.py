@@ -69,6 +69,7 @@ class SourceFormat(str, enum.Enum):
     rasa = "rasa"
     rasa_calm = "rasa-calm"
     dialogflow_cx = "dialogflow-cx"
+    dialogflow_es = "dialogflow-es"
 
 
 class SchemaName(str, enum.Enum):
@@ -321,14 +322,16 @@ def import_project(
         SourceFormat,
         typer.Argument(
             case_sensitive=False,
-            help="rasa (Rasa 3, or Rasa Pro CALM when its data has flows), rasa-calm or dialogflow-cx.",
+            help="rasa (Rasa 3, or Rasa Pro CALM when its data has flows), rasa-calm, dialogflow-cx "
+            "or dialogflow-es.",
             show_default=False,
         ),
     ],
     path: Annotated[
         Path,
         typer.Argument(
-            help="The project folder, or a Dialogflow CX export (.zip, .blob).", show_default=False
+            help="The project folder, or a Dialogflow CX or ES export (.zip, .blob).",
+            show_default=False,
         ),
     ],
     output: Annotated[

@@ -588,6 +588,21 @@ def test_minimal_rasa3_mapping(tmp_path: Path) -> None:
     assert not [n for n in project.notes if n.check == "says-transfer-without-handoff"]
 
 
+def test_odd_nlu_examples_are_skipped_not_a_crash(tmp_path: Path) -> None:
+    nlu = 'nlu:\n- intent: ask_human\n  examples: [1, {x: 2}, {text: medewerker}, null]\n'
+    project = load_project(minimal(tmp_path, **{"data/nlu.yml": nlu}), "bot")
+    ask_human = next(i for i in project.data["intents"] if i["id"] == "ask_human")
+    assert ask_human["examples"] == {"nl": ["medewerker"]}
+
+
+def test_the_bot_is_named_after_its_folder_not_its_assistant_id(tmp_path: Path) -> None:
+    """assistant_id is internal; as a name it would "disclose" the bot in any text holding it."""
+    config = "language: en\nassistant_id: banking-assistant\n"
+    project = load_project(minimal(tmp_path, **{"config.yml": config}), "shop/bot")
+    assert project.data["bot"]["name"] == "bot"
+    assert project.data["bot"]["x-rasa-assistant-id"] == "banking-assistant"
+
+
 def test_promise_without_handoff_is_reported(tmp_path: Path) -> None:
     rules = MINIMAL_RULES.replace("  - action: action_human_handoff\n", "")
     root = minimal(tmp_path, **{"data/rules.yml": rules})

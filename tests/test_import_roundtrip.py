@@ -24,6 +24,10 @@ PROJECTS = [
     "RasaHQ__financial-demo",
     "rasa-customers__starterpack-retail-banking-en",
     "Wiikay__CCAI",
+    *(
+        f"GoogleCloudPlatform__dialogflow-virtual-agents-financial-services/agent-template-{kind}"
+        for kind in ("banking", "capital-markets", "insurance")
+    ),
 ]
 
 
@@ -40,7 +44,7 @@ def test_the_written_flow_file_checks_the_same(name: str, tmp_path: Path) -> Non
     direct = audit([(project, name)], Settings(language="en"))
     assert direct.errors == ()
     text = render_flow(import_path(project, name))
-    written = tmp_path / f"{name}.flow.yaml"
+    written = tmp_path / f"{Path(name).name}.flow.yaml"
     written.write_text(text, encoding="utf-8")
     again = audit([(written, written.name)], Settings(language="en"))
     assert again.errors == ()

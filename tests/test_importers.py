@@ -105,7 +105,7 @@ def make(tmp_path: Path, files: dict[str, str]) -> Path:
             "dialogflow-cx",
         ),
         ({"domain.yml": "{}\n"}, None),  # no data/
-        ({"agent.json": "{}", "intents/x.json": "{}"}, None),  # Dialogflow ES: no flows/
+        ({"agent.json": "{}", "intents/x.json": "{}"}, "dialogflow-es"),  # no flows/
         ({"bot.flow.yaml": "cxaudit: 1\n"}, None),
     ],
 )
@@ -225,6 +225,13 @@ def test_an_archive_that_unpacks_too_big_is_refused_before_unpacking(
     assert archive.stat().st_size < 50_000
     report = audit([(archive, "bomb.zip")], Settings(language="en", max_bytes=1_000_000))
     assert "unpacks to more than 1,000,000 bytes" in report.errors[0].message
+
+
+def test_the_engine_knows_the_archive_suffixes_without_loading_the_importers() -> None:
+    from cxaudit import engine
+    from cxaudit.importers import base
+
+    assert engine._ARCHIVES == base.ARCHIVES
 
 
 def test_a_damaged_archive_is_an_input_error(tmp_path: Path) -> None:

@@ -22,12 +22,14 @@ FORMATS: dict[str, str] = {
     "rasa": "cxaudit.importers.rasa",
     "rasa-calm": "cxaudit.importers.rasa",
     "dialogflow-cx": "cxaudit.importers.dialogflow_cx",
+    "dialogflow-es": "cxaudit.importers.dialogflow_es",
 }
 # The file (or folder) a project of each format cannot do without.
 MARKERS: dict[str, tuple[str, ...]] = {
     "rasa": ("domain.yml", "domain.yaml", "domain"),
     "rasa-calm": ("domain.yml", "domain.yaml", "domain"),
     "dialogflow-cx": ("agent.json",),
+    "dialogflow-es": ("agent.json",),
 }
 OVERLAY = "cxaudit.overlay.yaml"
 OVERLAY_SECTIONS = ("bot", "humans", "handoff", "privacy", "escalation", "waivers")
@@ -35,7 +37,8 @@ OVERLAY_SECTIONS = ("bot", "humans", "handoff", "privacy", "escalation", "waiver
 LOOKED_FOR = (
     "a Rasa project (domain.yml or domain/, with data/), "
     "a Rasa Pro CALM project (the same, with flows: in data/), "
-    "or a Dialogflow CX export (agent.json and flows/, as a folder, .zip or .blob)"
+    "a Dialogflow CX export (agent.json and flows/, as a folder, .zip or .blob), "
+    "or a Dialogflow ES export (agent.json and intents/, as a folder or .zip)"
 )
 
 
@@ -47,15 +50,33 @@ def is_project(path: Path) -> bool:
 def detect(path: Path) -> str | None:
     """The format of the project at ``path``, or None when it is none of them."""
     if path.is_file() and path.suffix.lower() in ARCHIVES:
-        return "dialogflow-cx" if _archive_has_agent(path) else None
+        return _archive_kind(path)
     if not path.is_dir():
         return None
     if (path / "agent.json").is_file() and (path / "flows").is_dir():
         return "dialogflow-cx"
+    if (path / "agent.json").is_file() and (path / "intents").is_dir():
+        return "dialogflow-es"
     has_domain = (path / "domain.yml").is_file() or (path / "domain.yaml").is_file()
     if (has_domain or (path / "domain").is_dir()) and (path / "data").is_dir():
         return "rasa-calm" if _has_calm_flows(path / "data") else "rasa"
-    return None
+    # An ES agent one folder down; its intents/ may sit beside agent.json or in ``path``.
+    agent = es_agent(path)
+    if agent is None or agent == path or (agent / "flows").is_dir():
+        return None
+    return "dialogflow-es" if (agent / "intents").is_dir() or (path / "intents").is_dir() else None
+
+
+def es_agent(path: Path) -> Path | None:
+    """The folder with a Dialogflow ES agent's agent.json: ``path`` itself or, as ES exports
+    often nest the agent one level down, the only subfolder of ``path`` that has one."""
+    if (path / "agent.json").is_file():
+        return path
+    try:
+        holders = [p for p in sorted(path.iterdir()) if (p / "agent.json").is_file()]
+    except OSError:
+        return None
+    return holders[0] if len(holders) == 1 else None
 
 
 def _has_calm_flows(data: Path) -> bool:
@@ -69,15 +90,21 @@ def _has_calm_flows(data: Path) -> bool:
     return False
 
 
-def _archive_has_agent(path: Path) -> bool:
+def _archive_kind(path: Path) -> str | None:
+    """dialogflow-cx for an archive with agent.json and flows/, dialogflow-es for one with
+    agent.json and intents/ (and no flows/), else None."""
     try:
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
     except (OSError, zipfile.BadZipFile):
-        return False
-    return any(n.rstrip("/").split("/")[-1] == "agent.json" for n in names) and any(
-        "/flows/" in f"/{n}" for n in names
-    )
+        return None
+    if not any(n.rstrip("/").split("/")[-1] == "agent.json" for n in names):
+        return None
+    if any("/flows/" in f"/{n}" for n in names):
+        return "dialogflow-cx"
+    if any("/intents/" in f"/{n}" for n in names):
+        return "dialogflow-es"
+    return None
 
 
 # An archive is unpacked into a temporary folder, within limits: a hostile .zip must not fill
@@ -88,7 +115,7 @@ MAX_ARCHIVE_MEMBERS = 20_000
 def import_path(
     path: Path, display: str, kind: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Project:
-    """Import a project folder, or a Dialogflow CX export archive (.zip, .blob)."""
+    """Import a project folder, or a Dialogflow CX or ES export archive (.zip, .blob)."""
     if not path.exists():
         raise InputError([Diagnostic(display, "no such file or folder")])
     if not is_archive(path):
@@ -97,7 +124,9 @@ def import_path(
         return load_project(path, display, kind, max_bytes)
     with tempfile.TemporaryDirectory(prefix="cxaudit-") as folder:
         root = _unpack(path, display, Path(folder), max_bytes)
-        project = load_project(root, display, kind or "dialogflow-cx", max_bytes)
+        project = load_project(
+            root, display, kind or _archive_kind(path) or "dialogflow-cx", max_bytes
+        )
         overlay = path.with_name(OVERLAY)  # beside the archive
         if overlay.is_file():
             merge_overlay(project, project.read(overlay))
@@ -164,7 +193,10 @@ def load_project(
                 )
             ]
         )
-    if found is None and not any((path / name).exists() for name in MARKERS[kind]):
+    marked = any((path / name).exists() for name in MARKERS[kind])
+    if kind == "dialogflow-es" and es_agent(path) is not None:
+        marked = True  # the agent may sit one folder down
+    if found is None and not marked:
         # Forced with --from: the layout may differ, but the format's main file must be there.
         wanted = " or ".join(MARKERS[kind])
         raise InputError([Diagnostic(display, f"not a {kind} project: no {wanted} in this folder")])

@@ -679,13 +679,16 @@ class _Builder:
                 None,
             )
         data: dict[str, Any] = {"cxaudit": 1}
-        name = self.config.get("assistant_id")
+        # Rasa has no name the customer sees: the folder's name stands in (the overlay can give
+        # the real one). assistant_id is an internal id; as a name it would "disclose" the bot
+        # wherever a text happens to contain it ("banking-assistant").
         bot: dict[str, Any] = {
-            "name": name
-            if isinstance(name, str) and name
-            else project.root.name or project.display,
+            "name": Path(project.display).name or project.root.name or "bot",
             "languages": list(self.languages),
         }
+        assistant = self.config.get("assistant_id")
+        if isinstance(assistant, str) and assistant:
+            bot["x-rasa-assistant-id"] = assistant
         if self.start is not None:
             bot["start"] = self.start
         data["bot"] = bot
@@ -693,8 +696,10 @@ class _Builder:
             project.origin(
                 ("bot",), self.config_source, ("language",) if "language" in self.config else ()
             )
-            if isinstance(name, str):
-                project.origin(("bot", "name"), self.config_source, ("assistant_id",))
+            if isinstance(assistant, str) and assistant:
+                project.origin(
+                    ("bot", "x-rasa-assistant-id"), self.config_source, ("assistant_id",)
+                )
         if self.humans:
             data["humans"] = []
             for i, (human, origin) in enumerate(sorted(self.humans.items())):
@@ -1233,8 +1238,8 @@ def _examples(raw: Any) -> list[str]:
             line.strip()[2:].strip() for line in raw.splitlines() if line.strip().startswith("- ")
         ]
     elif isinstance(raw, list):
-        lines = [e["text"] if isinstance(e, dict) else e for e in raw]
-        lines = [line for line in lines if isinstance(line, str)]
+        texts = [e.get("text") if isinstance(e, dict) else e for e in raw]
+        lines = [text for text in texts if isinstance(text, str)]
     else:
         return []
     return [re.sub(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})", r"\1", line) for line in lines if line]
