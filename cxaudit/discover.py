@@ -46,8 +46,9 @@ def expand(arguments: list[str]) -> tuple[list[tuple[Path, str]], list[Diagnosti
                 problems.append(
                     Diagnostic(
                         argument,
-                        "no flow files in this folder (looked for *.flow.yaml, *.cxaudit.yaml and "
-                        "YAML files with a top-level 'cxaudit:' key)",
+                        "no flow files or bot projects in this folder (looked for *.flow.yaml, "
+                        "*.cxaudit.yaml, YAML files with a top-level 'cxaudit:' key, and Rasa "
+                        "and Dialogflow projects)",
                     )
                 )
             found.extend((file, _show(file)) for file in files)
@@ -71,9 +72,14 @@ def _is_project(folder: Path) -> bool:
 
 
 def _search(folder: Path) -> list[Path]:
-    files = []
+    """Flow files in ``folder``, and the bot projects in it (each checked as one bot, not
+    searched further)."""
+    files: list[Path] = []
     for root, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_FOLDERS)
+        projects = [d for d in dirs if _is_project(Path(root) / d)]
+        files.extend(Path(root) / d for d in projects)
+        dirs[:] = [d for d in dirs if d not in projects]
         for name in sorted(names):
             candidate = Path(root) / name
             if not name.startswith(".") and _is_flow(

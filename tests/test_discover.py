@@ -45,6 +45,21 @@ def test_a_folder_is_searched_for_flow_files(tree: Path) -> None:
     assert problems == []
 
 
+def test_bot_projects_in_a_folder_are_checked_as_bots_not_searched(tree: Path) -> None:
+    rasa = tree / "bots" / "rasa"
+    (rasa / "data").mkdir(parents=True)
+    (rasa / "domain.yml").write_text("version: '3.1'\n", encoding="utf-8")
+    (rasa / "data" / "x.flow.yaml").write_text(GOOD, encoding="utf-8")  # inside: not searched
+    found, problems = expand(["bots"])
+    assert names(found) == [
+        "bots/rasa",
+        "bots/a.flow.yaml",
+        "bots/nl/b.cxaudit.yaml",
+        "bots/nl/plain.yaml",
+    ]
+    assert problems == []
+
+
 def test_globs_and_duplicates(tree: Path) -> None:
     found, problems = expand(["bots/**/*.yaml", "bots/a.flow.yaml"])
     # A glob matches as the shell would (hidden folders not, other folders yes), then keeps the
@@ -63,7 +78,7 @@ def test_nothing_found(tree: Path) -> None:
     found, problems = expand(["empty", "nope/*.yaml"])
     assert found == []
     assert [(p.path, p.message.split(" (")[0]) for p in problems] == [
-        ("empty", "no flow files in this folder"),
+        ("empty", "no flow files or bot projects in this folder"),
         ("nope/*.yaml", "no flow file matches this pattern"),
     ]
 
@@ -84,7 +99,7 @@ def test_an_empty_folder_is_an_input_error(tree: Path) -> None:
     (tree / "empty").mkdir()
     result = CliRunner().invoke(app, ["check", "empty", "bots", "--lang", "en"])
     assert result.exit_code == 2
-    assert "empty: error: no flow files in this folder" in result.output + str(
+    assert "empty: error: no flow files or bot projects in this folder" in result.output + str(
         getattr(result, "stderr", "")
     )
 

@@ -589,7 +589,7 @@ def test_minimal_rasa3_mapping(tmp_path: Path) -> None:
 
 
 def test_odd_nlu_examples_are_skipped_not_a_crash(tmp_path: Path) -> None:
-    nlu = 'nlu:\n- intent: ask_human\n  examples: [1, {x: 2}, {text: medewerker}, null]\n'
+    nlu = "nlu:\n- intent: ask_human\n  examples: [1, {x: 2}, {text: medewerker}, null]\n"
     project = load_project(minimal(tmp_path, **{"data/nlu.yml": nlu}), "bot")
     ask_human = next(i for i in project.data["intents"] if i["id"] == "ask_human")
     assert ask_human["examples"] == {"nl": ["medewerker"]}

@@ -278,3 +278,16 @@ def test_import_of_something_else_exits_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["import", "dialogflow-cx", str(tmp_path)])
     assert result.exit_code == 2
     assert "not a dialogflow-cx project: no agent.json in this folder" in result.output
+
+
+def test_a_link_out_of_the_project_is_not_read(tmp_path: Path, fake: None) -> None:
+    secret = tmp_path / "outside" / "secret.json"
+    secret.parent.mkdir()
+    secret.write_text(json.dumps({"name": "leak", "text": "the password is hunter2"}), "utf-8")
+    folder = export(tmp_path / "agent")
+    (folder / "flows" / "z-link.json").symlink_to(secret)
+    report = audit([(folder, "agent")], Settings(language="en"))
+    (error,) = report.errors
+    assert error.path == "agent/flows/z-link.json"
+    assert error.message == "a link to a file outside the project; not read"
+    assert "hunter2" not in json.dumps([e.message for e in report.errors])

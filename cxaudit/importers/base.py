@@ -135,10 +135,18 @@ class Project:
             return path.as_posix()
         return f"{self.display.rstrip('/')}/{relative}" if relative != "." else self.display
 
-    def read(self, path: Path, *, required: bool = True) -> Source | None:
-        """Load a YAML or JSON file of the project; None (and a note) if it is optional and broken."""
+    def read(self, path: Path, *, required: bool = True, contained: bool = True) -> Source | None:
+        """Load a YAML or JSON file of the project; None (and a note) if it is optional and broken.
+
+        A file that is a link to somewhere outside the project is not read (``contained``): an
+        export from a pull request must not make cxaudit print files from elsewhere on the disk.
+        """
         display = self.show(path)
         try:
+            if contained and not path.resolve().is_relative_to(self.root.resolve()):
+                raise InputError(
+                    [Diagnostic(display, "a link to a file outside the project; not read")]
+                )
             text = read_text(path, display, self.max_bytes)
             document = load_text(text, display)
         except InputError as exc:

@@ -127,9 +127,9 @@ def import_path(
         project = load_project(
             root, display, kind or _archive_kind(path) or "dialogflow-cx", max_bytes
         )
-        overlay = path.with_name(OVERLAY)  # beside the archive
+        overlay = path.with_name(OVERLAY)  # beside the archive, outside what was unpacked
         if overlay.is_file():
-            merge_overlay(project, project.read(overlay))
+            merge_overlay(project, project.read(overlay, contained=False))
         return project
 
 
