@@ -50,6 +50,12 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
     for intent, topic in sensitive:
         out.checked("routed")
         targets = graph.intent_targets[intent.id]
+        where = (*intent.path, "goto") if intent.goto is not None else intent.path
+        if not targets:  # an intent that only steps route (`on`) leads where they send it
+            routes = [(s, t) for s in bot.steps for name, t in s.on if name == intent.id]
+            targets = tuple(dict.fromkeys(bot.resolve(t) for _, t in routes))
+            if routes:
+                where = (*routes[0][0].path, "on", intent.id)
         if not targets:
             out.add(
                 "sensitive-nowhere",
@@ -64,7 +70,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
             if not routed(target):
                 out.add(
                     "sensitive-intent-direct" if direct else "sensitive-intent",
-                    (*intent.path, "goto") if intent.goto is not None else intent.path,
+                    where,
                     subject=intent.id,
                     step=target,
                     unit="routed",

@@ -20,7 +20,10 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
     if not agreements:
         return out.outcome()
     unconfirmed = _can_end_unconfirmed(graph, written)
+    unasked = _reachable_unasked(graph)
     for i in agreements:
+        if not graph.reachable[i]:
+            continue  # an unreachable step is CX03's finding, not this rule's
         step = bot.steps[i]
         out.checked("confirmation")
         if unconfirmed[i]:
@@ -33,7 +36,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
                 agreement=agreement(step.agreement or ""),
             )
         out.checked("question")
-        if not _asked_first(graph, i):
+        if unasked[i] and not _offers_choice(graph, i):
             out.add(
                 "no-question",
                 (*step.path, "agreement"),
@@ -57,20 +60,25 @@ def _can_end_unconfirmed(graph: FlowGraph, written: set[str]) -> list[bool]:
     return graph.reach_back(ends, blocked=lambda i: steps[i].confirm in written)
 
 
-def _asked_first(graph: FlowGraph, i: int) -> bool:
-    """Is every way into step ``i`` a customer's choice in a question that also offered "no"?"""
-    if _offers_choice(graph, i):
-        return True  # the agreement step asks the yes/no question itself
-    if i in graph.entries:
-        return False  # a conversation can start here (an intent leads here): nothing was asked
-    into = [
-        e
-        for e in graph.predecessors[i]
-        if graph.reachable[e.source] and e.kind is not EdgeKind.FALLBACK
-    ]
-    return bool(into) and all(
-        e.kind in (EdgeKind.OPTION, EdgeKind.ON) and _offers_choice(graph, e.source) for e in into
-    )
+def _reachable_unasked(graph: FlowGraph) -> list[bool]:
+    """Steps a conversation can reach without having answered a question with a choice.
+
+    From where conversations start, along every edge but a fallback, and never through the
+    answers (options, ``on``) of a question that offers at least two different ones: beyond such
+    a question the customer has said yes or no. Steps between the question and the agreement (a
+    code sent by SMS, a lookup) keep it asked; a way around the question does not.
+    """
+
+    def onward(i: int) -> list[int]:
+        chooses = _offers_choice(graph, i)
+        return [
+            e.target
+            for e in graph.out[i]
+            if e.kind is not EdgeKind.FALLBACK
+            and not (chooses and e.kind in (EdgeKind.OPTION, EdgeKind.ON))
+        ]
+
+    return graph.reach(onward)
 
 
 def _offers_choice(graph: FlowGraph, i: int) -> bool:
