@@ -151,16 +151,18 @@ class TestFinancialDemo:
             "utter_ask_handoff",  # "It looks like you want to be transferred to a human agent."
             "utter_handoff",  # "Alright, I'll try to transfer you." (sent by action_handoff)
             "utter_wouldve_handed_off",
-            "helpdesk_assistant",  # the only handoff host: a bot
         }
         assert all(n.rule == "CX02" for n in notes.values())
+        # The only handoff host is a bot: its own note, at the host in the skill's configuration.
+        (bot_host,) = [n for n in project.notes if n.check == "hands-off-to-a-bot"]
+        assert (bot_host.rule, bot_host.params["host"]) == ("CX02", "helpdesk_assistant")
         location = notes["utter_ask_handoff"].location
         assert location is not None
         assert (location.file, location.line) == (
             "financial-demo/domain.yml",
             line_of(FINANCIAL / "domain.yml", "transferred to a human agent"),
         )
-        host = notes["helpdesk_assistant"].location
+        host = bot_host.location
         assert host is not None and host.file == "financial-demo/actions/handoff_config.yml"
         # A money transfer is no promise of a person ("Successfully transferred {currency}...").
         assert "utter_transfer_complete" not in notes
@@ -601,6 +603,28 @@ def test_the_bot_is_named_after_its_folder_not_its_assistant_id(tmp_path: Path) 
     project = load_project(minimal(tmp_path, **{"config.yml": config}), "shop/bot")
     assert project.data["bot"]["name"] == "bot"
     assert project.data["bot"]["x-rasa-assistant-id"] == "banking-assistant"
+
+
+@pytest.mark.parametrize(
+    ("hosts", "hands_off"),
+    [
+        ({"helpdesk_assistant": "Helpdesk Assistant"}, False),  # only a bot: no person
+        ({"helpdesk_assistant": "Helpdesk Assistant", "desk": "Service desk"}, True),
+    ],
+)
+def test_a_handoff_to_bots_only_is_no_handoff(
+    tmp_path: Path, hosts: dict[str, str], hands_off: bool
+) -> None:
+    config = "handoff_hosts:\n" + "".join(
+        f"  {host}:\n    title: {title}\n    url: http://localhost\n"
+        for host, title in hosts.items()
+    )
+    root = minimal(tmp_path, **{"actions/handoff_config.yml": config})
+    project = load_project(root, "bot")
+    assert ("handoff" in steps(project)["action_human_handoff"]) is hands_off
+    assert [n.params["host"] for n in project.notes if n.check == "hands-off-to-a-bot"] == [
+        "helpdesk_assistant"
+    ]
 
 
 def test_promise_without_handoff_is_reported(tmp_path: Path) -> None:

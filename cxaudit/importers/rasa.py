@@ -478,7 +478,8 @@ class _Builder:
         self.start: str | None = None
         self.custom_actions: set[str] = set()
         self.rephrased: set[str] = set()
-        self.bot_hosts: dict[str, Origin] = {}  # handoff hosts that are bots (financial-demo)
+        self.handoff_hosts: dict[str, Origin] = {}  # actions/handoff_config.yml (financial-demo)
+        self.bot_hosts: dict[str, Origin] = {}  # those of them that are bots
         self.data_sources: list[Source] = []
         for path in _yaml_files(project.root / "data"):
             source = project.read(path, required=False)
@@ -584,8 +585,8 @@ class _Builder:
         """The humans id a custom action hands off to, or None when it is no real transfer."""
         if not self.is_custom(action) or not _says_handoff(action):
             return None
-        if self.bot_hosts:
-            return None  # the project's handoff hosts are other bots, not people
+        if self.handoff_hosts and set(self.handoff_hosts) == set(self.bot_hosts):
+            return None  # every host the project hands off to is another bot, not a person
         self.humans.setdefault(action, self.domain.actions.get(action))
         return action
 
@@ -811,10 +812,10 @@ class _Builder:
                     source, at = next(iter(text.origins.values()))
                     project.note("says-transfer-without-handoff", "CX02", source, at, name=name)
         for name, (source, at) in sorted(self.bot_hosts.items()):
-            project.note("says-transfer-without-handoff", "CX02", source, at, name=name)
+            project.note("hands-off-to-a-bot", "CX02", source, at, host=name)
         for name in sorted(self.rephrased):
             response = self.domain.responses[name]
-            project.note("generated-text", "CX10", response.source, ("responses", name), name=name)
+            project.note("generated-text", None, response.source, ("responses", name), name=name)
         if self.custom_actions:
             listed = ", ".join(sorted(self.custom_actions)[:8])
             more = len(self.custom_actions) - 8
@@ -1004,6 +1005,7 @@ class _Rasa3:
             for host, raw in sorted(hosts.items()):
                 title = raw.get("title", "") if isinstance(raw, dict) else ""
                 words = set(_words(f"{host} {title}"))
+                b.handoff_hosts[f"{host}"] = (source, ("handoff_hosts", host))
                 if words & _MACHINE_WORDS:
                     b.bot_hosts[f"{host}"] = (source, ("handoff_hosts", host))
 
