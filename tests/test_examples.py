@@ -187,6 +187,8 @@ def test_energy_gaps_are_the_ones_built_in() -> None:
         ("CX05", "human-incomplete", *at(e, "- id: phone", "id")),
         ("CX05", "no-outside-hours", *at(e, "handoff:", "handoff")),
         ("CX06", "sensitive-intent", *at(e, "- id: bereavement", "id")),
+        # The menu's "Overlijden doorgeven" button is the same way in, chosen instead of said.
+        ("CX06", "sensitive-option", *at(e, "- {label: {nl: Overlijden", "Overlijden")),
         ("CX07", "upset-not-human", *at(e, "upset: contact_menu", "contact_menu")),
         ("CX08", "no-confirmation", *at(e, "agreement: payment", "payment")),
         ("CX09", "no-consent-before", *at(e, "collect: email", "email")),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from cxaudit.checks.base import Collector, Context, Outcome, find, report_missing_lexicons
@@ -80,8 +80,30 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
                 )
                 break
     for i, step in enumerate(bot.steps):
-        if step.topic is None or not graph.reachable[i]:
+        if not graph.reachable[i]:
             continue  # an unreachable step is CX03's finding, not a pass here
+        for option in step.options:
+            # A button is the customer's own words: "I suspect fraud on my account".
+            found = _sensitive_phrase(option.label.variants, bot.sector)
+            if found is None:
+                continue
+            topic, phrase, path = found
+            out.checked("routed")
+            target = bot.resolve(option.goto)
+            if not routed(target):
+                out.add(
+                    "sensitive-option-direct" if direct else "sensitive-option",
+                    path,
+                    subject=f"{step.id}:{phrase}",
+                    step=step.id,
+                    unit="routed",
+                    topic=topic,
+                    phrase=phrase,
+                    target=target,
+                    limit=str(limit),
+                )
+        if step.topic is None:
+            continue
         out.checked("routed")
         if not routed(step.id):
             out.add(
@@ -98,7 +120,14 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
 
 def _detected_topic(intent: Intent, sector: str) -> tuple[str, str, Any] | None:
     """The first sensitive topic the intent's examples talk about, for this sector."""
-    for language, phrase, path in intent.examples:
+    return _sensitive_phrase(intent.examples, sector)
+
+
+def _sensitive_phrase(
+    texts: Iterable[tuple[str, str, Any]], sector: str
+) -> tuple[str, str, Any] | None:
+    """The first sensitive topic that (language, text, path) triples talk about, for this sector."""
+    for language, phrase, path in texts:
         for match in find(RULE, language, phrase):
             sectors = match.entry.attrs.get("sectors")
             if sectors and sector not in sectors.split():
