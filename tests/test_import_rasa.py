@@ -352,7 +352,15 @@ class TestRetailBanking:
         # The announcement before it is the handoff's message (typo and all).
         assert step["say"] == {"en": "You will be transfered to a human agent in a few moments."}
         assert step["handoff"] == "action_human_handoff"
-        assert project.data["humans"] == [{"id": "action_human_handoff", "channel": "live_chat"}]
+        # The one live target, and the support line the bot itself gives ("020 7777 7777").
+        assert project.data["humans"] == [
+            {"id": "action_human_handoff", "channel": "live_chat"},
+            {"id": "phone_in_text", "channel": "phone"},
+        ]
+        assert where(project, "humans", 1) == (
+            "retail-banking/domain/cards/block_card.yml",
+            line_of(BANKING / "domain/cards/block_card.yml", "020 7777 7777"),
+        )
         assert where(project, *step_path(project, "action_human_handoff"), "say", "en") == (
             "retail-banking/domain/human_handoff.yml",
             line_of(BANKING / "domain/human_handoff.yml", "transfered to a human agent"),

@@ -291,3 +291,24 @@ def test_a_link_out_of_the_project_is_not_read(tmp_path: Path, fake: None) -> No
     assert error.path == "agent/flows/z-link.json"
     assert error.message == "a link to a file outside the project; not read"
     assert "hunter2" not in json.dumps([e.message for e in report.errors])
+
+
+def test_a_phone_number_the_bot_gives_is_a_way_to_a_person(tmp_path: Path, fake: None) -> None:
+    pages = {
+        "a-welcome.json": PAGE,
+        "b-help.json": {"name": "help", "text": "Contact our support team at 020 7777 7777."},
+        "c-order.json": {"name": "order", "text": "Your order 12345678 ships today."},
+    }
+    folder = export(tmp_path / "agent", pages)
+    project = import_path(folder, "agent", "dialogflow-cx")
+    assert project.data["humans"][-1] == {"id": "phone_in_text", "channel": "phone"}
+    where = project.document().source_map.locate(("humans", len(project.data["humans"]) - 1))
+    assert (where.file, where.line) == ("agent/flows/b-help.json", 3)
+    report = audit([(folder, "agent")], Settings(language="en")).files[0]
+    assert not [f for f in report.findings if f.check == "no-other-channel"]
+
+
+def test_digits_alone_are_no_phone_number(tmp_path: Path, fake: None) -> None:
+    pages = {"c-order.json": {"name": "order", "text": "Your order 12345678 ships today."}}
+    project = import_path(export(tmp_path / "agent", pages), "agent", "dialogflow-cx")
+    assert [h["id"] for h in project.data["humans"]] == ["agents"]

@@ -96,6 +96,15 @@ class ImportLocator:
     def add(self, target: DataPath, source: Source, at: DataPath) -> None:
         self._origins[tuple(target)] = (source, tuple(at))  # the last record wins (overlays)
 
+    def origin_of(self, path: DataPath) -> tuple[Source, DataPath] | None:
+        """The file and place the data at ``path`` was read from (its longest recorded prefix)."""
+        path = tuple(path)
+        for end in range(len(path), -1, -1):
+            origin = self._origins.get(path[:end])
+            if origin is not None:
+                return origin
+        return None
+
     def locate(self, path: DataPath, *, key: bool = False) -> Location:
         path = tuple(path)
         for end in range(len(path), -1, -1):

@@ -6,6 +6,7 @@ recorded elsewhere, waivers); :func:`import_path` also unpacks archives."""
 from __future__ import annotations
 
 import importlib
+import re
 import shutil
 import tempfile
 import zipfile
@@ -15,7 +16,7 @@ from typing import Any
 
 from cxaudit.diagnostics import Diagnostic, InputError
 from cxaudit.importers.base import ARCHIVES, Project, Source, is_archive
-from cxaudit.loader import DEFAULT_MAX_BYTES
+from cxaudit.loader import DEFAULT_MAX_BYTES, DataPath
 
 # format -> the module whose build(project) imports it
 FORMATS: dict[str, str] = {
@@ -202,10 +203,61 @@ def load_project(
         raise InputError([Diagnostic(display, f"not a {kind} project: no {wanted} in this folder")])
     project = Project(path, display, kind, max_bytes)
     builder(kind)(project)
+    add_stated_contacts(project)
     overlay = path / OVERLAY
     if overlay.is_file():
         merge_overlay(project, project.read(overlay))
     return project
+
+
+# A phone number the bot gives ("call us on 020 7777 7777"): a word that says so, then at least
+# eight digits with the usual separators. Without the word, long digit runs are more often
+# amounts, dates or order numbers than phone numbers.
+_PHONE = re.compile(
+    r"\b(?:call|phone|ring|telephone|tel|contact|reach|bel|bellen|telefoon|telefonisch"
+    r"|anrufen|telefon|appeler|t[eé]l[eé]phone)\b[^.!?\n]{0,40}?"
+    r"(?P<number>\+?\d[\d ()./-]{6,}\d)",
+    re.IGNORECASE,
+)
+# An address to write to, said as one: "email us at ...", "mail ons op ...", "contact our team at
+# ..." (not "your email: jan@example.com", which reads a customer's data back).
+_EMAIL = re.compile(
+    r"\b(?:e-?mail|mail|write|contact|schrijf|kontaktieren|[eé]crivez)\s+(?:us|to|our|ons|naar"
+    r"|onze|uns|nous)\b[^.!?\n]{0,40}?\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b",
+    re.IGNORECASE,
+)
+
+
+def add_stated_contacts(project: Project) -> None:
+    """A phone number or email address the bot itself gives customers is a way to a person that
+    the export does not model: a ``humans`` entry (``phone_in_text``, ``email_in_text``) located
+    at the first text that gives it, for CX05 to weigh (its hours can go in the overlay)."""
+    data = project.data
+    found: dict[str, DataPath] = {}
+    for f, flow in enumerate(data.get("flows") or []):
+        for s, step in enumerate(flow.get("steps") or []):
+            for key in ("say", "ask"):
+                text = step.get(key)
+                variants = text.items() if isinstance(text, dict) else [(None, text)]
+                for language, value in variants:
+                    if not isinstance(value, str) or (language or "").startswith("x-"):
+                        continue
+                    at: DataPath = ("flows", f, "steps", s, key)
+                    at = at if language is None else (*at, language)
+                    phone = _PHONE.search(value)
+                    if phone and sum(c.isdigit() for c in phone.group("number")) >= 8:
+                        found.setdefault("phone", at)
+                    if _EMAIL.search(value):
+                        found.setdefault("email", at)
+    humans = data.setdefault("humans", []) if found else []
+    known = {h.get("channel") for h in humans if isinstance(h, dict)}
+    for channel, at in sorted(found.items()):
+        if channel in known:
+            continue
+        origin = project.locator.origin_of(at)
+        humans.append({"id": f"{channel}_in_text", "channel": channel})
+        if origin is not None:
+            project.origin(("humans", len(humans) - 1), *origin)
 
 
 def builder(kind: str) -> Callable[[Project], None]:
