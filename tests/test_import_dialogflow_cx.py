@@ -16,7 +16,7 @@ from urllib.parse import quote
 import pytest
 
 from cxaudit.checks import REGISTRY
-from cxaudit.checks.base import Context
+from cxaudit.checks.base import Context, text_items
 from cxaudit.config import Overrides, resolve
 from cxaudit.diagnostics import InputError
 from cxaudit.graph import FlowGraph
@@ -44,9 +44,11 @@ def write_export(
     intents: dict[str, list[str]] | None = None,
     agent: dict[str, Any] | None = None,
     playbooks: dict[str, dict[str, Any]] | None = None,
+    entity_types: dict[str, dict[str, Any]] | None = None,
 ) -> Path:
     """A Dialogflow CX export folder: flows by name, pages as ``"Flow/Page"``, intents by name
-    with English training phrases; a page value that is a ``str`` is written as it is."""
+    with English training phrases, entity types by name (``{"kind": ..., "values": [...]}``
+    and other keys of the type's file); a page value that is a ``str`` is written as it is."""
     root.mkdir(parents=True, exist_ok=True)
     agent_data = {"displayName": "Helpdesk Bot", "defaultLanguageCode": "en"}
     agent_data.update(agent or {})
@@ -78,6 +80,17 @@ def write_export(
         folder.mkdir(parents=True)
         (folder / f"{name}.json").write_text(
             json.dumps({"displayName": name, **data}, indent=2), encoding="utf-8"
+        )
+    for name, data in (entity_types or {}).items():
+        folder = root / "entityTypes" / name
+        (folder / "entities").mkdir(parents=True)
+        header = {k: v for k, v in data.items() if k != "values"}
+        (folder / f"{name}.json").write_text(
+            json.dumps({"displayName": name, **header}, indent=2), encoding="utf-8"
+        )
+        entities = [{"value": v, "synonyms": [v]} for v in data.get("values", [])]
+        (folder / "entities" / "en.json").write_text(
+            json.dumps({"entities": entities}, indent=2), encoding="utf-8"
         )
     return root
 
@@ -275,12 +288,10 @@ def test_ccai_rules_find_what_a_reviewer_finds() -> None:
     path = step_path(project, "explain_Bill")
     loc = document.source_map.locate(path)
     assert loc.file == "CCAI/flows/Billing/pages/explain Bill.json"
-    notes = {(n.check, n.params.get("name")) for n in project.notes}
-    assert ("generated-text", "Telecom geet") in notes
-    unsupported = [n for n in project.notes if n.check == "unsupported"]
-    assert [n.params["what"] for n in unsupported] == ["a 'payload' message"]
-    assert unsupported[0].location is not None
-    assert unsupported[0].location.file == "CCAI/flows/Technical_Support/pages/check Issue.json"
+    notes = {(n.check, n.params.get("name"), n.rule) for n in project.notes}
+    assert ("generated-text", "Telecom geet", None) in notes
+    # The only payload holds chips, and each is placed (test_ccai_chips_are_options).
+    assert [n for n in project.notes if n.check == "unsupported"] == []
     sections = {n.params.get("section") for n in project.notes if n.check == "not-in-export"}
     assert {"humans[].hours and humans[].expected_wait", "privacy.policy_url"} <= sections
 
@@ -468,7 +479,9 @@ def test_playbook_is_a_generate_step(tmp_path: Path) -> None:
     assert steps["Helper.generate"]["generate"] == {
         "prompt": {"en": "Goal: Answer billing questions\n- Greet\n- Be brief"}
     }
-    assert ("generated-text", "Helper") in {(n.check, n.params.get("name")) for n in project.notes}
+    (note,) = [n for n in project.notes if n.check == "generated-text"]
+    assert note.params["name"] == "Helper"
+    assert note.rule is None  # about every text rule, not one (the Rasa importer agrees)
 
 
 def test_escalation_page_becomes_the_handoff(tmp_path: Path) -> None:
@@ -491,6 +504,11 @@ def test_escalation_page_becomes_the_handoff(tmp_path: Path) -> None:
     assert "Start.END_FLOW_WITH_HUMAN_ESCALATION" not in steps
     warned = [n for n in project.notes if n.check == "says-transfer-without-handoff"]
     assert [n.params["name"] for n in warned] == ["Stuck"]
+    # A person is promised that no path reaches: CX02's concern, as in the Rasa importer.
+    assert [n.rule for n in warned] == ["CX02"]
+    page = root / "flows" / "Start" / "pages" / "Stuck.json"
+    assert warned[0].location is not None
+    assert warned[0].location.line == line_of(page, "connecting you now")
 
 
 @pytest.mark.parametrize(
@@ -502,9 +520,341 @@ def test_escalation_page_becomes_the_handoff(tmp_path: Path) -> None:
         ("day", "@prebuilt_components_dob_collection_dob_day", "identifier"),
         ("passport_number", "@sys.any", "government_id"),
         ("payment_mode", "@prebuilt_components_make_a_payment_payment_mode", None),
+        ("payment_amount", "@sys.number", "financial"),
+        # A date or time is personal data only as a birth date, whatever else its name says.
+        ("payment_date", "@sys.date", None),
+        ("payment_date", "@sys.any", None),
+        ("transaction_date", "@sys.date", None),
+        ("card_payment_time", "@sys.time", None),
+        ("bankTransferDate", "@sys.any", None),
+        ("payment", "@sys.date-time", None),
+        ("expiration_date", "@prebuilt_components_card_expiration_date", None),
+        ("month", "@prebuilt_components_card_expiration_Mname", None),
+        ("date_of_birth", "@sys.date", "identifier"),
+        ("dob", "@sys.any", "identifier"),
+        ("birthday", "@sys.date", "identifier"),
+        ("month", "@prebuilt_components_dob_collection_dob_month", "identifier"),
+        ("date", "@sys.date", None),
+        # The type's name alone would say birth date; its file says it is a choice.
+        ("incorrect_part", "@prebuilt_components_dob_collection_wrong_part", "identifier"),
     ],
 )
 def test_data_category_from_parameter_and_entity_type(
     name: str, entity: str, category: str | None
 ) -> None:
     assert category_of(name.removeprefix("$flow."), entity) == category
+
+
+@pytest.mark.parametrize(
+    ("name", "entity", "category"),
+    [
+        ("incorrect_part", "@prebuilt_components_dob_collection_wrong_part", None),
+        ("card_type", "@card_types", None),  # visa / mastercard: a choice, not card data
+        ("collect_name", "@prebuilt_components_name_collection_collect_name", None),
+        # System entity types are judged as before, even if a file for them is in the export.
+        ("phone_no", "@sys.phone-number", "contact"),
+        ("cvv_code", "@sys.number-sequence", "financial"),
+        # A birth date stays a birth date, even from a list (months by name).
+        ("birth_month", "@months", "identifier"),
+    ],
+)
+def test_choices_are_not_personal_data(name: str, entity: str, category: str | None) -> None:
+    assert category_of(name, entity, choices=True) == category
+
+
+# -- entity types, texts, targets and chips --------------------------------------------------
+
+
+def form_page(*parameters: tuple[str, str]) -> dict[str, Any]:
+    """A page whose form asks for each (name, entity type) in turn."""
+    return {
+        "form": {
+            "parameters": [
+                {
+                    "displayName": name,
+                    "entityType": entity,
+                    "required": True,
+                    "fillBehavior": {"initialPromptFulfillment": say(f"Your {name}?")},
+                }
+                for name, entity in parameters
+            ]
+        },
+        "transitionRoutes": [{"condition": "true", "targetPage": "Menu"}],
+    }
+
+
+def test_entity_types_that_enumerate_choices_are_not_collected(tmp_path: Path) -> None:
+    root = minimal(
+        tmp_path,
+        **{
+            "Start/Form": form_page(
+                ("incorrect_part", "@dob_wrong_part"),  # day / month / year: a choice
+                ("account_kind", "@account_kinds"),  # a map of choices, named like data
+                ("customer_name", "@names"),  # a list that grows with what customers say
+                ("dob_day", "@dob_day"),  # numbers: the customer's own data
+                ("card_holder", "@holder_names"),  # more values than a menu has
+                ("iban", "@iban_pattern"),  # a regular expression
+                ("membership", "@dob_composite"),  # made of other entity types
+                ("card_code", "@sys.number-sequence"),  # a system entity type, as before
+            )
+        },
+    )
+    write_export(
+        root,
+        {},
+        entity_types={
+            "dob_wrong_part": {"kind": "KIND_MAP", "values": ["day", "month", "year"]},
+            "account_kinds": {"kind": "KIND_MAP", "values": ["savings account", "checking"]},
+            "names": {
+                "kind": "KIND_LIST",
+                "autoExpansionMode": "AUTO_EXPANSION_MODE_DEFAULT",
+                "values": ["Anna", "Bob"],
+            },
+            "dob_day": {"kind": "KIND_MAP", "values": [str(d) for d in range(1, 32)]},
+            "holder_names": {
+                "kind": "KIND_LIST",
+                "values": [f"name{chr(97 + i)}" for i in range(26)],
+            },
+            "iban_pattern": {"kind": "KIND_REGEXP", "values": ["[A-Z]{2}[0-9]{2}.*"]},
+            "dob_composite": {"kind": "KIND_LIST", "values": ["@dob_day:day @dob_wrong_part:x"]},
+            "sys.number-sequence": {"kind": "KIND_MAP", "values": ["one", "two"]},
+        },
+    )
+    project, _, _ = imported(root)
+    steps = steps_of(project)
+    collected = {s.get("collect") for s in steps.values()}
+    assert {"incorrect_part", "account_kind"} & collected == set()
+    undeclared = {d["field"]: d["category"] for d in project.data["privacy"]["data"]}
+    assert "incorrect_part" not in undeclared and "account_kind" not in undeclared
+    assert undeclared["customer_name"] == "identifier"
+    assert undeclared["dob_day"] == "identifier"
+    assert undeclared["card_holder"] == "financial"
+    assert undeclared["iban"] == "financial"
+    assert undeclared["membership"] == "identifier"  # dob in the type's name
+    assert undeclared["card_code"] == "financial"
+    assert "collect" not in steps["Form"]  # the form's first question: which part is wrong
+
+
+@needs_corpus
+def test_ccai_choice_entity_types_are_not_personal_data() -> None:
+    project, _, bot = ccai()
+    steps = steps_of(project)
+    # Dob Collection asks which part of the birth date is wrong: day, month, year or entire.
+    assert "collect" not in steps["collect_incorrect_part"]
+    assert "collect" not in steps["confirmation_dob"]
+    # Beneficiary Name Collection asks which part of the name to collect.
+    assert "collect" not in steps["collect_specific_path"]
+    undeclared = {d["field"]: d["category"] for d in project.data["privacy"]["data"]}
+    assert {"incorrect_part", "collect_name"} & set(undeclared) == set()
+    assert "prebuilt_components_name_collection_collect_name" not in undeclared
+    # The parts of the birth date are still personal data; a card's expiry date is not.
+    assert undeclared["day"] == "identifier"
+    assert undeclared["month"] == "identifier"
+    assert steps["Dob_Collection.collect_month"]["collect"] == "month"
+    assert "expiration_date" not in undeclared and "card_expiration_date" not in undeclared
+    assert "collect" not in steps["collect_date"]
+    cx09 = {subject for check, subject, _ in findings(bot)["CX09"] if check == "basis-undeclared"}
+    assert "incorrect_part" not in cx09 and "day" in cx09
+
+
+@needs_corpus
+def test_ccai_ssml_in_text_messages_keeps_the_words() -> None:
+    project, document, _ = ccai()
+    ask = steps_of(project)["route_payment_confirmation"]["ask"]["en"].splitlines()
+    assert len(ask) == 9  # one per conditional case
+    assert ask[0] == (
+        "Okay, we are going to make a payment of $$flow.total_amount for your credit card bill"
+        " ending in $flow.payee_last_four_digit_of_credit_card_number with the $flow.user_mop"
+        " number ending in $session.params.last_four_digit_of_account_number."
+        " Do you confirm this action?"
+    )
+    assert not any("<" in line or ">" in line for line in ask)
+    loc = document.source_map.locate(step_path(project, "route_payment_confirmation", "ask", "en"))
+    page = CCAI / "flows" / "Make A Payment" / "pages" / "route payment confirmation.json"
+    assert loc.file == "CCAI/flows/Make A Payment/pages/route payment confirmation.json"
+    assert loc.line == line_of(page, "Okay, we are going to make a payment")
+    texts = [
+        t
+        for flow in project.data["flows"]
+        for step in flow["steps"]
+        for key in ("say", "ask")
+        if isinstance(step.get(key), dict)
+        for t in step[key].values()
+    ]
+    assert not any("<speak>" in t or "<say-as" in t for t in texts)
+
+
+def test_ssml_in_a_text_message(tmp_path: Path) -> None:
+    text = (
+        "<speak>Your balance is <say-as interpret-as='currency'>$session.params.balance"
+        "</say-as>.<break time='1s'/>Anything else?</speak>"
+    )
+    root = minimal(tmp_path, **{"Start/Balance": {"entryFulfillment": say(text, "a < b > c")}})
+    project, _, _ = imported(root)
+    assert steps_of(project)["Balance"]["say"] == {
+        "en": "Your balance is $session.params.balance. Anything else?\na < b > c"
+    }
+
+
+@needs_corpus
+def test_ccai_parameter_references_are_not_words() -> None:
+    project, document, _ = ccai()
+    steps = steps_of(project)
+    assert steps["Cvv_Collection.end_failure"]["say"] == {"x-dialogflow": "$flow.failure_msg"}
+    assert steps["collect_cvv.prebuilt_components_replay"]["say"] == {
+        "en": "Sure, let me repeat it",
+        "x-dialogflow": "$flow.last_prompt",
+    }
+    loc = document.source_map.locate(
+        step_path(project, "Cvv_Collection.end_failure", "say", "x-dialogflow")
+    )
+    page = CCAI / "flows" / "Cvv Collection" / "pages" / "end failure.json"
+    assert (loc.file, loc.line) == (
+        "CCAI/flows/Cvv Collection/pages/end failure.json",
+        line_of(page, "$flow.failure_msg"),
+    )
+    # A text that says something around its references stays words.
+    assert steps["confirm_cvv"]["ask"]["en"].startswith("You mentioned the CVV is $flow.cvv_code.")
+
+
+def test_parameter_reference_texts(tmp_path: Path) -> None:
+    root = minimal(
+        tmp_path,
+        **{
+            "Start/Failure": {"entryFulfillment": say("$flow.failure_msg")},
+            "Start/Mixed": {
+                "entryFulfillment": say(
+                    "Sorry.", "$session.params.x", " $flow.a $page.params.b.status ", "$$flow.total"
+                )
+            },
+            "Start/Balance": {"entryFulfillment": say("Your balance is $session.params.balance")},
+        },
+    )
+    project, _, bot = imported(root)
+    steps = steps_of(project)
+    assert steps["Failure"]["say"] == {"x-dialogflow": "$flow.failure_msg"}
+    assert steps["Mixed"]["say"] == {
+        "en": "Sorry.",
+        "x-dialogflow": "$session.params.x\n$flow.a $page.params.b.status\n$$flow.total",
+    }
+    assert steps["Balance"]["say"] == {"en": "Your balance is $session.params.balance"}
+    # The text rules read the words only.
+    words = {item.text for item in text_items(bot) if item.step.id in ("Failure", "Mixed")}
+    assert words == {"Sorry."}
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("targetPage", ["Menu"], "targetPage must be a page name, got a list"),
+        ("targetPage", {"name": "Menu"}, "targetPage must be a page name, got an object"),
+        ("targetPage", 3, "targetPage must be a page name, got the number 3"),
+        ("targetFlow", None, "targetFlow must be a flow name, got null"),
+        ("targetPlaybook", True, "targetPlaybook must be a playbook name, got true"),
+    ],
+)
+def test_a_target_that_is_not_a_name_is_an_input_error(
+    tmp_path: Path, key: str, value: Any, message: str
+) -> None:
+    route = {"condition": "true", key: value}
+    root = minimal(tmp_path, **{"Start/Odd": {"transitionRoutes": [route]}})
+    with pytest.raises(InputError) as caught:
+        load_project(root, "agent", "dialogflow-cx")
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.message == message
+    page = root / "flows" / "Start" / "pages" / "Odd.json"
+    assert diagnostic.path == "agent/flows/Start/pages/Odd.json"
+    assert diagnostic.line == line_of(page, f'"{key}"')
+    line = page.read_text(encoding="utf-8").splitlines()[diagnostic.line - 1]
+    assert diagnostic.column in (line.index(f'"{key}"') + 1, line.index(":") + 3)
+
+
+@needs_corpus
+def test_ccai_chips_are_options() -> None:
+    project, document, _ = ccai()
+    step = steps_of(project)["check_Issue"]
+    # Each chip names an intent the page routes ("slow data": slow_data) or the page its route
+    # goes to ("Dropped Calls Troubleshoot": Dropped_Calls_Troubleshoot); none is a training
+    # phrase word for word.
+    assert step["options"] == [
+        {"label": {"en": "No Signal Troubleshoot"}, "goto": "check_Issue.No_Signal_Troubleshoot"},
+        {"label": {"en": "slow data"}, "goto": "check_Issue.slow_data"},
+        {"label": {"en": "Dropped Calls Troubleshoot"}, "goto": "check_Issue.dropped_calls"},
+    ]
+    assert [step["on"][i] for i in ("No_Signal_Troubleshoot", "slow_data", "dropped_calls")] == [
+        o["goto"] for o in step["options"]
+    ]
+    loc = document.source_map.locate(step_path(project, "check_Issue", "options", 1, "label", "en"))
+    page = CCAI / "flows" / "Technical_Support" / "pages" / "check Issue.json"
+    assert (loc.file, loc.line) == (
+        "CCAI/flows/Technical_Support/pages/check Issue.json",
+        line_of(page, '"slow data"'),
+    )
+
+
+def chips(*texts: str, **extra: Any) -> dict[str, Any]:
+    items = [{"type": "chips", "options": [{"text": t} for t in texts]}]
+    return {"payload": {"richContent": [items], **extra}, "languageCode": "en"}
+
+
+def test_chips_go_where_the_intent_they_name_leads(tmp_path: Path) -> None:
+    pick = {
+        "entryFulfillment": {
+            "messages": [
+                *say("What do you need?")["messages"],
+                chips("A person please", "BYE", "Human", "Something else"),
+            ]
+        },
+        "transitionRoutes": [
+            {"intent": "agent", "targetPage": "Human"},
+            {"intent": "bye", "targetPage": "End Session"},
+        ],
+    }
+    root = minimal(tmp_path, **{"Start/Pick": pick})
+    project, _, bot = imported(root)
+    step = steps_of(project)["Pick"]
+    assert step["options"] == [
+        {"label": {"en": "A person please"}, "goto": "Human"},  # a training phrase of agent
+        {"label": {"en": "BYE"}, "goto": "END_SESSION"},  # the intent's name
+        {"label": {"en": "Human"}, "goto": "Human"},  # the page the route goes to
+    ]
+    (note,) = [n for n in project.notes if n.check == "unsupported"]
+    assert note.params["what"] == "where the chip 'Something else' leads"
+    page = root / "flows" / "Start" / "pages" / "Pick.json"
+    assert note.location is not None and note.location.line == line_of(page, '"payload"')
+    # The chips are labels the text rules read.
+    labels = [i.text for i in text_items(bot) if i.step.id == "Pick" and i.kind == "option"]
+    assert labels == ["A person please", "BYE", "Human"]
+
+
+def test_chips_that_cannot_be_placed_stay_a_note(tmp_path: Path) -> None:
+    root = minimal(
+        tmp_path,
+        **{
+            # A page that does not wait for the customer: where would a chip lead?
+            "Start/Say": {
+                "entryFulfillment": {"messages": [chips("bye")]},
+                "transitionRoutes": [{"condition": "true", "targetPage": "Menu"}],
+            },
+            # Chips beside other rich content: the chips are placed, the card is a note.
+            "Start/Card": {
+                "entryFulfillment": {
+                    "messages": [chips("bye", cardType="info")],
+                },
+                "transitionRoutes": [{"intent": "bye", "targetPage": "End Session"}],
+            },
+        },
+    )
+    project, _, _ = imported(root)
+    steps = steps_of(project)
+    assert "options" not in steps["Say"]
+    assert steps["Card"]["options"] == [{"label": {"en": "bye"}, "goto": "END_SESSION"}]
+    notes = sorted(
+        (n.location.file if n.location else "", n.params["what"])
+        for n in project.notes
+        if n.check == "unsupported"
+    )
+    assert notes == [
+        ("agent/flows/Start/pages/Card.json", "a 'payload' message"),
+        ("agent/flows/Start/pages/Say.json", "where the chip 'bye' leads"),
+    ]

@@ -16,17 +16,23 @@ How the export maps onto a flow file:
   itself, a loop CX03 reports;
 - ``liveAgentHandoff``, ``telephonyTransferCall`` and ``END_FLOW_WITH_HUMAN_ESCALATION`` are
   handoffs to a ``humans`` entry each; a flow that ends returns to the pages that called it;
-- a playbook is a flow with one ``generate`` step whose prompt is its goal and instructions.
+- a playbook is a flow with one ``generate`` step whose prompt is its goal and instructions;
+- SSML tags are removed from texts; a text that is only a parameter reference
+  (``$flow.failure_msg``) is kept under an ``x-dialogflow`` key, not as words;
+- rich-content chips are options of the page that waits, where the intent route they name leads;
+- a custom entity type that enumerates a few choices (``day``/``month``/``year``) is not
+  personal data, and a date is personal data only as a birth date.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from cxaudit.importers.base import Project, Source
 from cxaudit.loader import DataPath
@@ -87,6 +93,12 @@ _SYS_CATEGORIES = {
     "sys.zip-code": "location",
     "sys.geo-city": "location",
 }
+# Dates and times are personal data only when they are a birth date (a payment or expiry
+# date is not, whatever else the name says).
+_DATE_WORDS = {"date", "dates", "datetime", "time", "day", "month", "year", "dob", "birthday"}
+_SYS_DATES = {"sys.date", "sys.date-time", "sys.date-period", "sys.time", "sys.time-period"}
+_CHOICE_KINDS = {"KIND_MAP", "KIND_LIST"}
+_MAX_CHOICES = 20  # more values than this are a dictionary of data (names, cities), not a menu
 _AGREEMENTS = (
     (re.compile(r"process.*pay|pay.*process|make.?payment"), "payment"),
     (re.compile(r"cancel"), "cancellation"),
@@ -95,7 +107,16 @@ _AGREEMENTS = (
 )
 _TRANSFER = re.compile(r"\b(transfer|connect)(ing)? (you|your call)\b", re.IGNORECASE)
 _SSML_TAG = re.compile(r"<[^>]*>")
+_SSML_IN_TEXT = re.compile(  # the SSML tags a text message may hold (not any "<...>")
+    r"</?(?:speak|say-as|break|prosody|emphasis|sub|audio|p|s|phoneme|mark|voice|lang|par|seq"
+    r"|media|desc)\b[^>]*>",
+    re.IGNORECASE,
+)
+# A parameter reference ($flow.x, $session.params.x, $page.params.x.status, $sys.func.X(...)).
+_REFERENCE = re.compile(r"\$(?:flow|session|page|intent|request|sys)(?:\.[\w-]+)+(?:\([^)]*\))?")
+_REFERENCE_KEY = "x-dialogflow"
 _TURN_KEYS = {"ask", "options", "on", "handoff", "generate"}
+_TARGETS = {"targetPage": "a page", "targetFlow": "a flow", "targetPlaybook": "a playbook"}
 
 Origin = tuple[DataPath, Source, DataPath]
 Located = tuple[Any, Source, DataPath]  # a raw item, its file and its path there
@@ -111,12 +132,28 @@ def slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.\-]+", "_", name).strip("_") or "unnamed"
 
 
-def category_of(name: str, entity: str) -> str | None:
-    """The personal-data category of a parameter, or None when it is not personal data."""
+def _words(name: str) -> set[str]:
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name)
+    return {w for w in re.split(r"[^a-z0-9]+", spaced.lower()) if w}
+
+
+def category_of(name: str, entity: str, *, choices: bool = False) -> str | None:
+    """The personal-data category of a parameter, or None when it is not personal data.
+
+    In order: a system entity that says what it holds (``@sys.email``); a date or time, which is
+    personal only as a birth date (``dob``, ``birth`` in the name or the entity type); a custom
+    entity type that enumerates ``choices`` (its file says so, see ``_Importer.is_choice``),
+    which is never the customer's own data; then the parameter name; then the entity type's name.
+    """
     entity = entity.lstrip("@")
     if entity in _SYS_CATEGORIES:
         return _SYS_CATEGORIES[entity]
     lowered = name.lower()
+    if entity in _SYS_DATES or _words(name) & _DATE_WORDS:
+        birth = any("dob" in _words(n) or "birth" in n.lower() for n in (name, entity))
+        return "identifier" if birth else None
+    if choices and not entity.startswith("sys."):
+        return None
     for pattern, category in _CATEGORIES:
         if pattern.search(lowered):
             return category
@@ -160,12 +197,30 @@ class _Said:
     """What a fulfilment does that the rules care about."""
 
     texts: dict[str, list[tuple[str, DataPath]]] = field(default_factory=dict)
+    # Texts that are only parameter references ("$flow.failure_message"): what they say is set
+    # at run time, so they are kept under an x- key where no text rule reads them as words.
+    references: list[tuple[str, DataPath]] = field(default_factory=list)
     handoff: tuple[str, DataPath] | None = None  # (_HUMANS key, where)
     webhook: tuple[str, DataPath] | None = None
+    # Rich-content chips, per payload message: (where the payload is, [(lang, text, where)]).
+    # Only a page's entry fulfilment keeps them (``keep_chips``) to place them as options.
+    chips: list[tuple[DataPath, list[tuple[str, str, DataPath]]]] = field(default_factory=list)
+    keep_chips: bool = False
 
     @property
     def empty(self) -> bool:
-        return not self.texts and self.handoff is None and self.webhook is None
+        return (
+            not self.texts and not self.references and self.handoff is None and self.webhook is None
+        )
+
+    def add(self, lang: str, text: str, at: DataPath) -> None:
+        text = text.strip()
+        if not text:
+            return
+        if re.search(r"\w", _REFERENCE.sub("", text)):
+            self.texts.setdefault(lang, []).append((text, at))
+        elif text not in {t for t, _ in self.references}:
+            self.references.append((text, at))
 
 
 @dataclass
@@ -210,6 +265,8 @@ class _Importer:
         self.session_end: _Step | None = None
         self.agreements: list[str] = []
         self.entry_intents: dict[str, str] = {}  # intent id -> step: intents that open a chat
+        self.phrases: dict[str, set[str]] = {}  # intent name -> its training phrases
+        self.choices: dict[str, bool] = {}  # custom entity type -> does it enumerate choices
 
     # -- ids ---------------------------------------------------------------------------------
 
@@ -293,6 +350,7 @@ class _Importer:
                     if len(bucket) == 0:
                         origins.append((("examples", lang), phrases, ("trainingPhrases", i)))
                     bucket.append(text)
+                    self.phrases.setdefault(name, set()).add(text)
             if examples:
                 entry["examples"] = examples
             self.intent_data.append((entry, origins))
@@ -401,8 +459,10 @@ class _Importer:
 
     # -- fulfilments -------------------------------------------------------------------------
 
-    def fulfilment(self, raw: Any, source: Source, at: DataPath) -> _Said:
-        said = _Said()
+    def fulfilment(self, raw: Any, source: Source, at: DataPath, *, chips: bool = False) -> _Said:
+        """What a fulfilment says and does; with ``chips`` its rich-content chips are kept for
+        the caller to place (else they are an ``unsupported`` note)."""
+        said = _Said(keep_chips=chips)
         raw = _map(raw)
         for i, message in enumerate(_list(raw.get("messages"))):
             self.message(message, source, (*at, "messages", i), said)
@@ -431,20 +491,102 @@ class _Importer:
             if kind == "text":
                 for i, text in enumerate(_list(_map(value).get("text"))):
                     if isinstance(text, str) and text.strip() and self.known_language(lang):
-                        said.texts.setdefault(lang, []).append((text, (*at, "text", "text", i)))
+                        if _SSML_IN_TEXT.search(text):  # texts may be SSML for voice channels
+                            text = _words_of(_SSML_IN_TEXT.sub(" ", text))
+                        said.add(lang, text, (*at, "text", "text", i))
             elif kind == "outputAudioText":
                 audio = _map(value)
                 key = "ssml" if "ssml" in audio else "text"
-                text = " ".join(_SSML_TAG.sub(" ", _str(audio.get(key))).split())
+                text = _words_of(_SSML_TAG.sub(" ", _str(audio.get(key))))
                 if text and self.known_language(lang):
-                    said.texts.setdefault(lang, []).append((text, (*at, kind, key)))
+                    said.add(lang, text, (*at, kind, key))
             elif kind in ("liveAgentHandoff", "telephonyTransferCall"):
                 said.handoff = (kind, (*at, kind))
                 self.humans.setdefault(kind, (source, (*at, kind)))
+            elif kind == "payload":
+                if self.known_language(lang):
+                    self.payload(value, lang, source, (*at, kind), said)
             elif kind not in _SILENT_MESSAGES:
                 self.project.note(
                     "unsupported", None, source, (*at, kind), what=f"a '{kind}' message"
                 )
+
+    def payload(self, raw: Any, lang: str, source: Source, at: DataPath, said: _Said) -> None:
+        """A custom payload: its ``richContent`` chips are the customer's choices; anything else
+        in it is an ``unsupported`` note."""
+        payload = _map(raw)
+        chips: list[tuple[str, str, DataPath]] = []
+        other = set(payload) != {"richContent"}
+        for i, row in enumerate(_list(payload.get("richContent"))):
+            for j, item in enumerate(_list(row)):
+                item = _map(item)
+                if _str(item.get("type")) != "chips":
+                    other = True
+                    continue
+                for k, chip in enumerate(_list(item.get("options"))):
+                    text = _str(_map(chip).get("text")).strip()
+                    if text:
+                        chips.append((lang, text, ("richContent", i, j, "options", k, "text")))
+        chips = [(lang, text, (*at, *where)) for lang, text, where in chips]
+        if other or not chips:
+            self.project.note("unsupported", None, source, at, what="a 'payload' message")
+        if chips and said.keep_chips:
+            said.chips.append((at, chips))
+        elif chips:
+            self.unplaced(source, at, [text for _, text, _ in chips])
+
+    def unplaced(self, source: Source, at: DataPath, texts: list[str]) -> None:
+        names = ", ".join(f"'{t}'" for t in texts)
+        what = (
+            f"where the chip {names} leads" if len(texts) == 1 else f"where the chips {names} lead"
+        )
+        self.project.note("unsupported", None, source, at, what=what)
+
+    def place_chips(self, step: _Step, said: _Said, routes: list[Located], source: Source) -> None:
+        """Chips as options of the step that waits for the answer: a chip goes where the route
+        of the intent it names leads, when its text is (up to case, spaces and punctuation) one
+        of the intent's training phrases, the intent's name or the name of the route's target
+        page, and that points at one route only. Other chips are an ``unsupported`` note."""
+        on = _map(step.data.get("on"))
+        keys: dict[str, set[str]] = {}  # a normalised chip text -> the steps it may lead to
+        for route, _, _ in routes:
+            intent = _str(route.get("intent"))
+            goto = on.get(self.intents.get(intent, ""))
+            if not isinstance(goto, str):
+                continue
+            names = {intent, _str(route.get("targetPage")), *self.phrases.get(intent, ())}
+            for name in names:
+                if _normal(name):
+                    keys.setdefault(_normal(name), set()).add(goto)
+        options: list[dict[str, Any]] = _list(step.data.get("options"))
+        first = len(options)  # the chips' options come after the routes' own branches
+        placeable = "next" not in step.data and bool(on)
+        for payload_at, chips in said.chips:
+            left: list[str] = []
+            for lang, text, where in chips:
+                targets = keys.get(_normal(text), set()) if placeable else set()
+                if len(targets) != 1:
+                    left.append(text)
+                    continue
+                goto = next(iter(targets))
+                i = next(  # the same chip in another language is the same option
+                    (
+                        n
+                        for n in range(first, len(options))
+                        if options[n]["goto"] == goto and lang not in options[n]["label"]
+                    ),
+                    len(options),
+                )
+                if i == len(options):
+                    options.append({"label": {}, "goto": goto})
+                    step.mark(("options", i), source, where)
+                    step.mark(("options", i, "goto"), source, where)
+                options[i]["label"][lang] = text
+                step.mark(("options", i, "label", lang), source, where)
+            if left:
+                self.unplaced(source, payload_at, left)
+        if options:
+            step.data["options"] = options
 
     # -- building steps ----------------------------------------------------------------------
 
@@ -455,15 +597,19 @@ class _Importer:
         return step
 
     def put_text(self, step: _Step, key: str, said: _Said, source: Source) -> None:
-        if not said.texts:
+        if not said.texts and not said.references:
             return
-        step.data[key] = {
+        text: dict[str, str] = {
             lang: "\n".join(t for t, _ in texts) for lang, texts in said.texts.items()
         }
-        first = next(iter(said.texts.values()))[0][1]
+        first = next(iter(said.texts.values()))[0][1] if said.texts else said.references[0][1]
         step.mark((key,), source, first)
         for lang, texts in said.texts.items():
             step.mark((key, lang), source, texts[0][1])
+        if said.references:
+            text[_REFERENCE_KEY] = "\n".join(t for t, _ in said.references)
+            step.mark((key, _REFERENCE_KEY), source, said.references[0][1])
+        step.data[key] = text
 
     def put_effects(self, step: _Step, said: _Said, source: Source) -> None:
         if said.handoff is not None:
@@ -509,6 +655,11 @@ class _Importer:
     ) -> tuple[str | None, bool]:
         """The step a route or handler names (None: it stays), and whether it names one that
         exists (False for a page whose file could not be read)."""
+        for key, what in _TARGETS.items():
+            if key in route and not isinstance(route[key], str):
+                raise self.project.fail(
+                    f"{key} must be {what} name, got {_kind(route[key])}", source, (*at, key)
+                )
         if "targetPage" in route:
             name = _str(route["targetPage"])
             where = (*at, "targetPage")
@@ -708,10 +859,48 @@ class _Importer:
         if last is not None:
             step.mark(("fallback",), last[1], last[2])
 
+    def is_choice(self, entity: str) -> bool:
+        """Does a custom entity type enumerate choices (``day``, ``month``, ``year``; ``debit
+        card``, ``credit card``) rather than hold the customer's own data? Its file says: a
+        ``KIND_MAP`` or ``KIND_LIST`` of at most ``_MAX_CHOICES`` values, each a word or phrase
+        (no digits, no ``@other_entity`` parts), not expanded automatically. System entity types
+        are never read here."""
+        name = entity.lstrip("@")
+        if not name or name.startswith("sys."):
+            return False
+        if name not in self.choices:
+            self.choices[name] = self.read_choice(name)
+        return self.choices[name]
+
+    def read_choice(self, name: str) -> bool:
+        folder = self.root / "entityTypes"
+        directory = next(
+            (folder / d for d in (name, quote(name, safe=" ")) if (folder / d).is_dir()), None
+        )
+        if directory is None:
+            return False
+        file = directory / f"{directory.name}.json"
+        source = self.project.read(file, required=False) if file.is_file() else None
+        raw = _map(source.data if source is not None else None)
+        if _str(raw.get("kind")) not in _CHOICE_KINDS:
+            return False
+        if _str(raw.get("autoExpansionMode")) not in ("", "AUTO_EXPANSION_MODE_UNSPECIFIED"):
+            return False  # the list grows with what customers say: not a closed set
+        files = sorted((directory / "entities").glob("*.json"))
+        preferred = [f for f in files if _language(f.stem) == self.languages[0]]
+        entities = self.project.read((preferred or files)[0], required=False) if files else None
+        values = [
+            _str(_map(e).get("value"))
+            for e in _list(_map(entities and entities.data).get("entities"))
+        ]
+        return 0 < len(values) <= _MAX_CHOICES and all(
+            re.search(r"[^\W\d_]", v) and not re.search(r"[\d@]", v) for v in values
+        )
+
     def collect(self, step: _Step, name: str, entity: str, source: Source, at: DataPath) -> bool:
         """Mark ``step`` as collecting a parameter when it is personal data."""
         field_name = slug(re.sub(r"^\$(flow|session|page\.params)\.", "", name))
-        category = category_of(field_name, entity)
+        category = category_of(field_name, entity, choices=self.is_choice(entity))
         if category is None:
             return False
         step.data["collect"] = field_name
@@ -777,7 +966,9 @@ class _Importer:
         source, raw = page.source, page.data
         step = self.new_step(flow, page.id, source, ())
         page.step = step
-        entry = self.fulfilment(raw.get("entryFulfillment"), source, ("entryFulfillment",))
+        entry = self.fulfilment(
+            raw.get("entryFulfillment"), source, ("entryFulfillment",), chips=True
+        )
         routes = self.routes_of(raw, source)
         events: list[Located] = [
             (h, source, ("eventHandlers", i))
@@ -818,7 +1009,9 @@ class _Importer:
             )
             if n == 0:
                 current = step
-                self.put_text(step, "say" if prompt.texts else "ask", entry, source)
+                self.put_text(
+                    step, "say" if prompt.texts or prompt.references else "ask", entry, source
+                )
             else:
                 name = slug(_str(parameter.get("displayName")) or f"parameter{n + 1}")
                 current = self.new_step(flow, self.claim(f"{page.id}.{name}"), source, at)
@@ -842,6 +1035,12 @@ class _Importer:
             self.fallback(flow, current, [reprompts, events, flow_events])
             last = current
         self.wire(flow, last, page.id, routes, other_events)
+        if entry.chips:
+            if last is step and waits:
+                self.place_chips(step, entry, routes, source)
+            else:  # the customer answers a form's question first: where chips lead is unclear
+                for payload_at, chips in entry.chips:
+                    self.unplaced(source, payload_at, [text for _, text, _ in chips])
 
     def build_playbook(self, playbook: _Flow) -> None:
         page = playbook.pages[""]
@@ -985,7 +1184,8 @@ class _Importer:
         first = {flow.id: flow.steps[0].id for flow in flows if flow.steps}
         for step in steps.values():
             say = _map(step.data.get("say"))
-            if not any(_TRANSFER.search(t) for t in say.values() if isinstance(t, str)):
+            words = [t for k, t in say.items() if not k.startswith("x-") and isinstance(t, str)]
+            if not any(_TRANSFER.search(t) for t in words):
                 continue
             seen: set[str] = set()
             current: str | None = step.id
@@ -997,7 +1197,7 @@ class _Importer:
                 continue
             origin = next((o for o in step.origins if o[0] == ("say",)), None)
             source, at = (origin[1], origin[2]) if origin is not None else (None, ())
-            self.project.note("says-transfer-without-handoff", "CX04", source, at, name=step.id)
+            self.project.note("says-transfer-without-handoff", "CX02", source, at, name=step.id)
 
 
 def _references(step: dict[str, Any]) -> Iterator[str]:
@@ -1009,6 +1209,30 @@ def _references(step: dict[str, Any]) -> Iterator[str]:
     yield from (v for v in _map(step.get("on")).values() if isinstance(v, str))
     fallback = step.get("fallback")
     yield fallback if isinstance(fallback, str) else _str(_map(fallback).get("then"))
+
+
+def _normal(text: str) -> str:
+    """A name or phrase compared loosely: lower case, words only ("No_Signal" = "no signal")."""
+    return " ".join(re.findall(r"[^\W_]+", text.casefold()))
+
+
+def _kind(value: Any) -> str:
+    """What a JSON value is, for a message ("a list", "an object", "null")."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    return "an object" if isinstance(value, dict) else type(value).__name__
+
+
+def _words_of(text: str) -> str:
+    """A text with its tags already replaced by spaces, as one line of words (SSML tags and
+    line breaks leave no space before a comma or a full stop, and entities are decoded)."""
+    return re.sub(r"\s+([,.;:!?])", r"\1", " ".join(html.unescape(text).split()))
 
 
 def _instructions(raw: Any) -> Iterator[str]:
