@@ -528,8 +528,8 @@ def test_escalation_page_becomes_the_handoff(tmp_path: Path) -> None:
         ("card_payment_time", "@sys.time", None),
         ("bankTransferDate", "@sys.any", None),
         ("payment", "@sys.date-time", None),
-        ("expiration_date", "@prebuilt_components_card_expiration_date", None),
-        ("month", "@prebuilt_components_card_expiration_Mname", None),
+        ("expiration_date", "@prebuilt_components_card_expiration_date", "financial"),
+        ("month", "@prebuilt_components_card_expiration_Mname", "financial"),
         ("date_of_birth", "@sys.date", "identifier"),
         ("dob", "@sys.any", "identifier"),
         ("birthday", "@sys.date", "identifier"),
@@ -647,12 +647,12 @@ def test_ccai_choice_entity_types_are_not_personal_data() -> None:
     undeclared = {d["field"]: d["category"] for d in project.data["privacy"]["data"]}
     assert {"incorrect_part", "collect_name"} & set(undeclared) == set()
     assert "prebuilt_components_name_collection_collect_name" not in undeclared
-    # The parts of the birth date are still personal data; a card's expiry date is not.
+    # The parts of the birth date are personal data, and so is a card's expiry date (card data).
     assert undeclared["day"] == "identifier"
-    assert undeclared["month"] == "identifier"
+    assert undeclared["month"] in ("identifier", "financial")  # birth or expiry month: one field
     assert steps["Dob_Collection.collect_month"]["collect"] == "month"
-    assert "expiration_date" not in undeclared and "card_expiration_date" not in undeclared
-    assert "collect" not in steps["collect_date"]
+    assert undeclared["expiration_date"] == "financial"
+    assert undeclared["card_expiration_date"] == "financial"
     cx09 = {subject for check, subject, _ in findings(bot)["CX09"] if check == "basis-undeclared"}
     assert "incorrect_part" not in cx09 and "day" in cx09
 

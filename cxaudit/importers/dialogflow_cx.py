@@ -141,7 +141,8 @@ def category_of(name: str, entity: str, *, choices: bool = False) -> str | None:
     """The personal-data category of a parameter, or None when it is not personal data.
 
     In order: a system entity that says what it holds (``@sys.email``); a date or time, which is
-    personal only as a birth date (``dob``, ``birth`` in the name or the entity type); a custom
+    personal only as a birth date (``dob``, ``birth`` in the name or the entity type) or a card's
+    expiry date (card data, financial); a custom
     entity type that enumerates ``choices`` (its file says so, see ``_Importer.is_choice``),
     which is never the customer's own data; then the parameter name; then the entity type's name.
     """
@@ -151,7 +152,11 @@ def category_of(name: str, entity: str, *, choices: bool = False) -> str | None:
     lowered = name.lower()
     if entity in _SYS_DATES or _words(name) & _DATE_WORDS:
         birth = any("dob" in _words(n) or "birth" in n.lower() for n in (name, entity))
-        return "identifier" if birth else None
+        if birth:
+            return "identifier"
+        # A card's expiry date is card data (what a payment needs with the number), not a date.
+        both = f"{lowered} {entity.lower()}"
+        return "financial" if "expir" in both and "card" in both else None
     if choices and not entity.startswith("sys."):
         return None
     for pattern, category in _CATEGORIES:
