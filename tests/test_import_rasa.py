@@ -142,6 +142,19 @@ class TestFinancialDemo:
         }
         assert bot.steps[bot.step_index["action_handoff_options"]].is_turn  # the customer picks
 
+    def test_ways_that_code_decides_are_all_kept(self, fd: tuple[Project, Bot]) -> None:
+        """After a form switch is denied, the stories go back to whichever form was open: the
+        slots decide, so every way is an option without words (no text rule reads them)."""
+        project, _ = fd
+        deny = steps(project)["action_switch_forms_deny"]
+        assert "next" not in deny
+        assert sorted(o["goto"] for o in deny["options"]) == [
+            "cc_payment_form",
+            "transaction_search_form",
+            "transfer_money_form",
+        ]
+        assert {tuple(o["label"]) for o in deny["options"]} == {("x-if",)}
+
     def test_transfer_promises_are_reported(self, fd: tuple[Project, Bot]) -> None:
         project, _ = fd
         notes = {

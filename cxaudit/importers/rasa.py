@@ -1084,10 +1084,14 @@ class _Rasa3:
                 elif on and not handoff:
                     step.data["ask"] = {"x-rasa": f"{name} answers in code cxaudit cannot read"}
             nexts = self.bot_next.get(name, [])
-            if nexts and not handoff:
+            if len(nexts) == 1 and not handoff:
                 step.set("next", ids.get(nexts[0].target, nexts[0].target), nexts[0].origin)
-                if len(nexts) > 1:
-                    step.data["x-rasa-also-next"] = [ids.get(e.target, e.target) for e in nexts[1:]]
+            elif nexts and not handoff:
+                # Rules and stories go on differently from here: slots and code decide which
+                # way. Options whose labels hold no words, like CALM's conditions, keep every way.
+                for edge in nexts:
+                    target = ids.get(edge.target, edge.target)
+                    step.add_option({"x-if": "decided by slots or code"}, target, edge.origin)
             if on and not handoff:
                 step.data["on"] = {}
                 for intent, edge in on.items():
