@@ -354,14 +354,9 @@ def import_project(
         for diagnostic in exc.diagnostics:
             _write(diagnostic.render() + "\n", "stderr")
         raise typer.Exit(EXIT_INPUT) from None
-    text = render_flow(project)
+    _deliver(render_flow(project), output)
     if output is None:
-        _write(text)
         return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise _fail(f"cannot write {output}: {exc.strerror}") from None
     _write(
         f"Wrote {output} from {path} ({kind}); check it with `cxaudit check {output}`.\n", "stderr"
     )
@@ -509,7 +504,11 @@ def _emit(
     from cxaudit.formatters import RenderOptions, get
 
     width = shutil.get_terminal_size((100, 24)).columns if to_terminal else 100
-    text = get(output_format.value)(report, RenderOptions(color=color, width=width))
+    _deliver(get(output_format.value)(report, RenderOptions(color=color, width=width)), target)
+
+
+def _deliver(text: str, target: Path | None) -> None:
+    """Write ``text`` to the file ``target``, or to standard output when there is none."""
     if target is None:
         _write(text)
         return
