@@ -22,7 +22,7 @@ from cxaudit.diagnostics import InputError
 from cxaudit.graph import FlowGraph
 from cxaudit.importers import load_project
 from cxaudit.importers.base import Project
-from cxaudit.importers.dialogflow_cx import category_of
+from cxaudit.importers.dialogflow import category_of
 from cxaudit.loader import Document
 from cxaudit.model import Bot
 from cxaudit.model import build as build_bot

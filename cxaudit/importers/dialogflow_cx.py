@@ -35,6 +35,23 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from cxaudit.importers.base import Project, Source
+from cxaudit.importers.dialogflow import (
+    SSML_TAG,
+    WELCOME_INTENT,
+    Importer,
+    Origin,
+    Said,
+    Step,
+    as_list,
+    as_map,
+    as_str,
+    category_of,
+    language_of,
+    languages_of,
+    record_steps,
+    slug,
+    text_of_parts,
+)
 from cxaudit.loader import DataPath
 
 # Symbolic targets, as the export writes them (display form) and as the API does.
@@ -50,7 +67,6 @@ _END_SESSION = {"End Session", "END_SESSION"}
 _CURRENT = {"Current Page", "CURRENT_PAGE"}
 _PREVIOUS = {"Previous Page", "PREVIOUS_PAGE"}
 _START = {"Start Page", "START_PAGE"}
-_WELCOME_INTENT = "Default Welcome Intent"
 
 _HUMANS = {  # fulfilment kind -> (humans id, channel)
     "liveAgentHandoff": ("live_agent", "live_chat"),
@@ -60,53 +76,9 @@ _HUMANS = {  # fulfilment kind -> (humans id, channel)
 _SILENT_MESSAGES = {"conversationSuccess", "endInteraction", "languageCode", "channel"}
 _NO_MATCH = re.compile(r"^sys\.no-match-(\d+)$")
 
-# Personal data by parameter name (then entity type), first match wins.
-_CATEGORIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), category)
-    for pattern, category in (
-        (r"passport|ssn|social.?security|national.?id|bsn|driver|tax.?id", "government_id"),
-        (r"health|medical|symptom|medication|diagnos", "health"),
-        (r"card|cvv|cvc|iban|account.?number|bank|(^|[_.-])amount$|transaction", "financial"),
-        (r"e-?mail|phone|telephone|mobile", "contact"),
-        (r"address|location|zip|post.?code|geo|city", "location"),
-        (r"name|person|dob|birth|passcode|password|otp|(^|_)(pin|code)$|security", "identifier"),
-    )
-)
-_ENTITY_HINT = re.compile(r"(dob|birth|card|cvv|account|passcode|password)")
-_ENTITY_CATEGORIES = {
-    "dob": "identifier",
-    "birth": "identifier",
-    "card": "financial",
-    "cvv": "financial",
-    "account": "financial",
-    "passcode": "identifier",
-    "password": "identifier",
-}
-_SYS_CATEGORIES = {
-    "sys.email": "contact",
-    "sys.phone-number": "contact",
-    "sys.person": "identifier",
-    "sys.given-name": "identifier",
-    "sys.last-name": "identifier",
-    "sys.address": "location",
-    "sys.location": "location",
-    "sys.zip-code": "location",
-    "sys.geo-city": "location",
-}
-# Dates and times are personal data only when they are a birth date (a payment or expiry
-# date is not, whatever else the name says).
-_DATE_WORDS = {"date", "dates", "datetime", "time", "day", "month", "year", "dob", "birthday"}
-_SYS_DATES = {"sys.date", "sys.date-time", "sys.date-period", "sys.time", "sys.time-period"}
 _CHOICE_KINDS = {"KIND_MAP", "KIND_LIST"}
 _MAX_CHOICES = 20  # more values than this are a dictionary of data (names, cities), not a menu
-_AGREEMENTS = (
-    (re.compile(r"process.*pay|pay.*process|make.?payment"), "payment"),
-    (re.compile(r"cancel"), "cancellation"),
-    (re.compile(r"refund"), "refund"),
-    (re.compile(r"appointment|booking"), "appointment"),
-)
 _TRANSFER = re.compile(r"\b(transfer|connect)(ing)? (you|your call)\b", re.IGNORECASE)
-_SSML_TAG = re.compile(r"<[^>]*>")
 _SSML_IN_TEXT = re.compile(  # the SSML tags a text message may hold (not any "<...>")
     r"</?(?:speak|say-as|break|prosody|emphasis|sub|audio|p|s|phoneme|mark|voice|lang|par|seq"
     r"|media|desc)\b[^>]*>",
@@ -118,7 +90,6 @@ _REFERENCE_KEY = "x-dialogflow"
 _TURN_KEYS = {"ask", "options", "on", "handoff", "generate"}
 _TARGETS = {"targetPage": "a page", "targetFlow": "a flow", "targetPlaybook": "a playbook"}
 
-Origin = tuple[DataPath, Source, DataPath]
 Located = tuple[Any, Source, DataPath]  # a raw item, its file and its path there
 
 
@@ -127,85 +98,13 @@ def build(project: Project) -> None:
     _Importer(project).run()
 
 
-def slug(name: str) -> str:
-    """An id made from a display name: runs of other characters become one underscore."""
-    return re.sub(r"[^A-Za-z0-9_.\-]+", "_", name).strip("_") or "unnamed"
-
-
-def _words(name: str) -> set[str]:
-    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name)
-    return {w for w in re.split(r"[^a-z0-9]+", spaced.lower()) if w}
-
-
-def category_of(name: str, entity: str, *, choices: bool = False) -> str | None:
-    """The personal-data category of a parameter, or None when it is not personal data.
-
-    In order: a system entity that says what it holds (``@sys.email``); a date or time, which is
-    personal only as a birth date (``dob``, ``birth`` in the name or the entity type) or a card's
-    expiry date (card data, financial); a custom
-    entity type that enumerates ``choices`` (its file says so, see ``_Importer.is_choice``),
-    which is never the customer's own data; then the parameter name; then the entity type's name.
-    """
-    entity = entity.lstrip("@")
-    if entity in _SYS_CATEGORIES:
-        return _SYS_CATEGORIES[entity]
-    lowered = name.lower()
-    if entity in _SYS_DATES or _words(name) & _DATE_WORDS:
-        birth = any("dob" in _words(n) or "birth" in n.lower() for n in (name, entity))
-        if birth:
-            return "identifier"
-        # A card's expiry date is card data (what a payment needs with the number), not a date.
-        both = f"{lowered} {entity.lower()}"
-        return "financial" if "expir" in both and "card" in both else None
-    if choices and not entity.startswith("sys."):
-        return None
-    for pattern, category in _CATEGORIES:
-        if pattern.search(lowered):
-            return category
-    if entity.startswith("sys."):
-        return None
-    found = _ENTITY_HINT.search(entity.lower())  # a custom entity type says what it holds
-    return _ENTITY_CATEGORIES[found.group(1)] if found else None
-
-
-def _map(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _str(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _language(code: Any) -> str:
-    return _str(code).split("-")[0].split("_")[0].lower()
-
-
 @dataclass
-class _Step:
-    data: dict[str, Any]
-    origins: list[tuple[DataPath, Source, DataPath]] = field(default_factory=list)
-
-    @property
-    def id(self) -> str:
-        return str(self.data["id"])
-
-    def mark(self, relative: DataPath, source: Source, at: DataPath) -> None:
-        self.origins.append((relative, source, at))
-
-
-@dataclass
-class _Said:
+class _Said(Said):
     """What a fulfilment does that the rules care about."""
 
-    texts: dict[str, list[tuple[str, DataPath]]] = field(default_factory=dict)
     # Texts that are only parameter references ("$flow.failure_message"): what they say is set
     # at run time, so they are kept under an x- key where no text rule reads them as words.
     references: list[tuple[str, DataPath]] = field(default_factory=list)
-    handoff: tuple[str, DataPath] | None = None  # (_HUMANS key, where)
     webhook: tuple[str, DataPath] | None = None
     # Rich-content chips, per payload message: (where the payload is, [(lang, text, where)]).
     # Only a page's entry fulfilment keeps them (``keep_chips``) to place them as options.
@@ -234,7 +133,7 @@ class _Page:
     source: Source
     data: dict[str, Any]
     id: str = ""
-    step: _Step | None = None
+    step: Step | None = None
 
 
 @dataclass
@@ -246,16 +145,15 @@ class _Flow:
     start: str = ""
     pages: dict[str, _Page] = field(default_factory=dict)
     unreadable: set[str] = field(default_factory=set)  # page names whose file could not be read
-    steps: list[_Step] = field(default_factory=list)
-    ends: dict[str, _Step] = field(default_factory=dict)  # symbolic target -> its step
+    steps: list[Step] = field(default_factory=list)
+    ends: dict[str, Step] = field(default_factory=dict)  # symbolic target -> its step
     callers: set[str] = field(default_factory=set)  # steps that return here after the flow ends
 
 
-class _Importer:
+class _Importer(Importer):
     def __init__(self, project: Project) -> None:
-        self.project = project
+        super().__init__(project)
         self.root = project.root
-        self.taken: set[str] = set()
         self.flows: dict[str, _Flow] = {}
         self.playbooks: dict[str, _Flow] = {}
         self.intents: dict[str, str] = {}  # display name -> id
@@ -263,25 +161,10 @@ class _Importer:
         self.broken_intents: set[str] = set()
         self.intent_data: list[tuple[dict[str, Any], list[Origin]]] = []
         self.groups: dict[str, list[Located]] = {}
-        self.languages: list[str] = []
-        self.skipped_languages: set[str] = set()
-        self.humans: dict[str, tuple[Source, DataPath]] = {}
-        self.undeclared: dict[str, tuple[dict[str, Any], Source, DataPath]] = {}
-        self.session_end: _Step | None = None
-        self.agreements: list[str] = []
+        self.session_end: Step | None = None
         self.entry_intents: dict[str, str] = {}  # intent id -> step: intents that open a chat
         self.phrases: dict[str, set[str]] = {}  # intent name -> its training phrases
         self.choices: dict[str, bool] = {}  # custom entity type -> does it enumerate choices
-
-    # -- ids ---------------------------------------------------------------------------------
-
-    def claim(self, base: str) -> str:
-        ident, n = base, 1
-        while ident in self.taken:
-            n += 1
-            ident = f"{base}_{n}"
-        self.taken.add(ident)
-        return ident
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -289,15 +172,12 @@ class _Importer:
         project = self.project
         agent = project.read(self.root / "agent.json")
         assert agent is not None  # required files raise instead
-        data = _map(agent.data)
+        data = as_map(agent.data)
         if not isinstance(agent.data, dict):
             raise project.fail("agent.json is not a JSON object", agent)
-        default = _language(data.get("defaultLanguageCode")) or "en"
-        self.languages = [default]
-        for code in _list(data.get("supportedLanguageCodes")):
-            lang = _language(code)
-            if re.fullmatch(r"[a-z]{2}", lang) and lang not in self.languages:
-                self.languages.append(lang)
+        self.languages = languages_of(
+            data.get("defaultLanguageCode"), data.get("supportedLanguageCodes")
+        )
         self.read_intents()
         self.read_groups(self.root / "transitionRouteGroups")
         self.read_flows()
@@ -305,7 +185,7 @@ class _Importer:
         if not self.flows:
             raise project.fail("the export has no flows (flows/<flow>/<flow>.json)", agent)
         self.assign_ids()
-        start_name = _str(data.get("startFlow")) or "Default Start Flow"
+        start_name = as_str(data.get("startFlow")) or "Default Start Flow"
         start_flow = self.flows.get(start_name) or next(iter(self.flows.values()))
         for flow in self.flows.values():
             self.build_flow(flow, start_flow is flow)
@@ -324,7 +204,7 @@ class _Importer:
                 self.broken_intents.add(name)
                 continue
             raw = source.data
-            name = _str(raw.get("displayName")) or name
+            name = as_str(raw.get("displayName")) or name
             ident = slug(name)
             while ident in self.intents.values():
                 ident += "_"
@@ -332,8 +212,8 @@ class _Importer:
             entry: dict[str, Any] = {"id": ident}
             origins: list[Origin] = [((), source, ())]
             self.intent_params[name] = [
-                (_str(p.get("id")), _str(p.get("entityType")), source, ("parameters", i))
-                for i, p in enumerate(_list(raw.get("parameters")))
+                (as_str(p.get("id")), as_str(p.get("entityType")), source, ("parameters", i))
+                for i, p in enumerate(as_list(raw.get("parameters")))
                 if isinstance(p, dict)
             ]
             examples: dict[str, list[str]] = {}
@@ -341,12 +221,10 @@ class _Importer:
                 phrases = self.project.read(phrases_file, required=False)
                 if phrases is None:
                     continue
-                for i, phrase in enumerate(_list(_map(phrases.data).get("trainingPhrases"))):
-                    phrase = _map(phrase)
-                    text = "".join(
-                        _str(_map(part).get("text")) for part in _list(phrase.get("parts"))
-                    )
-                    lang = _language(phrase.get("languageCode")) or self.languages[0]
+                for i, phrase in enumerate(as_list(as_map(phrases.data).get("trainingPhrases"))):
+                    phrase = as_map(phrase)
+                    text = text_of_parts(phrase.get("parts"))
+                    lang = language_of(phrase.get("languageCode")) or self.languages[0]
                     if not text.strip() or not self.known_language(lang):
                         continue
                     bucket = examples.setdefault(lang, [])
@@ -365,11 +243,11 @@ class _Importer:
             source = self.project.read(file, required=False)
             if source is None:
                 continue
-            raw = _map(source.data)
-            name = _str(raw.get("displayName")) or unquote(file.stem)
+            raw = as_map(source.data)
+            name = as_str(raw.get("displayName")) or unquote(file.stem)
             self.groups[name] = [
                 (route, source, ("transitionRoutes", i))
-                for i, route in enumerate(_list(raw.get("transitionRoutes")))
+                for i, route in enumerate(as_list(raw.get("transitionRoutes")))
                 if isinstance(route, dict)
             ]
 
@@ -389,7 +267,7 @@ class _Importer:
             assert source is not None
             if not isinstance(source.data, dict):
                 raise self.project.fail("a flow file is a JSON object", source)
-            name = _str(source.data.get("displayName")) or unquote(directory.name)
+            name = as_str(source.data.get("displayName")) or unquote(directory.name)
             flow = _Flow(name, source, source.data)
             self.read_groups(directory / "transitionRouteGroups")
             for page_file in sorted((directory / "pages").glob("*.json")):
@@ -407,7 +285,7 @@ class _Importer:
                 if page_source is None:
                     flow.unreadable.add(fallback_name)
                     continue
-                page_name = _str(page_source.data.get("displayName")) or fallback_name
+                page_name = as_str(page_source.data.get("displayName")) or fallback_name
                 if page_name in flow.pages:
                     raise self.project.fail(
                         f"a second page named '{page_name}' in flow '{name}'",
@@ -428,22 +306,10 @@ class _Importer:
             source = self.project.read(file, required=False)
             if source is None or not isinstance(source.data, dict):
                 continue
-            name = _str(source.data.get("displayName")) or unquote(file.stem)
+            name = as_str(source.data.get("displayName")) or unquote(file.stem)
             playbook = _Flow(name, None, source.data)
             playbook.pages[""] = _Page(name, source, source.data)
             self.playbooks[name] = playbook
-
-    def known_language(self, lang: str) -> bool:
-        if lang in self.languages:
-            return True
-        if lang not in self.skipped_languages:
-            self.skipped_languages.add(lang)
-            self.project.note(
-                "unsupported",
-                None,
-                what=f"texts in '{lang}', a language agent.json does not list",
-            )
-        return False
 
     # -- ids for flows and pages -----------------------------------------------------------
 
@@ -468,21 +334,21 @@ class _Importer:
         """What a fulfilment says and does; with ``chips`` its rich-content chips are kept for
         the caller to place (else they are an ``unsupported`` note)."""
         said = _Said(keep_chips=chips)
-        raw = _map(raw)
-        for i, message in enumerate(_list(raw.get("messages"))):
+        raw = as_map(raw)
+        for i, message in enumerate(as_list(raw.get("messages"))):
             self.message(message, source, (*at, "messages", i), said)
-        for i, conditional in enumerate(_list(raw.get("conditionalCases"))):
+        for i, conditional in enumerate(as_list(raw.get("conditionalCases"))):
             self.cases(conditional, source, (*at, "conditionalCases", i), said)
-        webhook = _str(raw.get("webhook"))
+        webhook = as_str(raw.get("webhook"))
         if webhook:
-            tag = _str(raw.get("tag"))
+            tag = as_str(raw.get("tag"))
             said.webhook = (f"{webhook} {tag}".strip(), (*at, "webhook"))
         return said
 
     def cases(self, raw: Any, source: Source, at: DataPath, said: _Said) -> None:
-        for i, case in enumerate(_list(_map(raw).get("cases"))):
-            for j, content in enumerate(_list(_map(case).get("caseContent"))):
-                content = _map(content)
+        for i, case in enumerate(as_list(as_map(raw).get("cases"))):
+            for j, content in enumerate(as_list(as_map(case).get("caseContent"))):
+                content = as_map(content)
                 here = (*at, "cases", i, "caseContent", j)
                 if "message" in content:
                     self.message(content["message"], source, (*here, "message"), said)
@@ -490,19 +356,19 @@ class _Importer:
                     self.cases(content["additionalCases"], source, (*here, "additionalCases"), said)
 
     def message(self, raw: Any, source: Source, at: DataPath, said: _Said) -> None:
-        message = _map(raw)
-        lang = _language(message.get("languageCode")) or self.languages[0]
+        message = as_map(raw)
+        lang = language_of(message.get("languageCode")) or self.languages[0]
         for kind, value in message.items():
             if kind == "text":
-                for i, text in enumerate(_list(_map(value).get("text"))):
+                for i, text in enumerate(as_list(as_map(value).get("text"))):
                     if isinstance(text, str) and text.strip() and self.known_language(lang):
                         if _SSML_IN_TEXT.search(text):  # texts may be SSML for voice channels
                             text = _words_of(_SSML_IN_TEXT.sub(" ", text))
                         said.add(lang, text, (*at, "text", "text", i))
             elif kind == "outputAudioText":
-                audio = _map(value)
+                audio = as_map(value)
                 key = "ssml" if "ssml" in audio else "text"
-                text = _words_of(_SSML_TAG.sub(" ", _str(audio.get(key))))
+                text = _words_of(SSML_TAG.sub(" ", as_str(audio.get(key))))
                 if text and self.known_language(lang):
                     said.add(lang, text, (*at, kind, key))
             elif kind in ("liveAgentHandoff", "telephonyTransferCall"):
@@ -519,17 +385,17 @@ class _Importer:
     def payload(self, raw: Any, lang: str, source: Source, at: DataPath, said: _Said) -> None:
         """A custom payload: its ``richContent`` chips are the customer's choices; anything else
         in it is an ``unsupported`` note."""
-        payload = _map(raw)
+        payload = as_map(raw)
         chips: list[tuple[str, str, DataPath]] = []
         other = set(payload) != {"richContent"}
-        for i, row in enumerate(_list(payload.get("richContent"))):
-            for j, item in enumerate(_list(row)):
-                item = _map(item)
-                if _str(item.get("type")) != "chips":
+        for i, row in enumerate(as_list(payload.get("richContent"))):
+            for j, item in enumerate(as_list(row)):
+                item = as_map(item)
+                if as_str(item.get("type")) != "chips":
                     other = True
                     continue
-                for k, chip in enumerate(_list(item.get("options"))):
-                    text = _str(_map(chip).get("text")).strip()
+                for k, chip in enumerate(as_list(item.get("options"))):
+                    text = as_str(as_map(chip).get("text")).strip()
                     if text:
                         chips.append((lang, text, ("richContent", i, j, "options", k, "text")))
         chips = [(lang, text, (*at, *where)) for lang, text, where in chips]
@@ -547,23 +413,23 @@ class _Importer:
         )
         self.project.note("unsupported", None, source, at, what=what)
 
-    def place_chips(self, step: _Step, said: _Said, routes: list[Located], source: Source) -> None:
+    def place_chips(self, step: Step, said: _Said, routes: list[Located], source: Source) -> None:
         """Chips as options of the step that waits for the answer: a chip goes where the route
         of the intent it names leads, when its text is (up to case, spaces and punctuation) one
         of the intent's training phrases, the intent's name or the name of the route's target
         page, and that points at one route only. Other chips are an ``unsupported`` note."""
-        on = _map(step.data.get("on"))
+        on = as_map(step.data.get("on"))
         keys: dict[str, set[str]] = {}  # a normalised chip text -> the steps it may lead to
         for route, _, _ in routes:
-            intent = _str(route.get("intent"))
+            intent = as_str(route.get("intent"))
             goto = on.get(self.intents.get(intent, ""))
             if not isinstance(goto, str):
                 continue
-            names = {intent, _str(route.get("targetPage")), *self.phrases.get(intent, ())}
+            names = {intent, as_str(route.get("targetPage")), *self.phrases.get(intent, ())}
             for name in names:
                 if _normal(name):
                     keys.setdefault(_normal(name), set()).add(goto)
-        options: list[dict[str, Any]] = _list(step.data.get("options"))
+        options: list[dict[str, Any]] = as_list(step.data.get("options"))
         first = len(options)  # the chips' options come after the routes' own branches
         placeable = "next" not in step.data and bool(on)
         for payload_at, chips in said.chips:
@@ -595,13 +461,13 @@ class _Importer:
 
     # -- building steps ----------------------------------------------------------------------
 
-    def new_step(self, flow: _Flow, ident: str, source: Source, at: DataPath) -> _Step:
-        step = _Step({"id": ident})
+    def new_step(self, flow: _Flow, ident: str, source: Source, at: DataPath) -> Step:
+        step = Step({"id": ident})
         step.mark((), source, at)
         flow.steps.append(step)
         return step
 
-    def put_text(self, step: _Step, key: str, said: _Said, source: Source) -> None:
+    def put_text(self, step: Step, key: str, said: _Said, source: Source) -> None:
         if not said.texts and not said.references:
             return
         text: dict[str, str] = {
@@ -616,7 +482,7 @@ class _Importer:
             step.mark((key, _REFERENCE_KEY), source, said.references[0][1])
         step.data[key] = text
 
-    def put_effects(self, step: _Step, said: _Said, source: Source) -> None:
+    def put_effects(self, step: Step, said: _Said, source: Source) -> None:
         if said.handoff is not None:
             kind, at = said.handoff
             step.data["handoff"] = _HUMANS[kind][0]
@@ -625,12 +491,7 @@ class _Importer:
             action, at = said.webhook
             step.data["action"] = action
             step.mark(("action",), source, at)
-            for pattern, agreement in _AGREEMENTS:
-                if pattern.search(action.lower()):
-                    step.data["agreement"] = agreement
-                    step.mark(("agreement",), source, at)
-                    self.agreements.append(step.id)
-                    break
+            self.mark_agreement(step, (action,), source, at)
 
     def via(
         self,
@@ -666,7 +527,7 @@ class _Importer:
                     f"{key} must be {what} name, got {_kind(route[key])}", source, (*at, key)
                 )
         if "targetPage" in route:
-            name = _str(route["targetPage"])
+            name = as_str(route["targetPage"])
             where = (*at, "targetPage")
             if name in flow.pages:
                 return flow.pages[name].id, True
@@ -686,7 +547,7 @@ class _Importer:
                 return None, False
             raise self.project.fail(f"'{name}' names no page of flow '{flow.name}'", source, where)
         if "targetFlow" in route:
-            name = _str(route["targetFlow"])
+            name = as_str(route["targetFlow"])
             if name not in self.flows:
                 raise self.project.fail(
                     f"'{name}' names no flow of this agent", source, (*at, "targetFlow")
@@ -694,7 +555,7 @@ class _Importer:
             self.flows[name].callers.add(owner)
             return self.flows[name].id, True
         if "targetPlaybook" in route:
-            name = _str(route["targetPlaybook"])
+            name = as_str(route["targetPlaybook"])
             if name not in self.playbooks:
                 raise self.project.fail(
                     f"'{name}' names no playbook of this agent", source, (*at, "targetPlaybook")
@@ -702,7 +563,7 @@ class _Importer:
             return self.playbooks[name].id, True
         return None, True
 
-    def flow_end(self, flow: _Flow, kind: str, source: Source, at: DataPath) -> _Step:
+    def flow_end(self, flow: _Flow, kind: str, source: Source, at: DataPath) -> Step:
         if kind not in flow.ends:
             step = self.new_step(flow, self.claim(f"{flow.id}.{kind}"), source, at)
             if kind == "END_FLOW_WITH_HUMAN_ESCALATION":
@@ -725,7 +586,7 @@ class _Importer:
             page.id
             for page in flow.pages.values()
             if any(
-                _str(_map(route).get("targetPage")) == page_name
+                as_str(as_map(route).get("targetPage")) == page_name
                 for route, _, _ in self.routes_of(page.data, page.source)
             )
         )
@@ -741,11 +602,11 @@ class _Importer:
     def routes_of(self, raw: dict[str, Any], source: Source) -> list[Located]:
         routes: list[Located] = [
             (route, source, ("transitionRoutes", i))
-            for i, route in enumerate(_list(raw.get("transitionRoutes")))
+            for i, route in enumerate(as_list(raw.get("transitionRoutes")))
             if isinstance(route, dict)
         ]
-        for i, name in enumerate(_list(raw.get("transitionRouteGroups"))):
-            group = unquote(_str(name).rsplit("/", 1)[-1])
+        for i, name in enumerate(as_list(raw.get("transitionRouteGroups"))):
+            group = unquote(as_str(name).rsplit("/", 1)[-1])
             if group not in self.groups:
                 raise self.project.fail(
                     f"'{group}' names no transition route group of this agent",
@@ -758,7 +619,7 @@ class _Importer:
     def wire(
         self,
         flow: _Flow,
-        step: _Step,
+        step: Step,
         owner: str,
         routes: list[Located],
         events: list[Located],
@@ -767,7 +628,7 @@ class _Importer:
         on: dict[str, list[tuple[str, str, Source, DataPath]]] = {}
         branches: list[tuple[dict[str, str], str, Source, DataPath]] = []
         for n, (route, source, at) in enumerate(routes, start=1):
-            intent_name = _str(route.get("intent"))
+            intent_name = as_str(route.get("intent"))
             if intent_name and intent_name not in self.intents:
                 if intent_name in self.broken_intents:
                     continue
@@ -783,7 +644,7 @@ class _Importer:
             )
             if goto is None:
                 continue
-            condition = _str(route.get("condition")) or "true"
+            condition = as_str(route.get("condition")) or "true"
             if intent_name:
                 on.setdefault(self.intents[intent_name], []).append((goto, condition, source, at))
             else:
@@ -792,7 +653,7 @@ class _Importer:
             target, exists = self.target(flow, owner, handler, source, at)
             if target is None or not exists:
                 continue
-            event = _str(handler.get("event"))
+            event = as_str(handler.get("event"))
             goto = self.via(
                 flow, owner, slug(event), handler.get("triggerFulfillment"), source, at, target
             )
@@ -823,14 +684,14 @@ class _Importer:
             for i, (_, _, source, at) in enumerate(branches):
                 step.mark(("options", i), source, at)
 
-    def fallback(self, flow: _Flow, step: _Step, scopes: list[list[Located]]) -> None:
+    def fallback(self, flow: _Flow, step: Step, scopes: list[list[Located]]) -> None:
         """The no-match handlers of a customer turn as its fallback (innermost scope first)."""
         tables: list[dict[str, Located]] = []
         highest = 0
         for scope in scopes:
             table: dict[str, Located] = {}
             for handler, source, at in scope:
-                event = _str(handler.get("event"))
+                event = as_str(handler.get("event"))
                 table.setdefault(event, (handler, source, at))
                 found = _NO_MATCH.match(event)
                 if found:
@@ -851,7 +712,7 @@ class _Importer:
             target, exists = self.target(flow, step.id, handler, source, at)
             if target is None or not exists:
                 continue
-            event = _str(handler.get("event"))
+            event = as_str(handler.get("event"))
             goto = self.via(
                 flow, step.id, slug(event), handler.get("triggerFulfillment"), source, at, target
             )
@@ -886,23 +747,23 @@ class _Importer:
             return False
         file = directory / f"{directory.name}.json"
         source = self.project.read(file, required=False) if file.is_file() else None
-        raw = _map(source.data if source is not None else None)
-        if _str(raw.get("kind")) not in _CHOICE_KINDS:
+        raw = as_map(source.data if source is not None else None)
+        if as_str(raw.get("kind")) not in _CHOICE_KINDS:
             return False
-        if _str(raw.get("autoExpansionMode")) not in ("", "AUTO_EXPANSION_MODE_UNSPECIFIED"):
+        if as_str(raw.get("autoExpansionMode")) not in ("", "AUTO_EXPANSION_MODE_UNSPECIFIED"):
             return False  # the list grows with what customers say: not a closed set
         files = sorted((directory / "entities").glob("*.json"))
-        preferred = [f for f in files if _language(f.stem) == self.languages[0]]
+        preferred = [f for f in files if language_of(f.stem) == self.languages[0]]
         entities = self.project.read((preferred or files)[0], required=False) if files else None
         values = [
-            _str(_map(e).get("value"))
-            for e in _list(_map(entities and entities.data).get("entities"))
+            as_str(as_map(e).get("value"))
+            for e in as_list(as_map(entities and entities.data).get("entities"))
         ]
         return 0 < len(values) <= _MAX_CHOICES and all(
             re.search(r"[^\W\d_]", v) and not re.search(r"[\d@]", v) for v in values
         )
 
-    def collect(self, step: _Step, name: str, entity: str, source: Source, at: DataPath) -> bool:
+    def collect(self, step: Step, name: str, entity: str, source: Source, at: DataPath) -> bool:
         """Mark ``step`` as collecting a parameter when it is personal data."""
         field_name = slug(re.sub(r"^\$(flow|session|page\.params)\.", "", name))
         category = category_of(field_name, entity, choices=self.is_choice(entity))
@@ -925,15 +786,15 @@ class _Importer:
         flow_routes = self.routes_of(raw, source)
         flow_events: list[Located] = [
             (h, source, ("eventHandlers", i))
-            for i, h in enumerate(_list(raw.get("eventHandlers")))
+            for i, h in enumerate(as_list(raw.get("eventHandlers")))
             if isinstance(h, dict)
         ]
-        intent_routes = [r for r in flow_routes if _str(r[0].get("intent"))]
-        condition_routes = [r for r in flow_routes if not _str(r[0].get("intent"))]
+        intent_routes = [r for r in flow_routes if as_str(r[0].get("intent"))]
+        condition_routes = [r for r in flow_routes if not as_str(r[0].get("intent"))]
         start = self.new_step(flow, flow.start, source, ())
         if is_start:
-            welcome = [r for r in intent_routes if r[0].get("intent") == _WELCOME_INTENT]
-            others = [r for r in intent_routes if r[0].get("intent") != _WELCOME_INTENT]
+            welcome = [r for r in intent_routes if r[0].get("intent") == WELCOME_INTENT]
+            others = [r for r in intent_routes if r[0].get("intent") != WELCOME_INTENT]
             if welcome:
                 route, src, at = welcome[0]
                 target, _ = self.target(flow, start.id, route, src, at)
@@ -945,9 +806,9 @@ class _Importer:
                     start.mark(("next",), src, at)
             self.wire(flow, start, start.id, [*others, *condition_routes], [])
             self.entry_intents = {
-                intent: goto for intent, goto in _map(start.data.get("on")).items()
+                intent: goto for intent, goto in as_map(start.data.get("on")).items()
             }
-            for intent in (_WELCOME_INTENT,):
+            for intent in (WELCOME_INTENT,):
                 if intent in self.intents and "next" in start.data:
                     self.entry_intents[self.intents[intent]] = start.data["next"]
         elif condition_routes:
@@ -977,16 +838,16 @@ class _Importer:
         routes = self.routes_of(raw, source)
         events: list[Located] = [
             (h, source, ("eventHandlers", i))
-            for i, h in enumerate(_list(raw.get("eventHandlers")))
+            for i, h in enumerate(as_list(raw.get("eventHandlers")))
             if isinstance(h, dict)
         ]
-        other_events = [e for e in events if not _str(e[0].get("event")).startswith("sys.no-")]
+        other_events = [e for e in events if not as_str(e[0].get("event")).startswith("sys.no-")]
         parameters = [
             (p, ("form", "parameters", i))
-            for i, p in enumerate(_list(_map(raw.get("form")).get("parameters")))
+            for i, p in enumerate(as_list(as_map(raw.get("form")).get("parameters")))
             if isinstance(p, dict)
         ]
-        own_intents = {_str(r[0].get("intent")) for r in routes if _str(r[0].get("intent"))}
+        own_intents = {as_str(r[0].get("intent")) for r in routes if as_str(r[0].get("intent"))}
         waits = bool(own_intents or parameters)
         # Flow-level intent routes work on every page of the flow that waits for the customer.
         if waits:
@@ -1006,7 +867,7 @@ class _Importer:
                     if "collect" in step.data:
                         break
         for n, (parameter, at) in enumerate(parameters):
-            behaviour = _map(parameter.get("fillBehavior"))
+            behaviour = as_map(parameter.get("fillBehavior"))
             prompt = self.fulfilment(
                 behaviour.get("initialPromptFulfillment"),
                 source,
@@ -1018,7 +879,7 @@ class _Importer:
                     step, "say" if prompt.texts or prompt.references else "ask", entry, source
                 )
             else:
-                name = slug(_str(parameter.get("displayName")) or f"parameter{n + 1}")
+                name = slug(as_str(parameter.get("displayName")) or f"parameter{n + 1}")
                 current = self.new_step(flow, self.claim(f"{page.id}.{name}"), source, at)
                 last.data["next"] = current.id
                 last.mark(("next",), source, at)
@@ -1027,14 +888,14 @@ class _Importer:
             current.mark(("ask",), source, at)
             self.collect(
                 current,
-                _str(parameter.get("displayName")),
-                _str(parameter.get("entityType")),
+                as_str(parameter.get("displayName")),
+                as_str(parameter.get("entityType")),
                 source,
                 (*at, "displayName"),
             )
             reprompts: list[Located] = [
                 (h, source, (*at, "fillBehavior", "repromptEventHandlers", i))
-                for i, h in enumerate(_list(behaviour.get("repromptEventHandlers")))
+                for i, h in enumerate(as_list(behaviour.get("repromptEventHandlers")))
                 if isinstance(h, dict)
             ]
             self.fallback(flow, current, [reprompts, events, flow_events])
@@ -1050,8 +911,10 @@ class _Importer:
     def build_playbook(self, playbook: _Flow) -> None:
         page = playbook.pages[""]
         source, raw = page.source, page.data
-        lines = [f"Goal: {_str(raw.get('goal'))}"] if _str(raw.get("goal")) else []
-        lines += [f"- {text}" for text in _instructions(_map(raw.get("instruction")).get("steps"))]
+        lines = [f"Goal: {as_str(raw.get('goal'))}"] if as_str(raw.get("goal")) else []
+        lines += [
+            f"- {text}" for text in _instructions(as_map(raw.get("instruction")).get("steps"))
+        ]
         step = self.new_step(playbook, self.claim(f"{playbook.id}.generate"), source, ())
         lang = self.languages[0]
         step.data["generate"] = {"prompt": {lang: "\n".join(lines) or playbook.name}}
@@ -1101,7 +964,7 @@ class _Importer:
     def assemble(self, agent: Source, data: dict[str, Any], start_flow: _Flow) -> None:
         project = self.project
         bot: dict[str, Any] = {
-            "name": _str(data.get("displayName")) or project.display,
+            "name": as_str(data.get("displayName")) or project.display,
             "languages": self.languages,
             "start": start_flow.start,
         }
@@ -1109,45 +972,15 @@ class _Importer:
         project.origin(("bot",), agent, ())
         project.origin(("bot", "name"), agent, ("displayName",))
         project.origin(("bot", "languages"), agent, ("defaultLanguageCode",))
-        humans: list[dict[str, Any]] = []
-        for kind, (human_id, channel) in _HUMANS.items():
-            if kind in self.humans:
-                source, at = self.humans[kind]
-                project.origin(("humans", len(humans)), source, at)
-                humans.append({"id": human_id, "channel": channel})
+        humans = self.humans_entries(_HUMANS)
         if humans:
             doc["humans"] = humans
-            names = ", ".join(h["id"] for h in humans)
-            project.note(
-                "not-in-export",
-                "CX05",
-                what=f"when the humans behind the bot ({names}) are available and how long customers wait",
-                section="humans[].hours and humans[].expected_wait",
-            )
-            project.note(
-                "not-in-export",
-                "CX04",
-                what="what the human agent receives at a handoff",
-                section="handoff.context",
-            )
         privacy: dict[str, Any] = {}
-        if self.undeclared:
-            privacy["data"] = []
-            for entry, source, at in self.undeclared.values():
-                project.origin(("privacy", "data", len(privacy["data"])), source, at)
-                privacy["data"].append(entry)
-        project.note(
-            "not-in-export",
-            "CX09",
-            what="where the privacy policy is",
-            section="privacy.policy_url",
-        )
-        project.note(
-            "not-in-export",
-            "CX07",
-            what="where upset customers are routed",
-            section="escalation.upset",
-        )
+        data_entries = self.privacy_entries()
+        if data_entries:
+            privacy["data"] = data_entries
+        # The export names no privacy policy, and no human team unless a handoff names one.
+        self.note_not_in_export(humans, without_humans=False, has_policy=False)
         for step_id in self.agreements:
             project.note(
                 "not-in-export",
@@ -1175,9 +1008,7 @@ class _Importer:
             flows.append({"id": flow.id, "steps": [s.data for s in flow.steps]})
             first = flow.source or flow.pages[""].source
             project.origin(("flows", fi), first, ())
-            for si, step in enumerate(flow.steps):
-                for relative, source, at in step.origins:
-                    project.origin(("flows", fi, "steps", si, *relative), source, at)
+            record_steps(project, fi, flow.steps)
         doc["flows"] = flows
         self.warn_transfers()
         project.data = doc
@@ -1188,7 +1019,7 @@ class _Importer:
         steps = {s.id: s for flow in flows for s in flow.steps}
         first = {flow.id: flow.steps[0].id for flow in flows if flow.steps}
         for step in steps.values():
-            say = _map(step.data.get("say"))
+            say = as_map(step.data.get("say"))
             words = [t for k, t in say.items() if not k.startswith("x-") and isinstance(t, str)]
             if not any(_TRANSFER.search(t) for t in words):
                 continue
@@ -1209,11 +1040,11 @@ def _references(step: dict[str, Any]) -> Iterator[str]:
     """The step ids a built step leads to."""
     if isinstance(step.get("next"), str):
         yield step["next"]
-    for option in _list(step.get("options")):
-        yield _str(_map(option).get("goto"))
-    yield from (v for v in _map(step.get("on")).values() if isinstance(v, str))
+    for option in as_list(step.get("options")):
+        yield as_str(as_map(option).get("goto"))
+    yield from (v for v in as_map(step.get("on")).values() if isinstance(v, str))
     fallback = step.get("fallback")
-    yield fallback if isinstance(fallback, str) else _str(_map(fallback).get("then"))
+    yield fallback if isinstance(fallback, str) else as_str(as_map(fallback).get("then"))
 
 
 def _normal(text: str) -> str:
@@ -1241,8 +1072,8 @@ def _words_of(text: str) -> str:
 
 
 def _instructions(raw: Any) -> Iterator[str]:
-    for step in _list(raw):
-        step = _map(step)
-        if _str(step.get("text")):
-            yield _str(step["text"])
+    for step in as_list(raw):
+        step = as_map(step)
+        if as_str(step.get("text")):
+            yield as_str(step["text"])
         yield from _instructions(step.get("steps"))

@@ -52,19 +52,33 @@ from typing import Any
 
 from cxaudit.checks.base import find
 from cxaudit.importers.base import Project, Source
-from cxaudit.importers.dialogflow_cx import _AGREEMENTS, category_of, slug
+from cxaudit.importers.dialogflow import (
+    SSML_TAG,
+    WELCOME_INTENT,
+    Importer,
+    Said,
+    Step,
+    Texts,
+    as_list,
+    as_map,
+    as_str,
+    category_of,
+    language_of,
+    languages_of,
+    record_steps,
+    slug,
+    text_of_parts,
+)
 from cxaudit.importers.load import es_agent
 from cxaudit.loader import DataPath
 
 _USERSAYS = re.compile(r"^(?P<intent>.+)_usersays_(?P<lang>[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)$")
 _WELCOME_EVENTS = ("WELCOME", "GOOGLE_ASSISTANT_WELCOME")
-_WELCOME_INTENT = "Default Welcome Intent"
 _HUMANS = {  # kind of transfer -> (humans id, channel)
     "live_agent": ("live_agent", "live_chat"),
     "telephony_transfer": ("telephony_transfer", "phone"),
 }
 _HANDOFF_PAYLOAD = re.compile(r"live.?agent|hand.?off|hand.?over|human.?agent", re.IGNORECASE)
-_SSML_TAG = re.compile(r"<[^>]*>")
 # Message types that show or play something without words cxaudit checks (cards, chips,
 # images, audio); type numbers are the default platform's: 1 card, 3 image.
 _SILENT = frozenset(
@@ -91,55 +105,24 @@ def build(project: Project) -> None:
     _Importer(project).run()
 
 
-def _map(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _str(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _language(code: Any) -> str:
-    return _str(code).split("-")[0].split("_")[0].lower()
-
-
 def _strings(value: Any) -> Iterator[tuple[str, DataPath]]:
     """The non-empty strings of a ``speech`` value (one string or a list), with their paths."""
     if isinstance(value, str):
         if value.strip():
             yield value, ()
     else:
-        for i, item in enumerate(_list(value)):
+        for i, item in enumerate(as_list(value)):
             if isinstance(item, str) and item.strip():
                 yield item, (i,)
 
 
 @dataclass
-class _Step:
-    data: dict[str, Any]
-    origins: list[tuple[DataPath, Source, DataPath]] = field(default_factory=list)
-
-    @property
-    def id(self) -> str:
-        return str(self.data["id"])
-
-    def mark(self, relative: DataPath, source: Source, at: DataPath) -> None:
-        self.origins.append((relative, source, at))
-
-
-@dataclass
-class _Said:
+class _Said(Said):
     """What a response does that the rules care about."""
 
-    texts: dict[str, list[tuple[str, DataPath]]] = field(default_factory=dict)
-    platform: dict[str, list[tuple[str, DataPath]]] = field(default_factory=dict)
-    handoff: tuple[str, DataPath] | None = None  # (_HUMANS key, where)
+    platform: Texts = field(default_factory=dict)
 
-    def chosen(self) -> dict[str, list[tuple[str, DataPath]]]:
+    def chosen(self) -> Texts:
         """The default platform's texts; a platform's only when there are none."""
         return self.texts or self.platform
 
@@ -155,7 +138,7 @@ class _Intent:
     examples: dict[str, list[tuple[str, Source, DataPath]]] = field(default_factory=dict)
     phrases: Source | None = None
     entry: str = ""  # the first step of the intent (a parameter prompt or its own step)
-    step: _Step | None = None  # the intent's own step, where its response is
+    step: Step | None = None  # the intent's own step, where its response is
 
     @property
     def fallback(self) -> bool:
@@ -163,34 +146,20 @@ class _Intent:
 
     @property
     def response(self) -> tuple[dict[str, Any], DataPath]:
-        for i, response in enumerate(_list(self.raw.get("responses"))):
+        for i, response in enumerate(as_list(self.raw.get("responses"))):
             if isinstance(response, dict):
                 return response, ("responses", i)
         return {}, ()
 
 
-class _Importer:
+class _Importer(Importer):
     def __init__(self, project: Project) -> None:
-        self.project = project
-        self.taken: set[str] = set()
-        self.languages: list[str] = []
-        self.skipped_languages: set[str] = set()
+        super().__init__(project)
         self.intents: list[_Intent] = []
-        self.steps: list[_Step] = []
-        self.humans: dict[str, tuple[Source, DataPath]] = {}
-        self.undeclared: dict[str, tuple[dict[str, Any], Source, DataPath]] = {}
+        self.steps: list[Step] = []
         self.webhooks: list[str] = []
-        self.agreements: list[str] = []
         self.entities: Path = project.root / "entities"
         self.lists: dict[str, bool] = {}  # custom entity -> is it a fixed list of values
-
-    def claim(self, base: str) -> str:
-        ident, n = base, 1
-        while ident in self.taken:
-            n += 1
-            ident = f"{base}_{n}"
-        self.taken.add(ident)
-        return ident
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -202,11 +171,7 @@ class _Importer:
         if not isinstance(agent.data, dict):
             raise project.fail("agent.json is not a JSON object", agent)
         data = agent.data
-        self.languages = [_language(data.get("language")) or "en"]
-        for code in _list(data.get("supportedLanguages")):
-            lang = _language(code)
-            if re.fullmatch(r"[a-z]{2}", lang) and lang not in self.languages:
-                self.languages.append(lang)
+        self.languages = languages_of(data.get("language"), data.get("supportedLanguages"))
         # Most exports keep intents/ beside agent.json; some templates keep it one level up.
         intents = folder / "intents"
         if not intents.is_dir() and (project.root / "intents").is_dir():
@@ -252,19 +217,19 @@ class _Importer:
                     problem="an intent is a JSON object",
                 )
                 continue
-            intent = _Intent(_str(source.data.get("name")) or file.stem, source, source.data)
+            intent = _Intent(as_str(source.data.get("name")) or file.stem, source, source.data)
             intent.inputs = frozenset(
-                c.lower() for c in _list(source.data.get("contexts")) if isinstance(c, str) and c
+                c.lower() for c in as_list(source.data.get("contexts")) if isinstance(c, str) and c
             )
             response, at = intent.response
-            for i, context in enumerate(_list(response.get("affectedContexts"))):
-                context = _map(context)
-                name = _str(context.get("name")).lower()
+            for i, context in enumerate(as_list(response.get("affectedContexts"))):
+                context = as_map(context)
+                name = as_str(context.get("name")).lower()
                 lifespan = context.get("lifespan", 5)
                 if name and not (isinstance(lifespan, int) and lifespan <= 0):
                     intent.outputs.setdefault(name, (*at, "affectedContexts", i))
             for lang, phrases_file in sorted(phrases.get(file.stem, [])):
-                self.read_phrases(intent, _language(lang), phrases_file)
+                self.read_phrases(intent, language_of(lang), phrases_file)
             self.intents.append(intent)
 
     def read_phrases(self, intent: _Intent, lang: str, file: Path) -> None:
@@ -273,23 +238,10 @@ class _Importer:
             return
         if intent.phrases is None:
             intent.phrases = source
-        for i, phrase in enumerate(_list(source.data)):
-            parts = _list(_map(phrase).get("data"))
-            text = "".join(_str(_map(part).get("text")) for part in parts)
+        for i, phrase in enumerate(as_list(source.data)):
+            text = text_of_parts(as_map(phrase).get("data"))
             if text.strip():
                 intent.examples.setdefault(lang, []).append((text, source, (i, "data")))
-
-    def known_language(self, lang: str) -> bool:
-        if lang in self.languages:
-            return True
-        if lang not in self.skipped_languages:
-            self.skipped_languages.add(lang)
-            self.project.note(
-                "unsupported",
-                None,
-                what=f"texts in '{lang}', a language agent.json does not list",
-            )
-        return False
 
     # -- responses ---------------------------------------------------------------------------
 
@@ -297,8 +249,8 @@ class _Importer:
         said = _Said()
         source = intent.source
         response, at = intent.response
-        for i, raw in enumerate(_list(response.get("messages"))):
-            self.message(_map(raw), source, (*at, "messages", i), said)
+        for i, raw in enumerate(as_list(response.get("messages"))):
+            self.message(as_map(raw), source, (*at, "messages", i), said)
         if intent.raw.get("liveAgentHandoff") is True and said.handoff is None:
             said.handoff = ("live_agent", ("liveAgentHandoff",))
         if said.handoff is not None:
@@ -307,8 +259,8 @@ class _Importer:
 
     def message(self, message: dict[str, Any], source: Source, at: DataPath, said: _Said) -> None:
         kind = str(message.get("type") if message.get("type") is not None else 0)
-        lang = _language(message.get("lang")) or self.languages[0]
-        platform = _str(message.get("platform"))
+        lang = language_of(message.get("lang")) or self.languages[0]
+        platform = as_str(message.get("platform"))
         texts = said.platform if platform else said.texts
         found: list[tuple[str, DataPath]] = []
         if kind == "0":
@@ -316,16 +268,16 @@ class _Importer:
         elif kind == "2":  # quick replies: the title is said, the replies are suggestions
             found = [(t, (*at, "title")) for t, _ in _strings(message.get("title"))]
         elif kind == "simple_response":
-            key = "displayText" if _str(message.get("displayText")).strip() else "textToSpeech"
+            key = "displayText" if as_str(message.get("displayText")).strip() else "textToSpeech"
             found = [(t, (*at, key)) for t, _ in _strings(message.get(key))]
         elif kind == "simple_responses":
-            for i, item in enumerate(_list(message.get("items"))):
-                item = _map(item)
-                key = "displayText" if _str(item.get("displayText")).strip() else "textToSpeech"
+            for i, item in enumerate(as_list(message.get("items"))):
+                item = as_map(item)
+                key = "displayText" if as_str(item.get("displayText")).strip() else "textToSpeech"
                 found += [(t, (*at, "items", i, key)) for t, _ in _strings(item.get(key))]
         elif kind == "telephony_synthesize_speech":
-            key = "text" if _str(message.get("text")).strip() else "ssml"
-            text = " ".join(_SSML_TAG.sub(" ", _str(message.get(key))).split())
+            key = "text" if as_str(message.get("text")).strip() else "ssml"
+            text = " ".join(SSML_TAG.sub(" ", as_str(message.get(key))).split())
             found = [(text, (*at, key))] if text else []
         elif kind in ("telephony_transfer_call", "telephonyTransferCall") or (
             "telephonyTransferCall" in message
@@ -349,15 +301,13 @@ class _Importer:
 
     # -- building steps ----------------------------------------------------------------------
 
-    def new_step(self, ident: str, source: Source, at: DataPath) -> _Step:
-        step = _Step({"id": ident})
+    def new_step(self, ident: str, source: Source, at: DataPath) -> Step:
+        step = Step({"id": ident})
         step.mark((), source, at)
         self.steps.append(step)
         return step
 
-    def put_text(
-        self, step: _Step, key: str, texts: dict[str, list[tuple[str, DataPath]]], source: Source
-    ) -> None:
+    def put_text(self, step: Step, key: str, texts: Texts, source: Source) -> None:
         if not texts:
             return
         step.data[key] = {lang: "\n".join(t for t, _ in found) for lang, found in texts.items()}
@@ -371,23 +321,23 @@ class _Importer:
         response, at = intent.response
         parameters = [
             (p, (*at, "parameters", j))
-            for j, p in enumerate(_list(response.get("parameters")))
+            for j, p in enumerate(as_list(response.get("parameters")))
             if isinstance(p, dict)
         ]
-        chain: list[_Step] = []
+        chain: list[Step] = []
         spoken: list[tuple[dict[str, Any], DataPath]] = []
         for parameter, where in parameters:
-            prompts: dict[str, list[tuple[str, DataPath]]] = {}
-            for k, prompt in enumerate(_list(parameter.get("prompts"))):
-                prompt = _map(prompt)
-                lang = _language(prompt.get("lang")) or self.languages[0]
-                value = _str(prompt.get("value"))
+            prompts: Texts = {}
+            for k, prompt in enumerate(as_list(parameter.get("prompts"))):
+                prompt = as_map(prompt)
+                lang = language_of(prompt.get("lang")) or self.languages[0]
+                value = as_str(prompt.get("value"))
                 if value.strip() and self.known_language(lang):
                     prompts.setdefault(lang, []).append((value, (*where, "prompts", k, "value")))
             if parameter.get("required") is not True or not prompts:
                 spoken.append((parameter, where))
                 continue
-            name = _str(parameter.get("name")) or f"parameter{len(chain) + 1}"
+            name = as_str(parameter.get("name")) or f"parameter{len(chain) + 1}"
             step = self.new_step(self.claim(f"{intent.id}.{slug(name)}"), source, where)
             self.put_text(step, "ask", prompts, source)
             self.collect(step, parameter, source, where)
@@ -409,7 +359,7 @@ class _Importer:
 
     def collect(
         self,
-        step: _Step,
+        step: Step,
         parameter: dict[str, Any],
         source: Source,
         at: DataPath,
@@ -417,10 +367,10 @@ class _Importer:
         at_most_one: bool = False,
     ) -> bool:
         """Mark ``step`` as collecting a parameter when it is personal data (one per step)."""
-        if not _str(parameter.get("name")).strip():
+        if not as_str(parameter.get("name")).strip():
             return False
-        name = slug(_str(parameter.get("name")))
-        entity = _str(parameter.get("dataType"))
+        name = slug(as_str(parameter.get("name")))
+        entity = as_str(parameter.get("dataType"))
         category = category_of(name, entity)
         if category is None or (category_of(name, "") is None and self.closed_list(entity)):
             return False
@@ -445,18 +395,18 @@ class _Importer:
             return self.lists[name]
         file = self.entities / f"{name}.json"
         source = self.project.read(file, required=False) if file.is_file() else None
-        raw = _map(source.data if source is not None else None)
+        raw = as_map(source.data if source is not None else None)
         self.lists[name] = bool(raw) and raw.get("isRegexp") is not True
         return self.lists[name]
 
     def wire_contexts(self) -> None:
         """Intents with input contexts are edges from the steps whose output contexts they need."""
-        by_id = {_str(i.raw.get("id")): i for i in self.intents if _str(i.raw.get("id"))}
+        by_id = {as_str(i.raw.get("id")): i for i in self.intents if as_str(i.raw.get("id"))}
         for gated in self.intents:
             if not gated.inputs:
                 continue
             providers = [i for i in self.intents if gated.inputs <= set(i.outputs)]
-            parent = by_id.get(_str(gated.raw.get("parentId")))
+            parent = by_id.get(as_str(gated.raw.get("parentId")))
             if not providers and parent is not None:
                 providers = [parent]
             for provider in providers:
@@ -507,22 +457,15 @@ class _Importer:
             if "on" not in step.data:
                 step.data["end"] = True  # no follow-up waits: the chat may end here
         if raw.get("webhookUsed") is True:
-            action = _str(response.get("action")) or intent.name
+            action = as_str(response.get("action")) or intent.name
             step.data["action"] = action
             step.mark(("action",), source, ("webhookUsed",))
             self.webhooks.append(intent.name)
-            for pattern, agreement in _AGREEMENTS:
-                if pattern.search(action.lower()) or pattern.search(intent.name.lower()):
-                    step.data["agreement"] = agreement
-                    step.mark(("agreement",), source, ("webhookUsed",))
-                    self.agreements.append(step.id)
-                    break
+            self.mark_agreement(step, (action, intent.name), source, ("webhookUsed",))
         if said.handoff is None:
             self.warn_transfer(step, texts, source)
 
-    def warn_transfer(
-        self, step: _Step, texts: dict[str, list[tuple[str, DataPath]]], source: Source
-    ) -> None:
+    def warn_transfer(self, step: Step, texts: Texts, source: Source) -> None:
         """A text that tells the customer they are being transferred, on a step that is not a
         handoff (an ES response never transfers by itself)."""
         for lang, found in texts.items():
@@ -540,16 +483,18 @@ class _Importer:
     def start(self) -> _Intent:
         for event in _WELCOME_EVENTS:
             for intent in self.intents:
-                names = {_str(_map(e).get("name")).upper() for e in _list(intent.raw.get("events"))}
+                names = {
+                    as_str(as_map(e).get("name")).upper() for e in as_list(intent.raw.get("events"))
+                }
                 if event in names and not intent.fallback:
                     return intent
-        named = [i for i in self.intents if i.name == _WELCOME_INTENT]
+        named = [i for i in self.intents if i.name == WELCOME_INTENT]
         openers = [i for i in self.intents if not i.fallback and not i.inputs]
         return (named or openers or [i for i in self.intents if not i.fallback])[0]
 
     def assemble(self, agent: Source, data: dict[str, Any], start: _Intent) -> None:
         project = self.project
-        name = _str(data.get("displayName")) or _str(data.get("name"))
+        name = as_str(data.get("displayName")) or as_str(data.get("name"))
         shown = Path(project.display.rstrip("/")).name
         bot: dict[str, Any] = {
             "name": name
@@ -563,12 +508,7 @@ class _Importer:
         project.origin(("bot", "name"), agent, ("displayName",) if name else ())
         project.origin(("bot", "languages"), agent, ("language",))
         project.origin(("bot", "start"), start.source, ())
-        humans: list[dict[str, Any]] = []
-        for kind, (human_id, channel) in _HUMANS.items():
-            if kind in self.humans:
-                source, at = self.humans[kind]
-                project.origin(("humans", len(humans)), source, at)
-                humans.append({"id": human_id, "channel": channel})
+        humans = self.humans_entries(_HUMANS)
         if humans:
             doc["humans"] = humans
         defaults = [i for i in self.intents if i.fallback and not i.inputs]
@@ -576,8 +516,8 @@ class _Importer:
             doc["escalation"] = {"fallback": {"retries": 0, "then": defaults[0].entry}}
             project.origin(("escalation", "fallback"), defaults[0].source, ("fallbackIntent",))
         privacy: dict[str, Any] = {}
-        policy = _str(
-            _map(_map(data.get("googleAssistant")).get("oAuthLinking")).get("privacyPolicyUrl")
+        policy = as_str(
+            as_map(as_map(data.get("googleAssistant")).get("oAuthLinking")).get("privacyPolicyUrl")
         )
         if policy.strip():
             privacy["policy_url"] = policy
@@ -586,20 +526,16 @@ class _Importer:
                 agent,
                 ("googleAssistant", "oAuthLinking", "privacyPolicyUrl"),
             )
-        if self.undeclared:
-            privacy["data"] = []
-            for entry, source, at in self.undeclared.values():
-                project.origin(("privacy", "data", len(privacy["data"])), source, at)
-                privacy["data"].append(entry)
+        data_entries = self.privacy_entries()
+        if data_entries:
+            privacy["data"] = data_entries
         if privacy:
             doc["privacy"] = privacy
         doc["intents"] = self.intent_entries()
         flow_id = self.claim(slug(bot["name"]))
         doc["flows"] = [{"id": flow_id, "steps": [s.data for s in self.steps]}]
         project.origin(("flows", 0), agent, ())
-        for si, step in enumerate(self.steps):
-            for relative, source, at in step.origins:
-                project.origin(("flows", 0, "steps", si, *relative), source, at)
+        record_steps(project, 0, self.steps)
         self.notes(agent, humans, "policy_url" in privacy)
         project.data = doc
 
@@ -618,7 +554,7 @@ class _Importer:
                     self.project.origin((*target, "examples", lang), found[0][1], ())
                     for k, (_, source, at) in enumerate(found):
                         self.project.origin((*target, "examples", lang, k), source, at)
-            events = _list(intent.raw.get("events"))
+            events = as_list(intent.raw.get("events"))
             if not intent.inputs and (intent.examples or events):
                 entry["goto"] = intent.entry
                 if intent.examples:
@@ -635,39 +571,11 @@ class _Importer:
                 "unsupported",
                 None,
                 agent,
-                ("webhook",) if "webhook" in _map(agent.data) else (),
+                ("webhook",) if "webhook" in as_map(agent.data) else (),
                 what=f"what the fulfilment webhook says and decides ({listed}"
                 f"{f', and {more} more' if more > 0 else ''}: code outside the export)",
             )
-        names = ", ".join(h["id"] for h in humans)
-        project.note(
-            "not-in-export",
-            "CX05",
-            what=f"when the humans behind the bot ({names}) are available and how long customers wait"
-            if humans
-            else "which human team is behind the bot, when it is available and how long customers wait",
-            section="humans[].hours and humans[].expected_wait",
-        )
-        if humans:
-            project.note(
-                "not-in-export",
-                "CX04",
-                what="what the human agent receives at a handoff",
-                section="handoff.context",
-            )
-        if not has_policy:
-            project.note(
-                "not-in-export",
-                "CX09",
-                what="where the privacy policy is",
-                section="privacy.policy_url",
-            )
-        project.note(
-            "not-in-export",
-            "CX07",
-            what="where upset customers are routed",
-            section="escalation.upset",
-        )
+        self.note_not_in_export(humans, without_humans=True, has_policy=has_policy)
         if self.agreements:
             project.note(
                 "not-in-export",
