@@ -71,6 +71,23 @@ class Source:
         return format_path(at)
 
 
+class Ids:
+    """Ids in the one namespace of a flow file's steps and flows: the project's own name, with
+    a number after ``separator`` when it is taken (``payee_name-2``, ``end_escalation_2``)."""
+
+    def __init__(self, separator: str) -> None:
+        self.separator = separator
+        self.taken: set[str] = set()
+
+    def claim(self, name: str) -> str:
+        candidate, n = name, 1
+        while candidate in self.taken:
+            n += 1
+            candidate = f"{name}{self.separator}{n}"
+        self.taken.add(candidate)
+        return candidate
+
+
 @dataclass(frozen=True)
 class Note:
     """Something the project's files cannot tell cxaudit, or something it could not read.

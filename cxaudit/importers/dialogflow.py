@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from cxaudit.importers.base import Project, Source
+from cxaudit.importers.base import Ids, Project, Source
 from cxaudit.loader import DataPath
 
 Origin = tuple[DataPath, Source, DataPath]  # (path in the flow data, file, path in the file)
@@ -199,7 +199,7 @@ class Importer:
 
     def __init__(self, project: Project) -> None:
         self.project = project
-        self.taken: set[str] = set()
+        self.ids = Ids("_")
         self.languages: list[str] = []
         self.skipped_languages: set[str] = set()
         self.humans: dict[str, tuple[Source, DataPath]] = {}  # kind -> where first met
@@ -208,12 +208,11 @@ class Importer:
 
     def claim(self, base: str) -> str:
         """A new id: ``base``, else ``base_2``, ``base_3``, ... (the first not taken)."""
-        ident, n = base, 1
-        while ident in self.taken:
-            n += 1
-            ident = f"{base}_{n}"
-        self.taken.add(ident)
-        return ident
+        return self.ids.claim(base)
+
+    @property
+    def taken(self) -> set[str]:
+        return self.ids.taken
 
     def known_language(self, lang: str) -> bool:
         """Is ``lang`` one of the bot's languages? Texts in others are skipped, with one

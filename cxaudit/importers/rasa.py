@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from cxaudit.checks.base import find
-from cxaudit.importers.base import Project, Source
+from cxaudit.importers.base import Ids, Project, Source
 from cxaudit.loader import DataPath
 
 # -- names ------------------------------------------------------------------------------------
@@ -358,21 +358,6 @@ _INTENT_PAYLOAD = re.compile(r"^/([A-Za-z0-9_.-]+)(?:\{.*\})?$", re.DOTALL)
 _SET_SLOTS = re.compile(r"^/SetSlots\((.*)\)$", re.DOTALL)
 
 
-class _Ids:
-    """Ids in the one namespace of steps and flows: the original name, with -2, -3 when taken."""
-
-    def __init__(self) -> None:
-        self.taken: set[str] = set()
-
-    def claim(self, name: str) -> str:
-        candidate, n = name, 1
-        while candidate in self.taken:
-            n += 1
-            candidate = f"{name}-{n}"
-        self.taken.add(candidate)
-        return candidate
-
-
 # -- reading the project ----------------------------------------------------------------------
 
 
@@ -468,7 +453,7 @@ class _Builder:
         self.project = project
         self.language, self.languages, self.config_source, self.config = _language(project)
         self.domain = _read_domain(project)
-        self.ids = _Ids()
+        self.ids = Ids("-")
         self.flows: list[_Flow] = []
         self.intents: dict[str, dict[str, Any]] = {}
         self.intent_origins: dict[str, dict[DataPath, Origin]] = {}
