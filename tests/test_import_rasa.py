@@ -17,7 +17,7 @@ from cxaudit.engine import Settings, effective_settings
 from cxaudit.graph import FlowGraph
 from cxaudit.importers import load_project
 from cxaudit.importers.base import Project
-from cxaudit.importers.rasa import _meets
+from cxaudit.importers.rasa_calm import _meets
 from cxaudit.loader import Location
 from cxaudit.model import Bot
 from cxaudit.model import build as build_bot

@@ -1,21 +1,17 @@
 """Import Rasa 3 (NLU + rules, stories and forms) and Rasa Pro CALM (flows) projects.
 
-Both become flow data (format 1) whose positions point into the project's own files:
+Both become flow data (format 1) whose positions point into the project's own files. This
+module holds what the two flavours share (reading the domain and config.yml, the steps and flows
+being built, the builder that emits the data) and ``build``, which hands the project to one of:
+
+* ``rasa3.py``: rules and stories become edges between steps, forms become flows;
+* ``rasa_calm.py``: CALM flows become flows, patterns the start, the fallback and global intents.
+
+In both:
 
 * every response or custom action a rule, story or flow runs is one step, named as in the
   project (``utter_greet``, ``action_pay_cc``, a CALM step id); its text is the response's text
   in the language of ``config.yml`` (all variants, one per line);
-* Rasa 3: an intent that starts a rule or story is a global intent that leads to its first
-  action (the RulePolicy applies such rules at any turn); an ``action, intent, action`` sequence
-  is an ``on`` edge; consecutive actions are ``next``; where a rule or story ends the bot listens,
-  so that step is a customer turn (its text is asked) and the conversation may end there;
-* a form is a flow of its own (its id is the form's name, so ``action: cc_payment_form`` leads
-  into it), one ``ask`` step per required slot, and its last step goes on where the rule that
-  submits the form goes on;
-* CALM: a flow is a flow, ``collect`` is an ``ask`` step, ``call``/``link`` lead into the other
-  flow, conditional ``next`` become options whose labels hold the condition (an ``x-if`` key, so
-  no text rule reads them), and every flow that is not guarded by ``if: False`` can be started
-  by the command generator at any turn (a global intent whose example is its description);
 * the fallback is the ``nlu_fallback`` rule (Rasa 3) or ``pattern_cannot_handle`` (CALM);
 * a step hands off only when it runs a custom action whose name says so and nothing in the
   project contradicts it; a response never transfers anyone, so a response that announces a
@@ -65,25 +61,6 @@ _BUILTIN_ACTIONS = frozenset(
         "action_clarify_flows",
     }
 )
-_GREETING_INTENTS = ("greet", "hello", "hi", "start", "welcome", "session_start")
-_FALLBACK_INTENT = "nlu_fallback"
-_CANCELLED = "the form stops here: its question's refusing button (the form's code decides)"
-_END = "END"
-
-# Rasa Pro's own patterns when a project does not override them (rasa/dialogue_understanding/
-# patterns/default_flows_for_patterns.yml): the two that decide whether a person is reachable.
-_DEFAULT_PATTERNS: dict[str, tuple[str, str]] = {
-    "pattern_human_handoff": (
-        "utter_human_handoff_not_available",
-        "I understand you want to be connected to a human agent, but that's something I "
-        "cannot help you with at the moment. Is there something else I can help you with?",
-    ),
-    "pattern_cannot_handle": (
-        "utter_cannot_handle",
-        "I'm sorry, I'm not able to assist with that.",
-    ),
-}
-_RASA_DEFAULT_FALLBACK = "Sorry I didn't get that. Can you rephrase?"
 
 _HANDOFF_WORDS = frozenset({"handoff", "handover"})
 _PERSON_WORDS = frozenset({"human", "agent", "person", "operator", "live", "staff", "colleague"})
@@ -91,7 +68,6 @@ _MOVE_WORDS = frozenset({"transfer", "connect", "escalate", "to", "hand"})
 _NOT_A_TRANSFER = frozenset(
     {"options", "ask", "offer", "check", "confirm", "cancel", "cancelled", "deny", "not", "no"}
 )
-_MACHINE_WORDS = frozenset({"bot", "assistant", "assistent", "ai", "chatbot", "virtual"})
 
 _TRANSFER_TEXT = re.compile(
     r"\b(?:(?:transferr?(?:ed|ing)?|connect(?:ed|ing)?|hand(?:ed|ing)? (?:you )?(?:off|over)"
@@ -205,14 +181,14 @@ _CHANGE_OBJECTS = frozenset(
 )
 
 
-def _words(name: str) -> list[str]:
+def name_words(name: str) -> list[str]:
     spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name)
     return [w for w in re.split(r"[^a-z0-9]+", spaced.lower()) if w]
 
 
 def _category(slot: str) -> str | None:
     """The kind of personal data a slot's name says it holds, or None."""
-    words = set(_words(slot))
+    words = set(name_words(slot))
     if words & _NOT_PERSONAL:
         return None
     for category, keys in _CATEGORIES:
@@ -223,7 +199,7 @@ def _category(slot: str) -> str | None:
 
 def _agreement(action: str) -> str | None:
     """The agreement a custom action's name says it makes (a payment, an order, ...), or None."""
-    words = set(_words(action))
+    words = set(name_words(action))
     if words & _LOOKUPS:
         return None
     if {"money"} <= words and {"transfer", "send"} & words:
@@ -238,7 +214,7 @@ def _agreement(action: str) -> str | None:
 
 def _says_handoff(action: str) -> bool:
     """Does a custom action's name say it transfers to a person (and not just offer to)?"""
-    words = set(_words(action))
+    words = set(name_words(action))
     if words & _NOT_A_TRANSFER:
         return False
     if words & _HANDOFF_WORDS or {"hand", "off"} <= words or {"hand", "over"} <= words:
@@ -268,7 +244,7 @@ Origin = tuple[Source, DataPath]
 
 
 @dataclass
-class _Step:
+class Step:
     """A step being built: its data (flow format, without id) and where each part came from."""
 
     id: str
@@ -304,10 +280,10 @@ class _Step:
 
 
 @dataclass
-class _Flow:
+class Flow:
     id: str
     origin: Origin | None
-    steps: list[_Step] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
 
 
 @dataclass
@@ -325,7 +301,7 @@ class _Response:
 
 
 @dataclass(frozen=True)
-class _Button:
+class Button:
     """A button of a response: what the customer sees and what choosing it sends."""
 
     title: str
@@ -448,13 +424,13 @@ def _language(project: Project) -> tuple[str, list[str], Source | None, dict[str
 # -- the shared builder -----------------------------------------------------------------------
 
 
-class _Builder:
+class Builder:
     def __init__(self, project: Project) -> None:
         self.project = project
         self.language, self.languages, self.config_source, self.config = _language(project)
         self.domain = _read_domain(project)
         self.ids = Ids("-")
-        self.flows: list[_Flow] = []
+        self.flows: list[Flow] = []
         self.intents: dict[str, dict[str, Any]] = {}
         self.intent_origins: dict[str, dict[DataPath, Origin]] = {}
         self.humans: dict[str, Origin | None] = {}
@@ -518,7 +494,7 @@ class _Builder:
             return None
         return _Text({k: "\n".join(v) for k, v in values.items()}, origins, rephrased)
 
-    def use(self, step: _Step, key: str, name: str, text: _Text) -> None:
+    def use(self, step: Step, key: str, name: str, text: _Text) -> None:
         """Give a step the text of response ``name``; remember it if a model rephrases it."""
         step.set_text(key, text)
         if text.rephrased:
@@ -528,7 +504,7 @@ class _Builder:
         response = self.domain.responses.get(name)
         return (response.source, ("responses", name)) if response is not None else None
 
-    def buttons(self, name: str | None) -> list[_Button]:
+    def buttons(self, name: str | None) -> list[Button]:
         """The buttons of response ``name`` (those of its first variant that has any)."""
         response = self.domain.responses.get(name or "")
         if response is None:
@@ -538,7 +514,7 @@ class _Builder:
             if not isinstance(raw, list):
                 continue
             return [
-                _Button(
+                Button(
                     b["title"],
                     b["payload"],
                     (response.source, ("responses", response.name, i, "buttons", j)),
@@ -554,7 +530,7 @@ class _Builder:
         """Does a button's title read as a "no" (the consent lexicons' reading of answers)?"""
         return any(m.entry.attrs.get("kind") == "no" for m in find("CX09", self.language, title))
 
-    def label(self, button: _Button) -> dict[str, str]:
+    def label(self, button: Button) -> dict[str, str]:
         return {self.language: button.title}
 
     # -- actions --
@@ -575,7 +551,7 @@ class _Builder:
         self.humans.setdefault(action, self.domain.actions.get(action))
         return action
 
-    def action_step(self, step: _Step, action: str, origin: Origin | None) -> None:
+    def action_step(self, step: Step, action: str, origin: Origin | None) -> None:
         """Fill a step that runs ``action``: a response's text, a handoff, or a custom action."""
         text = self.text(action)
         if text is not None:
@@ -597,7 +573,7 @@ class _Builder:
                 if agreement is not None:
                     step.set("agreement", agreement, origin)
 
-    def ask_of(self, step: _Step, names: list[str]) -> None:
+    def ask_of(self, step: Step, names: list[str]) -> None:
         """Make a step a customer turn asked by the first of ``names`` the project has."""
         for name in names:
             text = self.text(name)
@@ -612,7 +588,7 @@ class _Builder:
         # The question is written in code (or missing): a turn whose words cxaudit cannot see.
         step.data["ask"] = {"x-rasa": "the question is sent by code cxaudit cannot read"}
 
-    def collect(self, step: _Step, slot: str, origin: Origin | None) -> None:
+    def collect(self, step: Step, slot: str, origin: Origin | None) -> None:
         if self.domain.slot_types.get(slot) in ("bool", "categorical"):
             return  # a yes/no or a choice from a list, not the customer's own data
         category = _category(slot)
@@ -638,6 +614,22 @@ class _Builder:
         if origin is not None:
             self.intent_origins[name][("goto",)] = origin
             self.intent_origins[name].setdefault((), origin)
+
+    def nlu(self, source: Source, items: Any) -> None:
+        """Read a data file's ``nlu:`` section: its intents and their examples."""
+        if not isinstance(items, list):
+            return
+        for i, item in enumerate(items):
+            if not isinstance(item, dict) or not isinstance(item.get("intent"), str):
+                continue
+            name = item["intent"]
+            intent = self.intent(name)
+            self.intent_origins[name][()] = (source, (*("nlu", i),))
+            examples = _examples(item.get("examples"))
+            if examples:
+                lists = intent.setdefault("examples", {})
+                lists.setdefault(self.language, []).extend(examples)
+                self.intent_origins[name][("examples",)] = (source, ("nlu", i, "examples"))
 
     # -- emitting --
 
@@ -861,6 +853,20 @@ class _Builder:
         return {n for n in self.domain.responses if n.startswith("utter_ask_")}
 
 
+def _examples(raw: Any) -> list[str]:
+    """NLU examples without entity annotations: [Amazon](vendor_name) -> Amazon."""
+    if isinstance(raw, str):
+        lines = [
+            line.strip()[2:].strip() for line in raw.splitlines() if line.strip().startswith("- ")
+        ]
+    elif isinstance(raw, list):
+        texts = [e.get("text") if isinstance(e, dict) else e for e in raw]
+        lines = [text for text in texts if isinstance(text, str)]
+    else:
+        return []
+    return [re.sub(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})", r"\1", line) for line in lines if line]
+
+
 def _custom_texts(raw: Any, at: DataPath) -> Iterator[tuple[str, DataPath]]:
     """The texts a custom payload shows (its `text` and `title` strings)."""
     if isinstance(raw, dict):
@@ -893,7 +899,7 @@ def _rewrite(data: dict[str, Any], old: str, new: str) -> None:
             data["on"][intent] = new
 
 
-def _reaching(steps: list[_Step], handoffs: set[str]) -> set[str]:
+def _reaching(steps: list[Step], handoffs: set[str]) -> set[str]:
     """Steps from which the bot's own edges lead to a handoff (flow ids count as their start)."""
     by_id = {step.id: step for step in steps}
     into: dict[str, set[str]] = {}
@@ -911,753 +917,18 @@ def _reaching(steps: list[_Step], handoffs: set[str]) -> set[str]:
     return reached
 
 
-# -- Rasa 3 -----------------------------------------------------------------------------------
-
-
-@dataclass
-class _Event:
-    kind: str  # intent | action | form_done
-    name: str
-    at: DataPath
-
-
-@dataclass
-class _Edge:
-    target: str
-    origin: Origin
-
-
-class _Rasa3:
-    """Rules and stories as edges between one step per response or action."""
-
-    def __init__(self, builder: _Builder) -> None:
-        self.b = builder
-        self.first_use: dict[str, Origin] = {}
-        self.flow_of: dict[str, Source] = {}
-        self.entry: dict[str, tuple[_Edge, Origin]] = {}  # intent -> first action, intent place
-        self.bot_next: dict[str, list[_Edge]] = {}
-        self.on: dict[str, dict[str, _Edge]] = {}
-        self.listens: dict[str, Origin] = {}
-
-    def build(self) -> None:
-        b = self.b
-        self._handoff_hosts()
-        for source in b.data_sources:
-            data = source.data
-            assert isinstance(data, dict)
-            self._nlu(source, data.get("nlu"))
-            for key in ("rules", "stories"):
-                fragments = data.get(key)
-                if fragments is None:
-                    continue
-                if not isinstance(fragments, list):
-                    b.project.note(
-                        "unreadable-file",
-                        None,
-                        source,
-                        (key,),
-                        file=source.display,
-                        problem=f"'{key}' is not a list",
-                    )
-                    continue
-                for i, fragment in enumerate(fragments):
-                    if isinstance(fragment, dict) and isinstance(fragment.get("steps"), list):
-                        waits = fragment.get("wait_for_user_input", True) is not False
-                        for events in _expand(fragment["steps"], (key, i, "steps")):
-                            self._walk(source, events, waits)
-            if data.get("flows") is not None:
-                b.project.note(
-                    "unsupported", None, source, ("flows",), what="CALM flows in a Rasa 3 project"
-                )
-        self._steps()
-
-    def _handoff_hosts(self) -> None:
-        """financial-demo's handoff skill: actions/handoff_config.yml lists the hosts that
-        action_handoff transfers to; hosts that are bots are no handoff to a person."""
-        b = self.b
-        for name in ("handoff_config.yml", "handoff_config.yaml"):
-            path = b.project.root / "actions" / name
-            if not path.is_file():
-                continue
-            source = b.project.read(path, required=False)
-            hosts = (
-                source.data.get("handoff_hosts")
-                if source is not None and isinstance(source.data, dict)
-                else None
-            )
-            if not isinstance(hosts, dict) or source is None:
-                continue
-            for host, raw in sorted(hosts.items()):
-                title = raw.get("title", "") if isinstance(raw, dict) else ""
-                words = set(_words(f"{host} {title}"))
-                b.handoff_hosts[f"{host}"] = (source, ("handoff_hosts", host))
-                if words & _MACHINE_WORDS:
-                    b.bot_hosts[f"{host}"] = (source, ("handoff_hosts", host))
-
-    def _nlu(self, source: Source, items: Any) -> None:
-        if not isinstance(items, list):
-            return
-        for i, item in enumerate(items):
-            if not isinstance(item, dict) or not isinstance(item.get("intent"), str):
-                continue
-            name = item["intent"]
-            intent = self.b.intent(name)
-            self.b.intent_origins[name][()] = (source, (*("nlu", i),))
-            examples = _examples(item.get("examples"))
-            if examples:
-                lists = intent.setdefault("examples", {})
-                lists.setdefault(self.b.language, []).extend(examples)
-                self.b.intent_origins[name][("examples",)] = (source, ("nlu", i, "examples"))
-
-    def _walk(self, source: Source, events: list[_Event], waits: bool) -> None:
-        prev: str | None = None
-        pending: _Event | None = None
-        for event in events:
-            if event.kind == "intent":
-                pending = event
-                self.b.intent(event.name)
-            elif event.kind == "action":
-                name = event.name
-                if name == "action_listen":
-                    continue
-                self.first_use.setdefault(name, (source, event.at))
-                self.flow_of.setdefault(name, source)
-                edge = _Edge(name, (source, event.at))
-                if pending is not None:
-                    if prev is None:
-                        self.entry.setdefault(pending.name, (edge, (source, pending.at)))
-                    else:
-                        self.on.setdefault(prev, {}).setdefault(
-                            pending.name, _Edge(name, (source, pending.at))
-                        )
-                    pending = None
-                elif prev is not None:
-                    nexts = self.bot_next.setdefault(prev, [])
-                    if all(e.target != name for e in nexts):
-                        nexts.append(edge)
-                prev = name
-        if prev is not None and pending is None and waits and prev not in self.b.domain.forms:
-            self.listens.setdefault(prev, self.first_use[prev])
-
-    def _steps(self) -> None:
-        b = self.b
-        forms = [name for name in self.first_use if name in b.domain.forms]
-        for name in forms:
-            b.ids.claim(name)
-        ids = {name: b.ids.claim(name) for name in self.first_use if name not in b.domain.forms}
-        ids.update({name: name for name in forms})
-        flows: dict[str, _Flow] = {}
-        for source in b.data_sources:
-            if any(self.flow_of.get(n) is source for n in ids if n not in b.domain.forms):
-                flow = _Flow(b.ids.claim(Path(source.display).stem), (source, ()))
-                flows[source.display] = flow
-                b.flows.append(flow)
-        for name, origin in self.first_use.items():
-            if name in b.domain.forms:
-                continue
-            step = _Step(ids[name], origins={(): origin})
-            b.action_step(step, name, origin)
-            handoff = "handoff" in step.data
-            on = self.on.get(name, {})
-            if name in self.listens or on:
-                if "say" in step.data:
-                    step.data["ask"] = step.data.pop("say")
-                    step.origins = {
-                        (("ask", *rel[1:]) if rel and rel[0] == "say" else rel): o
-                        for rel, o in step.origins.items()
-                    }
-                elif on and not handoff:
-                    step.data["ask"] = {"x-rasa": f"{name} answers in code cxaudit cannot read"}
-            nexts = self.bot_next.get(name, [])
-            if len(nexts) == 1 and not handoff:
-                step.set("next", ids.get(nexts[0].target, nexts[0].target), nexts[0].origin)
-            elif nexts and not handoff:
-                # Rules and stories go on differently from here: slots and code decide which
-                # way. Options whose labels hold no words, like CALM's conditions, keep every way.
-                for edge in nexts:
-                    target = ids.get(edge.target, edge.target)
-                    step.add_option({"x-if": "decided by slots or code"}, target, edge.origin)
-            if on and not handoff:
-                step.data["on"] = {}
-                for intent, edge in on.items():
-                    step.data["on"][intent] = ids.get(edge.target, edge.target)
-                    step.origins[("on", intent)] = edge.origin
-            if name in self.listens and not handoff:
-                step.set("end", True, self.listens[name])
-            if "ask" in step.data and not handoff:
-                self._button_options(step, name, ids)
-            flows[self.flow_of[name].display].steps.append(step)
-        for name in forms:
-            b.flows.append(self._form(name, ids))
-        for intent, (edge, origin) in self.entry.items():
-            if intent == _FALLBACK_INTENT:
-                b.fallback = (ids.get(edge.target, edge.target), edge.origin)
-                continue
-            b.make_global(intent, ids.get(edge.target, edge.target), origin)
-        self._default_fallback(flows)
-        for intent in _GREETING_INTENTS:
-            if intent in self.entry:
-                b.start = ids.get(self.entry[intent][0].target)
-                break
-
-    def _button_options(self, step: _Step, name: str, ids: dict[str, str]) -> None:
-        """A question's buttons are the customer's choices: each becomes an option to where its
-        intent leads from here (an ``on`` edge, else a global intent); unknown ones are left out."""
-        b = self.b
-        on: dict[str, str] = step.data.get("on", {})
-        for button in b.buttons(name):
-            intent = button.intent or ""
-            target = on.pop(intent, None)  # the button now carries that edge
-            if target is None and intent in self.entry and intent != _FALLBACK_INTENT:
-                edge = self.entry[intent][0]
-                target = ids.get(edge.target, edge.target)
-            if target is not None:
-                step.add_option(b.label(button), target, button.origin, button.title_origin)
-        if "on" in step.data and not on:
-            del step.data["on"]
-
-    def _default_fallback(self, flows: dict[str, _Flow]) -> None:
-        """Without an nlu_fallback rule, Rasa's action_default_fallback sends utter_default."""
-        b = self.b
-        if b.fallback is not None or not b.flows:
-            return
-        pipeline = self.b.config.get("pipeline") or []
-        policies = self.b.config.get("policies") or []
-        names = {p.get("name") for p in [*pipeline, *policies] if isinstance(p, dict)}
-        if not names & {"FallbackClassifier", "RulePolicy"}:
-            return
-        step = _Step(b.ids.claim("action_default_fallback"))
-        text = b.text("utter_default")
-        if text is not None:
-            b.use(step, "ask", "utter_default", text)
-        else:
-            step.data["ask"] = {b.language: _RASA_DEFAULT_FALLBACK}
-        step.data["end"] = True
-        if b.config_source is not None:
-            step.origins[()] = (b.config_source, ("pipeline",) if pipeline else ())
-        b.flows[0].steps.append(step)
-        b.fallback = (step.id, step.origins.get(()))
-
-    def _form(self, name: str, ids: dict[str, str]) -> _Flow:
-        b = self.b
-        source, raw = b.domain.forms[name]
-        flow = _Flow(name, (source, ("forms", name)))
-        required: Any = raw.get("required_slots") if isinstance(raw, dict) else None
-        slots = list(required) if isinstance(required, (list, dict)) else []
-        on = self.on.get(name, {})
-        for i, slot in enumerate(slots):
-            slot = str(slot)
-            at: DataPath = (
-                "forms",
-                name,
-                "required_slots",
-                i if isinstance(required, list) else slot,
-            )
-            candidates = [
-                f"utter_ask_{name}_{slot}",
-                f"utter_ask_{slot}",
-                f"action_ask_{name}_{slot}",
-                f"action_ask_{slot}",
-            ]
-            known = [c for c in candidates if c in b.domain.responses or c in b.domain.actions]
-            step = _Step(
-                b.ids.claim(known[0] if known else f"{name}_{slot}"), origins={(): (source, at)}
-            )
-            b.ask_of(step, known)
-            b.collect(step, slot, (source, at))
-            if on:
-                step.data["on"] = {intent: ids.get(e.target, e.target) for intent, e in on.items()}
-                for intent, edge in on.items():
-                    step.origins[("on", intent)] = edge.origin
-            flow.steps.append(step)
-        if not flow.steps:
-            flow.steps.append(
-                _Step(b.ids.claim(f"{name}_submit"), origins={(): (source, ("forms", name))})
-            )
-        for step, following in zip(flow.steps, flow.steps[1:], strict=False):
-            step.data["next"] = following.id
-        last = flow.steps[-1]
-        nexts = self.bot_next.get(name, [])
-        if nexts:
-            last.set("next", ids.get(nexts[0].target, nexts[0].target), nexts[0].origin)
-        else:
-            last.data["end"] = True
-        for step in list(flow.steps):
-            self._form_buttons(flow, step)
-        return flow
-
-    def _form_buttons(self, flow: _Flow, step: _Step) -> None:
-        """The buttons of a form's question: a choice to go on with the form, or to leave it.
-
-        A button whose intent leads elsewhere from here (an ``on`` edge) is that edge. Any other
-        button fills the slot and the form goes on, except one whose title refuses ("No, cancel
-        the transaction"): the form's validation, which is code, then stops the form. cxaudit
-        cannot read that code; it takes the title at its word and ends the form there.
-        """
-        b = self.b
-        buttons = b.buttons(step.asked_by)
-        if not buttons:
-            return
-        on: dict[str, str] = step.data.get("on", {})
-        onward = step.data.get("next")
-        for button in buttons:
-            target = on.get(button.intent or "")
-            if target is None and b.refuses(button.title):
-                target = self._cancelled(flow, button).id
-            if target is None:
-                target = onward
-            if target is not None:
-                step.add_option(b.label(button), target, button.origin, button.title_origin)
-        if onward is not None and any(o["goto"] == onward for o in step.data.get("options", [])):
-            del step.data["next"]  # going on is now a choice among the buttons
-
-    def _cancelled(self, flow: _Flow, button: _Button) -> _Step:
-        """The end of a form that its question's refusing button stops (one per form)."""
-        for step in flow.steps:
-            if step.data.get("x-rasa") == _CANCELLED:
-                return step
-        step = _Step(self.b.ids.claim(f"{flow.id}_cancelled"), origins={(): button.origin})
-        step.data.update({"end": True, "x-rasa": _CANCELLED})
-        flow.steps.append(step)
-        return step
-
-
-def _examples(raw: Any) -> list[str]:
-    """NLU examples without entity annotations: [Amazon](vendor_name) -> Amazon."""
-    if isinstance(raw, str):
-        lines = [
-            line.strip()[2:].strip() for line in raw.splitlines() if line.strip().startswith("- ")
-        ]
-    elif isinstance(raw, list):
-        texts = [e.get("text") if isinstance(e, dict) else e for e in raw]
-        lines = [text for text in texts if isinstance(text, str)]
-    else:
-        return []
-    return [re.sub(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})", r"\1", line) for line in lines if line]
-
-
-def _expand(steps: list[Any], at: DataPath, limit: int = 64) -> list[list[_Event]]:
-    """A rule's or story's steps as event lists, one per combination of its `or` branches."""
-    paths: list[list[_Event]] = [[]]
-    for i, raw in enumerate(steps):
-        here = (*at, i)
-        if not isinstance(raw, dict):
-            continue
-        if isinstance(raw.get("or"), list):
-            choices = [
-                _event(alt, (*here, "or", j))
-                for j, alt in enumerate(raw["or"])
-                if isinstance(alt, dict)
-            ]
-            choices = [c for c in choices if c is not None] or [None]
-            paths = [[*p, c] if c is not None else p for p in paths for c in choices][:limit]
-            continue
-        event = _event(raw, here)
-        if event is not None:
-            paths = [[*p, event] for p in paths]
-    return paths
-
-
-def _event(raw: dict[str, Any], at: DataPath) -> _Event | None:
-    if isinstance(raw.get("intent"), str):
-        return _Event("intent", raw["intent"], at)
-    if isinstance(raw.get("action"), str):
-        return _Event("action", raw["action"], at)
-    if "active_loop" in raw and raw["active_loop"] is None:
-        return _Event("form_done", "", at)
-    return None
-
-
-# -- Rasa Pro CALM ----------------------------------------------------------------------------
-
-
-@dataclass
-class _CalmFlow:
-    id: str
-    source: Source
-    raw: dict[str, Any]
-    at: DataPath
-    local: dict[str, str] = field(default_factory=dict)  # the flow's step ids -> unique ids
-
-    def ref(self, name: str) -> str:
-        return self.local.get(name, name)
-
-
-class _Calm:
-    """CALM flows as flows; patterns as the fallback, the start and global intents."""
-
-    def __init__(self, builder: _Builder) -> None:
-        self.b = builder
-        self.flows: dict[str, _CalmFlow] = {}
-        self.built: dict[str, _Flow] = {}
-        self.returns: dict[str, tuple[str, Origin]] = {}  # called flow -> the caller's next step
-        self.ends: dict[str, list[_Step]] = {}  # flow -> its steps that end it
-
-    def build(self) -> None:
-        b = self.b
-        for source in b.data_sources:
-            data = source.data
-            assert isinstance(data, dict)
-            if isinstance(data.get("nlu"), list):
-                _Rasa3(b)._nlu(source, data["nlu"])
-            for key in ("rules", "stories"):
-                if data.get(key):
-                    b.project.note(
-                        "unsupported",
-                        None,
-                        source,
-                        (key,),
-                        what=f"{key} beside CALM flows (the flows are checked)",
-                    )
-            flows = data.get("flows")
-            if flows is None:
-                continue
-            if not isinstance(flows, dict):
-                b.project.note(
-                    "unreadable-file",
-                    None,
-                    source,
-                    ("flows",),
-                    file=source.display,
-                    problem="'flows' is not a map of flow ids",
-                )
-                continue
-            for flow_id, raw in flows.items():
-                if isinstance(raw, dict) and isinstance(raw.get("steps"), list) and raw["steps"]:
-                    self.flows.setdefault(
-                        str(flow_id), _CalmFlow(str(flow_id), source, raw, ("flows", flow_id))
-                    )
-        for name in _DEFAULT_PATTERNS:
-            if name not in self.flows:
-                self._default_pattern(name)
-        for flow_id in self.flows:
-            b.ids.claim(flow_id)
-        # Explicit step ids (local to their flow in Rasa) keep their names where they can;
-        # generated ones take what is left.
-        for flow in self.flows.values():
-            for raw, _ in _calm_steps(flow.raw["steps"], (*flow.at, "steps")):
-                if isinstance(raw.get("id"), str) and raw["id"] not in flow.local:
-                    flow.local[raw["id"]] = b.ids.claim(raw["id"])
-        for flow in self.flows.values():
-            self.built[flow.id] = self._flow(flow)
-            b.flows.append(self.built[flow.id])
-        self._connect_ends()
-        self._entries()
-
-    def _default_pattern(self, name: str) -> None:
-        response, text = _DEFAULT_PATTERNS[name]
-        b = self.b
-        flow = _Flow(b.ids.claim(name), None)
-        step = _Step(b.ids.claim(response))
-        step.data = {
-            "say": {b.language: text},
-            "x-rasa": "Rasa's default, not overridden",
-            "end": True,
-        }
-        flow.steps.append(step)
-        b.flows.append(flow)
-        self.built[name] = flow
-
-    def _entries(self) -> None:
-        b = self.b
-        for flow_id, flow in self.flows.items():
-            guard = flow.raw.get("if")
-            origin = (flow.source, flow.at)
-            if flow_id == "pattern_session_start":
-                b.start = flow_id
-                continue
-            if flow_id == "pattern_cannot_handle":
-                b.fallback = (flow_id, origin)
-                continue
-            if flow_id == "pattern_completed":
-                continue
-            triggers = flow.raw.get("nlu_trigger")
-            if isinstance(triggers, list):
-                for i, trigger in enumerate(triggers):
-                    name = trigger.get("intent") if isinstance(trigger, dict) else trigger
-                    if isinstance(name, dict):
-                        name = name.get("name")
-                    if isinstance(name, str):
-                        b.make_global(name, flow_id, (flow.source, (*flow.at, "nlu_trigger", i)))
-            if guard is False or str(guard).lower() == "false":
-                continue
-            intent = b.intent(flow_id)
-            description = flow.raw.get("description")
-            if isinstance(description, str) and description.strip():
-                intent["examples"] = {b.language: [" ".join(description.split())]}
-                b.intent_origins[flow_id][("examples",)] = (flow.source, (*flow.at, "description"))
-            b.make_global(flow_id, flow_id, origin)
-        for name in _DEFAULT_PATTERNS:
-            if name in self.flows:
-                continue
-            if name == "pattern_cannot_handle":
-                b.fallback = (name, None)
-            else:
-                b.make_global(name, name, None)
-
-    def _flow(self, flow: _CalmFlow) -> _Flow:
-        built = _Flow(flow.id, (flow.source, flow.at))
-        self._sequence(flow, built, flow.raw["steps"], (*flow.at, "steps"), None)
-        return built
-
-    def _sequence(
-        self,
-        flow: _CalmFlow,
-        built: _Flow,
-        raws: list[Any],
-        at: DataPath,
-        after: str | None,
-    ) -> str | None:
-        """Build a list of steps; returns the first step's id. ``after`` is where the list goes
-        on when its last step has no next of its own (None: the flow ends)."""
-        made: list[tuple[_Step, dict[str, Any], DataPath]] = []
-        for i, raw in enumerate(raws):
-            if not isinstance(raw, dict):
-                continue
-            step = _Step(self._id(flow, raw), origins={(): (flow.source, (*at, i))})
-            built.steps.append(step)
-            made.append((step, raw, (*at, i)))
-        for k, (step, raw, here) in enumerate(made):
-            following = made[k + 1][0].id if k + 1 < len(made) else after
-            self._content(flow, built, step, raw, here, following)
-        return made[0][0].id if made else after
-
-    def _id(self, flow: _CalmFlow, raw: dict[str, Any]) -> str:
-        if isinstance(raw.get("id"), str):
-            return flow.ref(raw["id"])
-        for key in ("collect", "action"):
-            if isinstance(raw.get(key), str):
-                return self.b.ids.claim(raw[key])
-        for key in ("link", "call"):
-            if isinstance(raw.get(key), str):
-                return self.b.ids.claim(f"{key}_{raw[key]}")
-        if "set_slots" in raw:
-            return self.b.ids.claim("set_slots")
-        return self.b.ids.claim("noop")
-
-    def _content(
-        self,
-        flow: _CalmFlow,
-        built: _Flow,
-        step: _Step,
-        raw: dict[str, Any],
-        here: DataPath,
-        following: str | None,
-    ) -> None:
-        b = self.b
-        origin = (flow.source, here)
-        if isinstance(raw.get("collect"), str):
-            slot = raw["collect"]
-            asks = [raw["utter"]] if isinstance(raw.get("utter"), str) else []
-            b.ask_of(step, [*asks, f"utter_ask_{slot}", f"action_ask_{slot}"])
-            b.collect(step, slot, (flow.source, (*here, "collect")))
-            self._rejections(flow, built, step, raw, here)
-        elif isinstance(raw.get("action"), str):
-            action = raw["action"]
-            b.action_step(step, action, (flow.source, (*here, "action")))
-            if action == "action_trigger_search":
-                step.data["generate"] = {
-                    "prompt": {"x-rasa": "enterprise search answers from documents"}
-                }
-                b.rephrased.discard(action)
-            if action in b.domain.responses:
-                step.data["x-response"] = action
-        elif isinstance(raw.get("link"), str) or isinstance(raw.get("call"), str):
-            key = "link" if isinstance(raw.get("link"), str) else "call"
-            target = raw[key]
-            if target not in self.flows and target not in self.built:
-                raise b.project.fail(f"{key} '{target}' names no flow", flow.source, (*here, key))
-            step.set("next", target, (flow.source, (*here, key)))
-            if key == "call":
-                back = raw.get("next")
-                ret = flow.ref(back) if isinstance(back, str) and back != _END else following
-                self.returns.setdefault(target, (ret or "", origin))
-            return
-        if "handoff" in step.data:
-            return
-        self._next(flow, built, step, raw.get("next"), here, following)
-        if isinstance(raw.get("collect"), str):
-            self._collect_buttons(step, raw["collect"])
-
-    def _collect_buttons(self, step: _Step, slot: str) -> None:
-        """The buttons of a CALM question set the slot; each goes where the flow's conditions
-        send that value (the first branch whose condition it meets, else the ``else`` branch),
-        or on to the next step. The branches that buttons now name keep no condition-only
-        option of their own."""
-        b = self.b
-        buttons: list[tuple[_Button, str]] = []
-        for button in b.buttons(step.asked_by):
-            value = button.slot_value(slot)
-            if value is not None:
-                buttons.append((button, value))
-        if not buttons:
-            return
-        branches = [
-            (o["label"]["x-if"], o["goto"], step.origins.get(("options", i)))
-            for i, o in enumerate(step.data.get("options", []))
-            if set(o["label"]) == {"x-if"}
-        ]
-        onward = step.data.get("next")
-        chosen: list[tuple[_Button, str]] = []
-        for button, value in buttons:
-            target = next((goto for cond, goto, _ in branches if _meets(cond, slot, value)), None)
-            if target is None:
-                target = next((goto for cond, goto, _ in branches if cond == "else"), onward)
-            if target is not None:
-                chosen.append((button, target))
-        if not chosen:
-            return
-        named = {target for _, target in chosen}
-        kept = [(cond, goto, origin) for cond, goto, origin in branches if goto not in named]
-        rejections = [
-            (o, step.origins.get(("options", i)))
-            for i, o in enumerate(step.data.get("options", []))
-            if set(o["label"]) != {"x-if"}
-        ]
-        step.data.pop("options", None)
-        for key in [k for k in step.origins if k[:1] == ("options",)]:
-            del step.origins[key]
-        for button, target in chosen:
-            step.add_option(b.label(button), target, button.origin, button.title_origin)
-        for cond, goto, origin in kept:
-            step.add_option({"x-if": cond}, goto, origin)
-        for option, origin in rejections:
-            step.add_option(option["label"], option["goto"], origin)
-        if onward is not None and onward in named:
-            del step.data["next"]
-
-    def _rejections(
-        self, flow: _CalmFlow, built: _Flow, step: _Step, raw: dict[str, Any], here: DataPath
-    ) -> None:
-        rejections = raw.get("rejections")
-        if not isinstance(rejections, list):
-            return
-        for i, rejection in enumerate(rejections):
-            if not isinstance(rejection, dict) or not isinstance(rejection.get("utter"), str):
-                continue
-            at = (*here, "rejections", i)
-            retry = _Step(self.b.ids.claim(rejection["utter"]), origins={(): (flow.source, at)})
-            self.b.action_step(retry, rejection["utter"], (flow.source, (*at, "utter")))
-            retry.data["next"] = step.id
-            built.steps.append(retry)
-            step.data.setdefault("options", []).append(
-                {"label": {"x-if": str(rejection.get("if", ""))}, "goto": retry.id}
-            )
-            step.origins[("options", len(step.data["options"]) - 1)] = (flow.source, at)
-
-    def _next(
-        self,
-        flow: _CalmFlow,
-        built: _Flow,
-        step: _Step,
-        raw: Any,
-        here: DataPath,
-        following: str | None,
-    ) -> None:
-        at = (*here, "next")
-        if raw is None:
-            self._go(flow, step, following, (flow.source, here))
-            return
-        if isinstance(raw, str):
-            self._go(flow, step, None if raw == _END else flow.ref(raw), (flow.source, at))
-            return
-        if not isinstance(raw, list):
-            raise self.b.project.fail(
-                "next must be a step id, END or a list of conditions", flow.source, at
-            )
-        options = step.data.setdefault("options", [])
-        for i, branch in enumerate(raw):
-            if not isinstance(branch, dict):
-                continue
-            condition = "else" if "else" in branch else str(branch.get("if", ""))
-            then = branch.get("else", branch.get("then"))
-            where = (*at, i, "else" if "else" in branch else "then")
-            if isinstance(then, list):
-                target = self._sequence(flow, built, then, where, following)
-            elif isinstance(then, str):
-                target = None if then == _END else flow.ref(then)
-            else:
-                continue
-            if target is None:
-                target = self._end_step(flow, built)
-            options.append({"label": {"x-if": condition}, "goto": target})
-            step.origins[("options", len(options) - 1)] = (flow.source, (*at, i))
-        if not options:
-            del step.data["options"]
-            self._go(flow, step, following, (flow.source, here))
-
-    def _go(self, flow: _CalmFlow, step: _Step, target: str | None, origin: Origin) -> None:
-        if target is not None:
-            step.set("next", target, origin)
-        else:
-            self.ends.setdefault(flow.id, []).append(step)
-
-    def _end_step(self, flow: _CalmFlow, built: _Flow) -> str:
-        name = f"{flow.id}_END"
-        if not any(s.id == name for s in built.steps):
-            end = _Step(self.b.ids.claim(name), origins={(): (flow.source, flow.at)})
-            built.steps.append(end)
-            self.ends.setdefault(flow.id, []).append(end)
-            return end.id
-        return name
-
-    def _connect_ends(self) -> None:
-        """Where a flow ends: back to the step after its call, else the conversation may end."""
-        completed = "pattern_completed" if "pattern_completed" in self.flows else None
-        for flow_id, steps in self.ends.items():
-            back = self.returns.get(flow_id)
-            for step in steps:
-                if "handoff" in step.data:
-                    continue
-                if back is not None and back[0]:
-                    step.set("next", back[0], back[1])
-                    step.data["end"] = True  # when the flow was started on its own
-                elif completed is not None and not flow_id.startswith("pattern_"):
-                    step.data["next"] = completed  # Rasa runs pattern_completed after a flow
-                else:
-                    step.data["end"] = True
-
-
-def _meets(condition: str, slot: str, value: str) -> bool:
-    """Does ``slot`` set to ``value`` meet a CALM condition? Read for the common shapes only:
-    ``slots.x == 'v'`` or ``slots.x is "v"`` (joined with ``or``), ``slots.x``, ``not slots.x``."""
-    name = re.escape(f"slots.{slot}")
-    text = condition.strip()
-    if re.fullmatch(name, text):
-        return value.lower() in ("true", "yes", "1")
-    if re.fullmatch(rf"not\s+{name}", text):
-        return value.lower() in ("false", "no", "0")
-    for part in re.split(r"\s+or\s+", text):
-        found = re.fullmatch(rf"{name}\s*(?:==|is(?!\s+not\b))\s*(['\"]?)(.*?)\1", part.strip())
-        if found is not None and found.group(2).lower() == value.lower():
-            return True
-    return False
-
-
-def _calm_steps(raws: Any, at: DataPath) -> Iterator[tuple[dict[str, Any], DataPath]]:
-    """Every step of a CALM flow, nested `then` lists included."""
-    if not isinstance(raws, list):
-        return
-    for i, raw in enumerate(raws):
-        if not isinstance(raw, dict):
-            continue
-        yield raw, (*at, i)
-        branches = raw.get("next")
-        if isinstance(branches, list):
-            for j, branch in enumerate(branches):
-                if isinstance(branch, dict):
-                    for key in ("then", "else"):
-                        yield from _calm_steps(branch.get(key), (*at, i, "next", j, key))
-
-
 # -- entry point ------------------------------------------------------------------------------
 
 
 def build(project: Project) -> None:
     """Import a Rasa 3 or Rasa Pro CALM project into ``project.data`` (flow format 1)."""
-    builder = _Builder(project)
+    # The flavours import this module's shared parts: importing them here avoids the cycle.
+    from cxaudit.importers.rasa3 import Rasa3
+    from cxaudit.importers.rasa_calm import Calm
+
+    builder = Builder(project)
     if project.kind == "rasa-calm":
-        _Calm(builder).build()
+        Calm(builder).build()
     else:
-        _Rasa3(builder).build()
+        Rasa3(builder).build()
     builder.emit()

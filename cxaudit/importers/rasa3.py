@@ -1,0 +1,353 @@
+"""Import a Rasa 3 project: NLU, rules, stories and forms (the shared parts are in rasa.py).
+
+* an intent that starts a rule or story is a global intent that leads to its first action (the
+  RulePolicy applies such rules at any turn); an ``action, intent, action`` sequence is an ``on``
+  edge; consecutive actions are ``next``; where a rule or story ends the bot listens, so that
+  step is a customer turn (its text is asked) and the conversation may end there;
+* a form is a flow of its own (its id is the form's name, so ``action: cc_payment_form`` leads
+  into it), one ``ask`` step per required slot, and its last step goes on where the rule that
+  submits the form goes on;
+* the fallback is the ``nlu_fallback`` rule (else Rasa's ``action_default_fallback`` when the
+  config has a FallbackClassifier or RulePolicy).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cxaudit.importers.base import Source
+from cxaudit.importers.rasa import Builder, Button, Flow, Origin, Step, name_words
+from cxaudit.loader import DataPath
+
+_GREETING_INTENTS = ("greet", "hello", "hi", "start", "welcome", "session_start")
+_FALLBACK_INTENT = "nlu_fallback"
+_CANCELLED = "the form stops here: its question's refusing button (the form's code decides)"
+_RASA_DEFAULT_FALLBACK = "Sorry I didn't get that. Can you rephrase?"
+_MACHINE_WORDS = frozenset({"bot", "assistant", "assistent", "ai", "chatbot", "virtual"})
+
+
+@dataclass
+class _Event:
+    kind: str  # intent | action | form_done
+    name: str
+    at: DataPath
+
+
+@dataclass
+class _Edge:
+    target: str
+    origin: Origin
+
+
+class Rasa3:
+    """Rules and stories as edges between one step per response or action."""
+
+    def __init__(self, builder: Builder) -> None:
+        self.b = builder
+        self.first_use: dict[str, Origin] = {}
+        self.flow_of: dict[str, Source] = {}
+        self.entry: dict[str, tuple[_Edge, Origin]] = {}  # intent -> first action, intent place
+        self.bot_next: dict[str, list[_Edge]] = {}
+        self.on: dict[str, dict[str, _Edge]] = {}
+        self.listens: dict[str, Origin] = {}
+
+    def build(self) -> None:
+        b = self.b
+        self._handoff_hosts()
+        for source in b.data_sources:
+            data = source.data
+            assert isinstance(data, dict)
+            b.nlu(source, data.get("nlu"))
+            for key in ("rules", "stories"):
+                fragments = data.get(key)
+                if fragments is None:
+                    continue
+                if not isinstance(fragments, list):
+                    b.project.note(
+                        "unreadable-file",
+                        None,
+                        source,
+                        (key,),
+                        file=source.display,
+                        problem=f"'{key}' is not a list",
+                    )
+                    continue
+                for i, fragment in enumerate(fragments):
+                    if isinstance(fragment, dict) and isinstance(fragment.get("steps"), list):
+                        waits = fragment.get("wait_for_user_input", True) is not False
+                        for events in _expand(fragment["steps"], (key, i, "steps")):
+                            self._walk(source, events, waits)
+            if data.get("flows") is not None:
+                b.project.note(
+                    "unsupported", None, source, ("flows",), what="CALM flows in a Rasa 3 project"
+                )
+        self._steps()
+
+    def _handoff_hosts(self) -> None:
+        """financial-demo's handoff skill: actions/handoff_config.yml lists the hosts that
+        action_handoff transfers to; hosts that are bots are no handoff to a person."""
+        b = self.b
+        for name in ("handoff_config.yml", "handoff_config.yaml"):
+            path = b.project.root / "actions" / name
+            if not path.is_file():
+                continue
+            source = b.project.read(path, required=False)
+            hosts = (
+                source.data.get("handoff_hosts")
+                if source is not None and isinstance(source.data, dict)
+                else None
+            )
+            if not isinstance(hosts, dict) or source is None:
+                continue
+            for host, raw in sorted(hosts.items()):
+                title = raw.get("title", "") if isinstance(raw, dict) else ""
+                words = set(name_words(f"{host} {title}"))
+                b.handoff_hosts[f"{host}"] = (source, ("handoff_hosts", host))
+                if words & _MACHINE_WORDS:
+                    b.bot_hosts[f"{host}"] = (source, ("handoff_hosts", host))
+
+    def _walk(self, source: Source, events: list[_Event], waits: bool) -> None:
+        prev: str | None = None
+        pending: _Event | None = None
+        for event in events:
+            if event.kind == "intent":
+                pending = event
+                self.b.intent(event.name)
+            elif event.kind == "action":
+                name = event.name
+                if name == "action_listen":
+                    continue
+                self.first_use.setdefault(name, (source, event.at))
+                self.flow_of.setdefault(name, source)
+                edge = _Edge(name, (source, event.at))
+                if pending is not None:
+                    if prev is None:
+                        self.entry.setdefault(pending.name, (edge, (source, pending.at)))
+                    else:
+                        self.on.setdefault(prev, {}).setdefault(
+                            pending.name, _Edge(name, (source, pending.at))
+                        )
+                    pending = None
+                elif prev is not None:
+                    nexts = self.bot_next.setdefault(prev, [])
+                    if all(e.target != name for e in nexts):
+                        nexts.append(edge)
+                prev = name
+        if prev is not None and pending is None and waits and prev not in self.b.domain.forms:
+            self.listens.setdefault(prev, self.first_use[prev])
+
+    def _steps(self) -> None:
+        b = self.b
+        forms = [name for name in self.first_use if name in b.domain.forms]
+        for name in forms:
+            b.ids.claim(name)
+        ids = {name: b.ids.claim(name) for name in self.first_use if name not in b.domain.forms}
+        ids.update({name: name for name in forms})
+        flows: dict[str, Flow] = {}
+        for source in b.data_sources:
+            if any(self.flow_of.get(n) is source for n in ids if n not in b.domain.forms):
+                flow = Flow(b.ids.claim(Path(source.display).stem), (source, ()))
+                flows[source.display] = flow
+                b.flows.append(flow)
+        for name, origin in self.first_use.items():
+            if name in b.domain.forms:
+                continue
+            step = Step(ids[name], origins={(): origin})
+            b.action_step(step, name, origin)
+            handoff = "handoff" in step.data
+            on = self.on.get(name, {})
+            if name in self.listens or on:
+                if "say" in step.data:
+                    step.data["ask"] = step.data.pop("say")
+                    step.origins = {
+                        (("ask", *rel[1:]) if rel and rel[0] == "say" else rel): o
+                        for rel, o in step.origins.items()
+                    }
+                elif on and not handoff:
+                    step.data["ask"] = {"x-rasa": f"{name} answers in code cxaudit cannot read"}
+            nexts = self.bot_next.get(name, [])
+            if len(nexts) == 1 and not handoff:
+                step.set("next", ids.get(nexts[0].target, nexts[0].target), nexts[0].origin)
+            elif nexts and not handoff:
+                # Rules and stories go on differently from here: slots and code decide which
+                # way. Options whose labels hold no words, like CALM's conditions, keep every way.
+                for edge in nexts:
+                    target = ids.get(edge.target, edge.target)
+                    step.add_option({"x-if": "decided by slots or code"}, target, edge.origin)
+            if on and not handoff:
+                step.data["on"] = {}
+                for intent, edge in on.items():
+                    step.data["on"][intent] = ids.get(edge.target, edge.target)
+                    step.origins[("on", intent)] = edge.origin
+            if name in self.listens and not handoff:
+                step.set("end", True, self.listens[name])
+            if "ask" in step.data and not handoff:
+                self._button_options(step, name, ids)
+            flows[self.flow_of[name].display].steps.append(step)
+        for name in forms:
+            b.flows.append(self._form(name, ids))
+        for intent, (edge, origin) in self.entry.items():
+            if intent == _FALLBACK_INTENT:
+                b.fallback = (ids.get(edge.target, edge.target), edge.origin)
+                continue
+            b.make_global(intent, ids.get(edge.target, edge.target), origin)
+        self._default_fallback(flows)
+        for intent in _GREETING_INTENTS:
+            if intent in self.entry:
+                b.start = ids.get(self.entry[intent][0].target)
+                break
+
+    def _button_options(self, step: Step, name: str, ids: dict[str, str]) -> None:
+        """A question's buttons are the customer's choices: each becomes an option to where its
+        intent leads from here (an ``on`` edge, else a global intent); unknown ones are left out."""
+        b = self.b
+        on: dict[str, str] = step.data.get("on", {})
+        for button in b.buttons(name):
+            intent = button.intent or ""
+            target = on.pop(intent, None)  # the button now carries that edge
+            if target is None and intent in self.entry and intent != _FALLBACK_INTENT:
+                edge = self.entry[intent][0]
+                target = ids.get(edge.target, edge.target)
+            if target is not None:
+                step.add_option(b.label(button), target, button.origin, button.title_origin)
+        if "on" in step.data and not on:
+            del step.data["on"]
+
+    def _default_fallback(self, flows: dict[str, Flow]) -> None:
+        """Without an nlu_fallback rule, Rasa's action_default_fallback sends utter_default."""
+        b = self.b
+        if b.fallback is not None or not b.flows:
+            return
+        pipeline = self.b.config.get("pipeline") or []
+        policies = self.b.config.get("policies") or []
+        names = {p.get("name") for p in [*pipeline, *policies] if isinstance(p, dict)}
+        if not names & {"FallbackClassifier", "RulePolicy"}:
+            return
+        step = Step(b.ids.claim("action_default_fallback"))
+        text = b.text("utter_default")
+        if text is not None:
+            b.use(step, "ask", "utter_default", text)
+        else:
+            step.data["ask"] = {b.language: _RASA_DEFAULT_FALLBACK}
+        step.data["end"] = True
+        if b.config_source is not None:
+            step.origins[()] = (b.config_source, ("pipeline",) if pipeline else ())
+        b.flows[0].steps.append(step)
+        b.fallback = (step.id, step.origins.get(()))
+
+    def _form(self, name: str, ids: dict[str, str]) -> Flow:
+        b = self.b
+        source, raw = b.domain.forms[name]
+        flow = Flow(name, (source, ("forms", name)))
+        required: Any = raw.get("required_slots") if isinstance(raw, dict) else None
+        slots = list(required) if isinstance(required, (list, dict)) else []
+        on = self.on.get(name, {})
+        for i, slot in enumerate(slots):
+            slot = str(slot)
+            at: DataPath = (
+                "forms",
+                name,
+                "required_slots",
+                i if isinstance(required, list) else slot,
+            )
+            candidates = [
+                f"utter_ask_{name}_{slot}",
+                f"utter_ask_{slot}",
+                f"action_ask_{name}_{slot}",
+                f"action_ask_{slot}",
+            ]
+            known = [c for c in candidates if c in b.domain.responses or c in b.domain.actions]
+            step = Step(
+                b.ids.claim(known[0] if known else f"{name}_{slot}"), origins={(): (source, at)}
+            )
+            b.ask_of(step, known)
+            b.collect(step, slot, (source, at))
+            if on:
+                step.data["on"] = {intent: ids.get(e.target, e.target) for intent, e in on.items()}
+                for intent, edge in on.items():
+                    step.origins[("on", intent)] = edge.origin
+            flow.steps.append(step)
+        if not flow.steps:
+            flow.steps.append(
+                Step(b.ids.claim(f"{name}_submit"), origins={(): (source, ("forms", name))})
+            )
+        for step, following in zip(flow.steps, flow.steps[1:], strict=False):
+            step.data["next"] = following.id
+        last = flow.steps[-1]
+        nexts = self.bot_next.get(name, [])
+        if nexts:
+            last.set("next", ids.get(nexts[0].target, nexts[0].target), nexts[0].origin)
+        else:
+            last.data["end"] = True
+        for step in list(flow.steps):
+            self._form_buttons(flow, step)
+        return flow
+
+    def _form_buttons(self, flow: Flow, step: Step) -> None:
+        """The buttons of a form's question: a choice to go on with the form, or to leave it.
+
+        A button whose intent leads elsewhere from here (an ``on`` edge) is that edge. Any other
+        button fills the slot and the form goes on, except one whose title refuses ("No, cancel
+        the transaction"): the form's validation, which is code, then stops the form. cxaudit
+        cannot read that code; it takes the title at its word and ends the form there.
+        """
+        b = self.b
+        buttons = b.buttons(step.asked_by)
+        if not buttons:
+            return
+        on: dict[str, str] = step.data.get("on", {})
+        onward = step.data.get("next")
+        for button in buttons:
+            target = on.get(button.intent or "")
+            if target is None and b.refuses(button.title):
+                target = self._cancelled(flow, button).id
+            if target is None:
+                target = onward
+            if target is not None:
+                step.add_option(b.label(button), target, button.origin, button.title_origin)
+        if onward is not None and any(o["goto"] == onward for o in step.data.get("options", [])):
+            del step.data["next"]  # going on is now a choice among the buttons
+
+    def _cancelled(self, flow: Flow, button: Button) -> Step:
+        """The end of a form that its question's refusing button stops (one per form)."""
+        for step in flow.steps:
+            if step.data.get("x-rasa") == _CANCELLED:
+                return step
+        step = Step(self.b.ids.claim(f"{flow.id}_cancelled"), origins={(): button.origin})
+        step.data.update({"end": True, "x-rasa": _CANCELLED})
+        flow.steps.append(step)
+        return step
+
+
+def _expand(steps: list[Any], at: DataPath, limit: int = 64) -> list[list[_Event]]:
+    """A rule's or story's steps as event lists, one per combination of its `or` branches."""
+    paths: list[list[_Event]] = [[]]
+    for i, raw in enumerate(steps):
+        here = (*at, i)
+        if not isinstance(raw, dict):
+            continue
+        if isinstance(raw.get("or"), list):
+            choices = [
+                _event(alt, (*here, "or", j))
+                for j, alt in enumerate(raw["or"])
+                if isinstance(alt, dict)
+            ]
+            choices = [c for c in choices if c is not None] or [None]
+            paths = [[*p, c] if c is not None else p for p in paths for c in choices][:limit]
+            continue
+        event = _event(raw, here)
+        if event is not None:
+            paths = [[*p, event] for p in paths]
+    return paths
+
+
+def _event(raw: dict[str, Any], at: DataPath) -> _Event | None:
+    if isinstance(raw.get("intent"), str):
+        return _Event("intent", raw["intent"], at)
+    if isinstance(raw.get("action"), str):
+        return _Event("action", raw["action"], at)
+    if "active_loop" in raw and raw["active_loop"] is None:
+        return _Event("form_done", "", at)
+    return None

@@ -1,0 +1,415 @@
+"""Import a Rasa Pro CALM project: flows and patterns (the shared parts are in rasa.py).
+
+* a flow is a flow, ``collect`` is an ``ask`` step, ``call``/``link`` lead into the other flow,
+  conditional ``next`` become options whose labels hold the condition (an ``x-if`` key, so no
+  text rule reads them), and every flow that is not guarded by ``if: False`` can be started by
+  the command generator at any turn (a global intent whose example is its description);
+* ``pattern_session_start`` is the start and ``pattern_cannot_handle`` the fallback; Rasa's
+  default patterns stand in where the project does not override them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from cxaudit.importers.base import Source
+from cxaudit.importers.rasa import Builder, Button, Flow, Origin, Step
+from cxaudit.loader import DataPath
+
+_END = "END"
+
+# Rasa Pro's own patterns when a project does not override them (rasa/dialogue_understanding/
+# patterns/default_flows_for_patterns.yml): the two that decide whether a person is reachable.
+_DEFAULT_PATTERNS: dict[str, tuple[str, str]] = {
+    "pattern_human_handoff": (
+        "utter_human_handoff_not_available",
+        "I understand you want to be connected to a human agent, but that's something I "
+        "cannot help you with at the moment. Is there something else I can help you with?",
+    ),
+    "pattern_cannot_handle": (
+        "utter_cannot_handle",
+        "I'm sorry, I'm not able to assist with that.",
+    ),
+}
+
+
+@dataclass
+class _CalmFlow:
+    id: str
+    source: Source
+    raw: dict[str, Any]
+    at: DataPath
+    local: dict[str, str] = field(default_factory=dict)  # the flow's step ids -> unique ids
+
+    def ref(self, name: str) -> str:
+        return self.local.get(name, name)
+
+
+class Calm:
+    """CALM flows as flows; patterns as the fallback, the start and global intents."""
+
+    def __init__(self, builder: Builder) -> None:
+        self.b = builder
+        self.flows: dict[str, _CalmFlow] = {}
+        self.built: dict[str, Flow] = {}
+        self.returns: dict[str, tuple[str, Origin]] = {}  # called flow -> the caller's next step
+        self.ends: dict[str, list[Step]] = {}  # flow -> its steps that end it
+
+    def build(self) -> None:
+        b = self.b
+        for source in b.data_sources:
+            data = source.data
+            assert isinstance(data, dict)
+            if isinstance(data.get("nlu"), list):
+                b.nlu(source, data["nlu"])
+            for key in ("rules", "stories"):
+                if data.get(key):
+                    b.project.note(
+                        "unsupported",
+                        None,
+                        source,
+                        (key,),
+                        what=f"{key} beside CALM flows (the flows are checked)",
+                    )
+            flows = data.get("flows")
+            if flows is None:
+                continue
+            if not isinstance(flows, dict):
+                b.project.note(
+                    "unreadable-file",
+                    None,
+                    source,
+                    ("flows",),
+                    file=source.display,
+                    problem="'flows' is not a map of flow ids",
+                )
+                continue
+            for flow_id, raw in flows.items():
+                if isinstance(raw, dict) and isinstance(raw.get("steps"), list) and raw["steps"]:
+                    self.flows.setdefault(
+                        str(flow_id), _CalmFlow(str(flow_id), source, raw, ("flows", flow_id))
+                    )
+        for name in _DEFAULT_PATTERNS:
+            if name not in self.flows:
+                self._default_pattern(name)
+        for flow_id in self.flows:
+            b.ids.claim(flow_id)
+        # Explicit step ids (local to their flow in Rasa) keep their names where they can;
+        # generated ones take what is left.
+        for flow in self.flows.values():
+            for raw, _ in _calm_steps(flow.raw["steps"], (*flow.at, "steps")):
+                if isinstance(raw.get("id"), str) and raw["id"] not in flow.local:
+                    flow.local[raw["id"]] = b.ids.claim(raw["id"])
+        for flow in self.flows.values():
+            self.built[flow.id] = self._flow(flow)
+            b.flows.append(self.built[flow.id])
+        self._connect_ends()
+        self._entries()
+
+    def _default_pattern(self, name: str) -> None:
+        response, text = _DEFAULT_PATTERNS[name]
+        b = self.b
+        flow = Flow(b.ids.claim(name), None)
+        step = Step(b.ids.claim(response))
+        step.data = {
+            "say": {b.language: text},
+            "x-rasa": "Rasa's default, not overridden",
+            "end": True,
+        }
+        flow.steps.append(step)
+        b.flows.append(flow)
+        self.built[name] = flow
+
+    def _entries(self) -> None:
+        b = self.b
+        for flow_id, flow in self.flows.items():
+            guard = flow.raw.get("if")
+            origin = (flow.source, flow.at)
+            if flow_id == "pattern_session_start":
+                b.start = flow_id
+                continue
+            if flow_id == "pattern_cannot_handle":
+                b.fallback = (flow_id, origin)
+                continue
+            if flow_id == "pattern_completed":
+                continue
+            triggers = flow.raw.get("nlu_trigger")
+            if isinstance(triggers, list):
+                for i, trigger in enumerate(triggers):
+                    name = trigger.get("intent") if isinstance(trigger, dict) else trigger
+                    if isinstance(name, dict):
+                        name = name.get("name")
+                    if isinstance(name, str):
+                        b.make_global(name, flow_id, (flow.source, (*flow.at, "nlu_trigger", i)))
+            if guard is False or str(guard).lower() == "false":
+                continue
+            intent = b.intent(flow_id)
+            description = flow.raw.get("description")
+            if isinstance(description, str) and description.strip():
+                intent["examples"] = {b.language: [" ".join(description.split())]}
+                b.intent_origins[flow_id][("examples",)] = (flow.source, (*flow.at, "description"))
+            b.make_global(flow_id, flow_id, origin)
+        for name in _DEFAULT_PATTERNS:
+            if name in self.flows:
+                continue
+            if name == "pattern_cannot_handle":
+                b.fallback = (name, None)
+            else:
+                b.make_global(name, name, None)
+
+    def _flow(self, flow: _CalmFlow) -> Flow:
+        built = Flow(flow.id, (flow.source, flow.at))
+        self._sequence(flow, built, flow.raw["steps"], (*flow.at, "steps"), None)
+        return built
+
+    def _sequence(
+        self,
+        flow: _CalmFlow,
+        built: Flow,
+        raws: list[Any],
+        at: DataPath,
+        after: str | None,
+    ) -> str | None:
+        """Build a list of steps; returns the first step's id. ``after`` is where the list goes
+        on when its last step has no next of its own (None: the flow ends)."""
+        made: list[tuple[Step, dict[str, Any], DataPath]] = []
+        for i, raw in enumerate(raws):
+            if not isinstance(raw, dict):
+                continue
+            step = Step(self._id(flow, raw), origins={(): (flow.source, (*at, i))})
+            built.steps.append(step)
+            made.append((step, raw, (*at, i)))
+        for k, (step, raw, here) in enumerate(made):
+            following = made[k + 1][0].id if k + 1 < len(made) else after
+            self._content(flow, built, step, raw, here, following)
+        return made[0][0].id if made else after
+
+    def _id(self, flow: _CalmFlow, raw: dict[str, Any]) -> str:
+        if isinstance(raw.get("id"), str):
+            return flow.ref(raw["id"])
+        for key in ("collect", "action"):
+            if isinstance(raw.get(key), str):
+                return self.b.ids.claim(raw[key])
+        for key in ("link", "call"):
+            if isinstance(raw.get(key), str):
+                return self.b.ids.claim(f"{key}_{raw[key]}")
+        if "set_slots" in raw:
+            return self.b.ids.claim("set_slots")
+        return self.b.ids.claim("noop")
+
+    def _content(
+        self,
+        flow: _CalmFlow,
+        built: Flow,
+        step: Step,
+        raw: dict[str, Any],
+        here: DataPath,
+        following: str | None,
+    ) -> None:
+        b = self.b
+        origin = (flow.source, here)
+        if isinstance(raw.get("collect"), str):
+            slot = raw["collect"]
+            asks = [raw["utter"]] if isinstance(raw.get("utter"), str) else []
+            b.ask_of(step, [*asks, f"utter_ask_{slot}", f"action_ask_{slot}"])
+            b.collect(step, slot, (flow.source, (*here, "collect")))
+            self._rejections(flow, built, step, raw, here)
+        elif isinstance(raw.get("action"), str):
+            action = raw["action"]
+            b.action_step(step, action, (flow.source, (*here, "action")))
+            if action == "action_trigger_search":
+                step.data["generate"] = {
+                    "prompt": {"x-rasa": "enterprise search answers from documents"}
+                }
+                b.rephrased.discard(action)
+            if action in b.domain.responses:
+                step.data["x-response"] = action
+        elif isinstance(raw.get("link"), str) or isinstance(raw.get("call"), str):
+            key = "link" if isinstance(raw.get("link"), str) else "call"
+            target = raw[key]
+            if target not in self.flows and target not in self.built:
+                raise b.project.fail(f"{key} '{target}' names no flow", flow.source, (*here, key))
+            step.set("next", target, (flow.source, (*here, key)))
+            if key == "call":
+                back = raw.get("next")
+                ret = flow.ref(back) if isinstance(back, str) and back != _END else following
+                self.returns.setdefault(target, (ret or "", origin))
+            return
+        if "handoff" in step.data:
+            return
+        self._next(flow, built, step, raw.get("next"), here, following)
+        if isinstance(raw.get("collect"), str):
+            self._collect_buttons(step, raw["collect"])
+
+    def _collect_buttons(self, step: Step, slot: str) -> None:
+        """The buttons of a CALM question set the slot; each goes where the flow's conditions
+        send that value (the first branch whose condition it meets, else the ``else`` branch),
+        or on to the next step. The branches that buttons now name keep no condition-only
+        option of their own."""
+        b = self.b
+        buttons: list[tuple[Button, str]] = []
+        for button in b.buttons(step.asked_by):
+            value = button.slot_value(slot)
+            if value is not None:
+                buttons.append((button, value))
+        if not buttons:
+            return
+        branches = [
+            (o["label"]["x-if"], o["goto"], step.origins.get(("options", i)))
+            for i, o in enumerate(step.data.get("options", []))
+            if set(o["label"]) == {"x-if"}
+        ]
+        onward = step.data.get("next")
+        chosen: list[tuple[Button, str]] = []
+        for button, value in buttons:
+            target = next((goto for cond, goto, _ in branches if _meets(cond, slot, value)), None)
+            if target is None:
+                target = next((goto for cond, goto, _ in branches if cond == "else"), onward)
+            if target is not None:
+                chosen.append((button, target))
+        if not chosen:
+            return
+        named = {target for _, target in chosen}
+        kept = [(cond, goto, origin) for cond, goto, origin in branches if goto not in named]
+        rejections = [
+            (o, step.origins.get(("options", i)))
+            for i, o in enumerate(step.data.get("options", []))
+            if set(o["label"]) != {"x-if"}
+        ]
+        step.data.pop("options", None)
+        for key in [k for k in step.origins if k[:1] == ("options",)]:
+            del step.origins[key]
+        for button, target in chosen:
+            step.add_option(b.label(button), target, button.origin, button.title_origin)
+        for cond, goto, origin in kept:
+            step.add_option({"x-if": cond}, goto, origin)
+        for option, origin in rejections:
+            step.add_option(option["label"], option["goto"], origin)
+        if onward is not None and onward in named:
+            del step.data["next"]
+
+    def _rejections(
+        self, flow: _CalmFlow, built: Flow, step: Step, raw: dict[str, Any], here: DataPath
+    ) -> None:
+        rejections = raw.get("rejections")
+        if not isinstance(rejections, list):
+            return
+        for i, rejection in enumerate(rejections):
+            if not isinstance(rejection, dict) or not isinstance(rejection.get("utter"), str):
+                continue
+            at = (*here, "rejections", i)
+            retry = Step(self.b.ids.claim(rejection["utter"]), origins={(): (flow.source, at)})
+            self.b.action_step(retry, rejection["utter"], (flow.source, (*at, "utter")))
+            retry.data["next"] = step.id
+            built.steps.append(retry)
+            step.data.setdefault("options", []).append(
+                {"label": {"x-if": str(rejection.get("if", ""))}, "goto": retry.id}
+            )
+            step.origins[("options", len(step.data["options"]) - 1)] = (flow.source, at)
+
+    def _next(
+        self,
+        flow: _CalmFlow,
+        built: Flow,
+        step: Step,
+        raw: Any,
+        here: DataPath,
+        following: str | None,
+    ) -> None:
+        at = (*here, "next")
+        if raw is None:
+            self._go(flow, step, following, (flow.source, here))
+            return
+        if isinstance(raw, str):
+            self._go(flow, step, None if raw == _END else flow.ref(raw), (flow.source, at))
+            return
+        if not isinstance(raw, list):
+            raise self.b.project.fail(
+                "next must be a step id, END or a list of conditions", flow.source, at
+            )
+        options = step.data.setdefault("options", [])
+        for i, branch in enumerate(raw):
+            if not isinstance(branch, dict):
+                continue
+            condition = "else" if "else" in branch else str(branch.get("if", ""))
+            then = branch.get("else", branch.get("then"))
+            where = (*at, i, "else" if "else" in branch else "then")
+            if isinstance(then, list):
+                target = self._sequence(flow, built, then, where, following)
+            elif isinstance(then, str):
+                target = None if then == _END else flow.ref(then)
+            else:
+                continue
+            if target is None:
+                target = self._end_step(flow, built)
+            options.append({"label": {"x-if": condition}, "goto": target})
+            step.origins[("options", len(options) - 1)] = (flow.source, (*at, i))
+        if not options:
+            del step.data["options"]
+            self._go(flow, step, following, (flow.source, here))
+
+    def _go(self, flow: _CalmFlow, step: Step, target: str | None, origin: Origin) -> None:
+        if target is not None:
+            step.set("next", target, origin)
+        else:
+            self.ends.setdefault(flow.id, []).append(step)
+
+    def _end_step(self, flow: _CalmFlow, built: Flow) -> str:
+        name = f"{flow.id}_END"
+        if not any(s.id == name for s in built.steps):
+            end = Step(self.b.ids.claim(name), origins={(): (flow.source, flow.at)})
+            built.steps.append(end)
+            self.ends.setdefault(flow.id, []).append(end)
+            return end.id
+        return name
+
+    def _connect_ends(self) -> None:
+        """Where a flow ends: back to the step after its call, else the conversation may end."""
+        completed = "pattern_completed" if "pattern_completed" in self.flows else None
+        for flow_id, steps in self.ends.items():
+            back = self.returns.get(flow_id)
+            for step in steps:
+                if "handoff" in step.data:
+                    continue
+                if back is not None and back[0]:
+                    step.set("next", back[0], back[1])
+                    step.data["end"] = True  # when the flow was started on its own
+                elif completed is not None and not flow_id.startswith("pattern_"):
+                    step.data["next"] = completed  # Rasa runs pattern_completed after a flow
+                else:
+                    step.data["end"] = True
+
+
+def _meets(condition: str, slot: str, value: str) -> bool:
+    """Does ``slot`` set to ``value`` meet a CALM condition? Read for the common shapes only:
+    ``slots.x == 'v'`` or ``slots.x is "v"`` (joined with ``or``), ``slots.x``, ``not slots.x``."""
+    name = re.escape(f"slots.{slot}")
+    text = condition.strip()
+    if re.fullmatch(name, text):
+        return value.lower() in ("true", "yes", "1")
+    if re.fullmatch(rf"not\s+{name}", text):
+        return value.lower() in ("false", "no", "0")
+    for part in re.split(r"\s+or\s+", text):
+        found = re.fullmatch(rf"{name}\s*(?:==|is(?!\s+not\b))\s*(['\"]?)(.*?)\1", part.strip())
+        if found is not None and found.group(2).lower() == value.lower():
+            return True
+    return False
+
+
+def _calm_steps(raws: Any, at: DataPath) -> Iterator[tuple[dict[str, Any], DataPath]]:
+    """Every step of a CALM flow, nested `then` lists included."""
+    if not isinstance(raws, list):
+        return
+    for i, raw in enumerate(raws):
+        if not isinstance(raw, dict):
+            continue
+        yield raw, (*at, i)
+        branches = raw.get("next")
+        if isinstance(branches, list):
+            for j, branch in enumerate(branches):
+                if isinstance(branch, dict):
+                    for key in ("then", "else"):
+                        yield from _calm_steps(branch.get(key), (*at, i, "next", j, key))
