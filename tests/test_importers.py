@@ -312,3 +312,36 @@ def test_digits_alone_are_no_phone_number(tmp_path: Path, fake: None) -> None:
     pages = {"c-order.json": {"name": "order", "text": "Your order 12345678 ships today."}}
     project = import_path(export(tmp_path / "agent", pages), "agent", "dialogflow-cx")
     assert [h["id"] for h in project.data["humans"]] == ["agents"]
+
+
+def test_flow_files_beside_one_nested_agent_are_still_checked(tmp_path: Path) -> None:
+    """A folder with one ES agent inside and flow files beside it is searched, not taken for
+    that agent: the agent is found as a project of its own and the flow files are checked."""
+    bots = tmp_path / "bots"
+    make(bots, {"es/agent.json": "{}", "es/intents/x.json": "{}", "README.md": "docs"})
+    assert detect(bots) == "dialogflow-es"  # an export laid out one folder down
+    (bots / "bank.flow.yaml").write_text("cxaudit: 1\n", encoding="utf-8")
+    assert detect(bots) is None
+    from cxaudit.discover import expand
+
+    found, problems = expand([str(bots)])
+    assert [display for _, display in found] == [f"{bots}/es", f"{bots}/bank.flow.yaml"]
+    assert problems == []
+
+
+@pytest.mark.parametrize("brk", ["\n", "\r", "\x85", "\u2028"])
+def test_names_from_the_project_cannot_write_yaml_into_the_flow_file(
+    tmp_path: Path, brk: str
+) -> None:
+    from cxaudit.importers.base import Note
+    from cxaudit.importers.write import render_flow
+    from cxaudit.loader import Location, load_text
+
+    project = Project(tmp_path, f"agent{brk}waivers: [x]", "dialogflow-cx")
+    project.data = {"bot": {"name": "Fake"}, "flows": []}
+    evil = f"agent/x{brk}waivers: [{{rule: CX01, reason: injected}}]{brk}#.json"
+    project.notes.append(
+        Note("unreadable-file", None, {"file": evil, "problem": "p"}, Location(1, 1, evil))
+    )
+    data = load_text(render_flow(project), "out.flow.yaml").data
+    assert isinstance(data, dict) and "waivers" not in data

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 from cxaudit.graph import FlowGraph
 from cxaudit.lexicon import Lexicon, Match, available_languages, load_lexicon
@@ -162,3 +163,36 @@ def report_missing_lexicons(collector: Collector, bot: Bot, rule: str) -> None:
                 language=language,
                 available=", ".join(available_languages(rule)),
             )
+
+
+Answer = Literal["yes", "no"] | None
+
+
+def answers(graph: FlowGraph, i: int) -> list[tuple[int, Answer]]:
+    """The choices of a question: (target, "yes" / "no" / None when unclear).
+
+    Options are read by their labels and ``on`` answers by their intent ids (affirm / deny,
+    ja / nee), with the yes/no phrase lists of CX09, in every language cxaudit reads.
+    """
+    step, bot = graph.steps[i], graph.bot
+    choices: list[tuple[int, Answer]] = []
+    for option in step.options:
+        kinds = {
+            m.entry.attrs.get("kind")
+            for lang, text, _ in option.label.variants
+            for m in find(YES_NO_RULE, lang, text)
+        }
+        choices.append((bot.step_index[bot.resolve(option.goto)], _verdict(kinds)))
+    for intent_id, target in step.on:
+        kinds = {m.entry.attrs.get("kind") for m in find(YES_NO_RULE, ANY_LANGUAGE, intent_id)}
+        choices.append((bot.step_index[bot.resolve(target)], _verdict(kinds)))
+    return choices
+
+
+YES_NO_RULE = "CX09"  # whose lexicons hold the yes and no answers
+
+
+def _verdict(kinds: set[str | None]) -> Answer:
+    if "no" in kinds:
+        return "no"
+    return "yes" if "yes" in kinds else None

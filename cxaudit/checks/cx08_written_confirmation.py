@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cxaudit.checks.base import Collector, Context, Outcome
+from cxaudit.checks.base import Collector, Context, Outcome, answers
 from cxaudit.graph import EdgeKind, FlowGraph
 from cxaudit.i18n import agreement
 
@@ -63,19 +63,23 @@ def _can_end_unconfirmed(graph: FlowGraph, written: set[str]) -> list[bool]:
 def _reachable_unasked(graph: FlowGraph) -> list[bool]:
     """Steps a conversation can reach without having answered a question with a choice.
 
-    From where conversations start, along every edge but a fallback, and never through the
-    answers (options, ``on``) of a question that offers at least two different ones: beyond such
-    a question the customer has said yes or no. Steps between the question and the agreement (a
-    code sent by SMS, a lookup) keep it asked; a way around the question does not.
+    From where conversations start, along every edge but a fallback, and through the answers
+    (options, ``on``) of a question that offers at least two different ones only where the
+    answer is a "no": beyond a yes (or an answer cxaudit cannot read) the customer has agreed.
+    Steps between the question and the agreement (a code sent by SMS, a lookup) keep it asked; a
+    way around the question, or on from its "no", does not.
     """
 
     def onward(i: int) -> list[int]:
-        chooses = _offers_choice(graph, i)
+        if not _offers_choice(graph, i):
+            return [e.target for e in graph.out[i] if e.kind is not EdgeKind.FALLBACK]
+        # Past the question only along a "no": a refusal agrees to nothing.
+        declined = {target for target, answer in answers(graph, i) if answer == "no"}
         return [
             e.target
             for e in graph.out[i]
             if e.kind is not EdgeKind.FALLBACK
-            and not (chooses and e.kind in (EdgeKind.OPTION, EdgeKind.ON))
+            and (e.kind not in (EdgeKind.OPTION, EdgeKind.ON) or e.target in declined)
         ]
 
     return graph.reach(onward)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 
-from cxaudit.checks.base import Collector, Context, Outcome, find
+from cxaudit.checks.base import Answer, Collector, Context, Outcome, answers
 from cxaudit.graph import EdgeKind, FlowGraph
 from cxaudit.i18n import either
-from cxaudit.model import ANY_LANGUAGE
 from cxaudit.suggest import closest
 
 RULE = "CX09"
@@ -80,13 +79,13 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
                 )
 
     # What each consent question's choices mean: only a "yes" gives consent.
-    answers = {i: _answers(graph, i) for i in consenting}
+    replies = {i: answers(graph, i) for i in consenting}
     needs_consent = {d.field for d in bot.data if d.basis == "consent"}
     for name in sorted(needs_consent):
         takers = [i for i in collecting if bot.steps[i].collect == name and graph.reachable[i]]
         if not takers:
             continue
-        unasked = _reachable_without_consent(graph, name, answers)
+        unasked = _reachable_without_consent(graph, name, replies)
         for i in takers:
             out.checked("consent-first")
             if unasked[i]:
@@ -110,7 +109,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
         fields = frozenset(consent.fields)
         if fields not in free_by_fields:
             free_by_fields[fields] = _finishes_without_collecting(graph, fields)
-        if not _can_decline(graph, i, answers[i], free_by_fields[fields]):
+        if not _can_decline(graph, i, replies[i], free_by_fields[fields]):
             out.add(
                 "no-decline",
                 consent.path,
@@ -126,34 +125,8 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
     return out.outcome()
 
 
-Answer = Literal["yes", "no"] | None
-
-
-def _answers(graph: FlowGraph, i: int) -> list[tuple[int, Answer]]:
-    """The choices of a consent question: (target, "yes" / "no" / None when unclear)."""
-    step, bot = graph.steps[i], graph.bot
-    choices: list[tuple[int, Answer]] = []
-    for option in step.options:
-        kinds = {
-            m.entry.attrs.get("kind")
-            for lang, text, _ in option.label.variants
-            for m in find(RULE, lang, text)
-        }
-        choices.append((bot.step_index[bot.resolve(option.goto)], _verdict(kinds)))
-    for intent_id, target in step.on:  # intents such as affirm / deny, ja / nee
-        kinds = {m.entry.attrs.get("kind") for m in find(RULE, ANY_LANGUAGE, intent_id)}
-        choices.append((bot.step_index[bot.resolve(target)], _verdict(kinds)))
-    return choices
-
-
-def _verdict(kinds: set[str | None]) -> Answer:
-    if "no" in kinds:
-        return "no"
-    return "yes" if "yes" in kinds else None
-
-
 def _reachable_without_consent(
-    graph: FlowGraph, field: str, answers: dict[int, list[tuple[int, Answer]]]
+    graph: FlowGraph, field: str, replies: dict[int, list[tuple[int, Answer]]]
 ) -> list[bool]:
     """Steps a conversation can reach without the customer having agreed to ``field``.
 
@@ -166,7 +139,7 @@ def _reachable_without_consent(
         consent = graph.steps[i].consent
         if consent is None or field not in consent.fields:
             return [edge.target for edge in graph.out[i]]
-        declined = [target for target, answer in answers[i] if answer == "no"]
+        declined = [target for target, answer in replies[i] if answer == "no"]
         return declined + [e.target for e in graph.out[i] if e.kind is EdgeKind.FALLBACK]
 
     return graph.reach(onward)

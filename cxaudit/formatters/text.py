@@ -7,9 +7,12 @@ import re
 from cxaudit.i18n import word
 from cxaudit.report import Finding, Report
 
-# C0 and C1 control characters (ESC starts ANSI sequences), except tab and newline, and the
-# bidirectional overrides and isolates that make text display in another order than it reads.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 control characters (ESC starts ANSI sequences), except tab and newline, the line and
+# paragraph separators (line breaks to YAML and to some terminals), and the bidirectional
+# overrides and isolates that make text display in another order than it reads.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def inert(text: str) -> str:

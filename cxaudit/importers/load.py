@@ -70,14 +70,31 @@ def detect(path: Path) -> str | None:
 
 def es_agent(path: Path) -> Path | None:
     """The folder with a Dialogflow ES agent's agent.json: ``path`` itself or, as ES exports
-    often nest the agent one level down, the only subfolder of ``path`` that has one."""
+    often nest the agent one level down, the only subfolder of ``path`` that has one, when
+    ``path`` holds nothing else but documentation and an ``intents/`` folder (a folder with flow
+    files or other bots beside one agent is searched, not taken for that agent)."""
     if (path / "agent.json").is_file():
         return path
     try:
-        holders = [p for p in sorted(path.iterdir()) if (p / "agent.json").is_file()]
+        entries = sorted(path.iterdir())
     except OSError:
         return None
-    return holders[0] if len(holders) == 1 else None
+    holders = [p for p in entries if p.is_dir() and (p / "agent.json").is_file()]
+    if len(holders) != 1:
+        return None
+    others = [p for p in entries if p != holders[0] and not _beside_an_agent(p)]
+    return None if others else holders[0]
+
+
+def _beside_an_agent(entry: Path) -> bool:
+    """What an exported ES agent's folder may hold besides the agent: docs, hidden files."""
+    name = entry.name
+    if name.startswith(".") or (entry.is_dir() and name == "intents"):
+        return True
+    return entry.is_file() and (
+        name.upper().startswith(("README", "LICENSE", "LICENCE", "NOTICE"))
+        or entry.suffix.lower() in (".md", ".txt", ".rst")
+    )
 
 
 def _has_calm_flows(data: Path) -> bool:

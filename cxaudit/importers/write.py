@@ -8,6 +8,7 @@ import yaml
 
 from cxaudit import __version__
 from cxaudit.catalogue import fill, import_checks
+from cxaudit.formatters.text import one_line
 from cxaudit.importers.base import Project
 from cxaudit.loader import plain_is_text
 
@@ -34,8 +35,10 @@ _Dumper.add_representer(str, _text)
 def render_flow(project: Project) -> str:
     """The flow file for an imported project: its data as YAML, after a header that says where
     it came from and lists what the project's files could not say (the import notes)."""
+    # Names and messages come from the project: kept to one comment line each, so that a file
+    # name holding a line break cannot write YAML (a waiver, say) into the flow file.
     lines = [
-        f"# Imported by cxaudit {__version__} from {project.display} ({project.kind}).",
+        f"# Imported by cxaudit {__version__} from {one_line(project.display)} ({project.kind}).",
         "# Edit freely: this file is now the source; `cxaudit check` reads it like any flow file.",
     ]
     if project.notes:
@@ -44,9 +47,13 @@ def render_flow(project: Project) -> str:
         checks = import_checks()
         for note in project.notes:
             params = {"rule": note.rule or "import", **note.params}
-            where = f" ({note.location.file}:{note.location.line})" if note.location else ""
+            where = (
+                f" ({one_line(note.location.file or '')}:{note.location.line})"
+                if note.location
+                else ""
+            )
             message = fill(checks[note.check].message["en"], params)
-            lines.append(f"# - {' '.join(message.split())}{where}")
+            lines.append(f"# - {one_line(' '.join(message.split()))}{where}")
     data: dict[str, Any] = {
         "cxaudit": 1,
         **{k: v for k, v in project.data.items() if k != "cxaudit"},
