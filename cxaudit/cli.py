@@ -134,7 +134,8 @@ FilesArg = Annotated[
     typer.Argument(
         help="Flow files, folders (searched for *.flow.yaml, *.cxaudit.yaml and YAML files "
         "with a top-level 'cxaudit:' key) or globs such as 'bots/**/*.yaml'; a Rasa project "
-        "folder or a Dialogflow CX export (folder, .zip or .blob) is imported and checked as one bot.",
+        "folder or a Dialogflow CX or ES export (folder, .zip or .blob) is imported and checked as "
+        "one bot.",
         show_default=False,
     ),
 ]
@@ -158,7 +159,8 @@ FromOpt = Annotated[
     typer.Option(
         "--from",
         case_sensitive=False,
-        help="Read every argument as a project of this kind instead of detecting it.",
+        help="Read every argument as a project of this kind instead of detecting it "
+        "(rasa also reads a Rasa Pro CALM project as one).",
     ),
 ]
 MaxSizeOpt = Annotated[
@@ -340,16 +342,13 @@ def import_project(
     ] = None,
     max_file_size: MaxSizeOpt = 64 * 1024 * 1024,
 ) -> None:
-    """Write a Rasa or Dialogflow CX project as a flow file, to keep and enrich by hand."""
+    """Write a Rasa or Dialogflow project as a flow file, to keep and enrich by hand."""
     from cxaudit.diagnostics import InputError
-    from cxaudit.importers.load import detect, import_path
+    from cxaudit.importers.load import import_path
     from cxaudit.importers.write import render_flow
 
-    kind = source_format.value
-    if kind == "rasa" and detect(path) == "rasa-calm":
-        kind = "rasa-calm"
     try:
-        project = import_path(path, str(path), kind, max_file_size)
+        project = import_path(path, str(path), source_format.value, max_file_size)
     except InputError as exc:
         for diagnostic in exc.diagnostics:
             _write(diagnostic.render() + "\n", "stderr")
@@ -358,7 +357,8 @@ def import_project(
     if output is None:
         return
     _write(
-        f"Wrote {output} from {path} ({kind}); check it with `cxaudit check {output}`.\n", "stderr"
+        f"Wrote {output} from {path} ({project.kind}); check it with `cxaudit check {output}`.\n",
+        "stderr",
     )
 
 
@@ -487,7 +487,7 @@ def _audit(arguments: list[str], settings: Settings) -> tuple[Report, dict[str, 
     from cxaudit.discover import expand
     from cxaudit.engine import audit
 
-    files, problems = expand(arguments)
+    files, problems = expand(arguments, projects=settings.source_format is not None)
     report = audit(files, settings)
     if problems:
         report = replace(

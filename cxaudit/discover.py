@@ -22,11 +22,13 @@ _TOP_LEVEL_KEY = re.compile(
 _SNIFF_BYTES = 4096
 
 
-def expand(arguments: list[str]) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
+def expand(
+    arguments: list[str], *, projects: bool = False
+) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
     """Files to check (path, name to show) in a stable order, and arguments that named nothing.
 
-    A file is taken as given, whatever its name. A Rasa or Dialogflow CX project folder is one
-    bot, checked through its importer. Any other folder is searched (hidden folders and
+    A file is taken as given, whatever its name. A Rasa or Dialogflow project folder is one bot,
+    checked through its importer; with ``projects`` (``--from``) every folder is taken for one. Any other folder is searched (hidden folders and
     dependency folders left out) for ``*.flow.yaml`` and ``*.cxaudit.yaml`` files and for YAML
     files with a top-level ``cxaudit:`` key. Anything with ``*``, ``?`` or ``[`` that is not a
     file is a glob (``**`` searches subfolders). A missing file is passed on, so that checking
@@ -38,7 +40,7 @@ def expand(arguments: list[str]) -> tuple[list[tuple[Path, str]], list[Diagnosti
         path = Path(argument)
         if not argument.strip():
             problems.append(Diagnostic(repr(argument), "an empty file name"))
-        elif path.is_dir() and _is_project(path):
+        elif path.is_dir() and (projects or _is_project(path)):
             found.append((path, argument))  # a Rasa or Dialogflow project: checked as one bot
         elif path.is_dir():
             files = _search(path)

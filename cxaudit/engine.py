@@ -72,7 +72,9 @@ class Settings:
     strict_waivers: bool | None = None  # an unused waiver is an error; None: configuration
     baseline: Baseline | None = None
     today: date | None = None  # for waiver expiry; None: the real today
-    source_format: str | None = None  # rasa | rasa-calm | dialogflow-cx; None: detect it
+    source_format: str | None = (
+        None  # rasa | rasa-calm | dialogflow-cx | dialogflow-es; None: detect
+    )
 
     def overrides(self) -> Overrides:
         return Overrides(self.profile, self.fail_under, self.language, self.strict_waivers)

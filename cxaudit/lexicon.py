@@ -19,10 +19,11 @@ no accents, straight quotes, punctuation replaced by spaces, single spaces.
 
 Compiling the patterns is most of a small run's start-up, and most texts match nothing. So each
 entry carries its *anchors*: literal strings of which every match contains at least one (see
-:func:`required_literals`). A text is screened with one alternation of plain literals, which is
-cheap to compile, and an entry's own pattern is compiled and searched only for texts that contain
-one of its anchors. The anchors are derived from the patterns and shipped in the data bundle
-(see :mod:`cxaudit.resources`); for a lexicon file that changed since, they are derived again.
+:func:`required_literals`). An entry's pattern is compiled and searched only for texts that
+contain one of its anchors; a lexicon that has read many texts (a large bot) also screens each
+text first with one alternation of all its patterns. The anchors are derived from the patterns
+and shipped in the data bundle (see :mod:`cxaudit.resources`); for a lexicon file that changed
+since, they are derived again.
 """
 
 from __future__ import annotations
@@ -226,12 +227,24 @@ def derive(path: Path, data: Any) -> dict[str, Any]:
 
 
 def derive_anchors(source: str, entries: Iterable[Entry]) -> Iterable[tuple[str, ...] | None]:
-    """Each entry's anchors; a pattern that does not compile is named with its entry."""
+    """Each entry's anchors, after checking its pattern: it compiles, has no capturing groups
+    and no flags. A broken pattern is named with its entry."""
     for entry in entries:
         try:
-            yield required_literals(entry.source)
+            compiled = re.compile(entry.source)
         except re.error as exc:
             raise LexiconError(f"{source}: entry {entry.id}: bad pattern: {exc}") from None
+        # Entries are searched alone and, on a busy lexicon, joined in one alternation: groups
+        # would renumber or clash there, and a global flag must stand at the very start.
+        if compiled.groups:
+            raise LexiconError(
+                f"{source}: entry {entry.id}: use (?:...) instead of capturing groups"
+            )
+        if compiled.flags & ~re.UNICODE:
+            raise LexiconError(
+                f"{source}: entry {entry.id}: no inline flags: patterns read normalised text"
+            )
+        yield required_literals(entry.source)
 
 
 def required_literals(source: str) -> tuple[str, ...] | None:

@@ -20,6 +20,7 @@ from cxaudit.engine import Settings, audit
 from cxaudit.importers import load
 from cxaudit.importers.base import Project
 from cxaudit.importers.load import detect, import_path
+from tests.conftest import SHARED
 
 AGENT = {"displayName": "Fake", "defaultLanguageCode": "en"}
 PAGE = {
@@ -345,3 +346,45 @@ def test_names_from_the_project_cannot_write_yaml_into_the_flow_file(
     )
     data = load_text(render_flow(project), "out.flow.yaml").data
     assert isinstance(data, dict) and "waivers" not in data
+
+
+@pytest.mark.parametrize(
+    "overlay",
+    [
+        "humans: [{id: [a], channel: phone}]\n",
+        "privacy: {data: [{field: {a: 1}, category: contact}]}\n",
+    ],
+)
+def test_an_overlay_entry_with_an_odd_name_is_a_schema_error(
+    tmp_path: Path, fake: None, overlay: str
+) -> None:
+    folder = export(tmp_path / "agent")
+    (folder / "cxaudit.overlay.yaml").write_text(overlay, encoding="utf-8")
+    report = audit([(folder, "agent")], Settings(language="en"))
+    assert report.errors and all(e.path == "agent/cxaudit.overlay.yaml" for e in report.errors)
+    assert all(e.line == 1 for e in report.errors)
+
+
+CALM = SHARED / "corpus" / "rasa-customers__starterpack-retail-banking-en"
+
+
+@pytest.mark.skipif(not CALM.is_dir(), reason="the corpus is not next to the repository")
+def test_from_rasa_reads_a_calm_project_as_one() -> None:
+    report = audit([(CALM, "calm")], Settings(language="en", source_format="rasa"))
+    assert report.errors == ()
+    assert report.files[0].findings
+
+
+def test_from_takes_every_folder_for_a_project(tmp_path: Path) -> None:
+    from cxaudit.discover import expand
+
+    (tmp_path / "odd").mkdir()
+    assert expand([str(tmp_path / "odd")], projects=True) == (
+        [(tmp_path / "odd", str(tmp_path / "odd"))],
+        [],
+    )
+    result = CliRunner().invoke(app, ["check", "--from", "rasa", str(tmp_path / "odd")])
+    assert result.exit_code == 2
+    assert (
+        "not a rasa project: no domain.yml or domain.yaml or domain in this folder" in result.output
+    )

@@ -29,6 +29,21 @@ def test_a_bad_pattern_is_named() -> None:
         list(derive_anchors("cx10.xx.yaml", broken))
 
 
+@pytest.mark.parametrize(
+    ("pattern", "problem"),
+    [
+        (r"(a|b)", r"entry broken: use \(\?:\.\.\.\) instead of capturing groups"),
+        (r"(?P<w>a)", "capturing groups"),
+        (r"(?i)hello", "no inline flags"),
+        (r"(?<=a+)b", "bad pattern"),  # parses, but a look-behind needs a fixed width
+    ],
+)
+def test_a_pattern_that_would_break_matching_is_named(pattern: str, problem: str) -> None:
+    broken = (entry("fine", r"\bok\b"), Entry("broken", {"en": "b"}, pattern, ("x",)))
+    with pytest.raises(LexiconError, match=problem):
+        list(derive_anchors("cx10.xx.yaml", broken))
+
+
 def test_the_module_examples_hold() -> None:
     assert doctest.testmod(cxaudit.lexicon).failed == 0
 

@@ -143,7 +143,7 @@ class Project:
 
     root: Path
     display: str  # how reports name the project folder
-    kind: str  # rasa | rasa-calm | dialogflow-cx
+    kind: str  # rasa | rasa-calm | dialogflow-cx | dialogflow-es
     max_bytes: int = DEFAULT_MAX_BYTES
     data: dict[str, Any] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)

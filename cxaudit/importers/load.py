@@ -166,7 +166,7 @@ def _unpack(archive: Path, display: str, folder: Path, max_bytes: int) -> Path:
                         Diagnostic(
                             display,
                             f"the archive unpacks to more than {max_bytes:,} bytes "
-                            "(the size limit; see --max-bytes)",
+                            "(the size limit; see --max-file-size)",
                         )
                     ]
                 )
@@ -178,16 +178,26 @@ def _unpack(archive: Path, display: str, folder: Path, max_bytes: int) -> Path:
                     )
                 if member.is_dir():
                     continue
-                target = folder.joinpath(*name.parts)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with bundle.open(member) as source, target.open("wb") as sink:
-                    shutil.copyfileobj(source, sink)
+                _extract(bundle, member, folder.joinpath(*name.parts), display)
     except (OSError, zipfile.BadZipFile, RuntimeError) as exc:
         raise InputError([Diagnostic(display, f"cannot unpack the archive: {exc}")]) from None
     agents = sorted(folder.rglob("agent.json"), key=lambda p: (len(p.parts), p.as_posix()))
     if not agents:
         raise InputError([Diagnostic(display, f"not a bot project: looked for {LOOKED_FOR}")])
     return agents[0].parent
+
+
+def _extract(bundle: zipfile.ZipFile, member: zipfile.ZipInfo, target: Path, display: str) -> None:
+    """Unpack one member; a problem names the member, not the temporary folder."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with bundle.open(member) as source, target.open("wb") as sink:
+            shutil.copyfileobj(source, sink)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InputError(
+            [Diagnostic(display, f"cannot unpack {member.filename!r} from the archive: {reason}")]
+        ) from None
 
 
 def load_project(
@@ -199,8 +209,8 @@ def load_project(
     """Import the project at ``path`` (a folder; archives are unpacked by the caller) into flow
     data, with its overlay merged in; raises InputError when it cannot be read."""
     found = detect(path)
-    if kind is None:
-        kind = found
+    if kind is None or (kind == "rasa" and found == "rasa-calm"):
+        kind = found  # "rasa" means the Rasa family: a CALM project is read as one
     if kind is None:
         raise InputError([Diagnostic(display, f"not a bot project: looked for {LOOKED_FOR}")])
     if kind not in FORMATS:
@@ -344,9 +354,15 @@ def _merge_list(
     for part in at[:-1]:
         holder = holder.setdefault(part, {})
     existing: list[Any] = holder.setdefault(at[-1], [])
-    index = {item.get(key): i for i, item in enumerate(existing) if isinstance(item, dict)}
+    index = {
+        item[key]: i
+        for i, item in enumerate(existing)
+        if isinstance(item, dict) and isinstance(item.get(key), str)
+    }
     for i, item in enumerate(items):
         name = item.get(key) if isinstance(item, dict) else None
+        if not isinstance(name, str):
+            name = None  # not a name: appended, and the schema says what is wrong with it
         position = index.get(name) if name is not None else None
         if position is None:
             position = len(existing)
