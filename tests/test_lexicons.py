@@ -203,6 +203,10 @@ def test_entry_is_complete(lexicon_file: LexiconFile, entry: Entry) -> None:
 def test_entry_matches_its_examples(lexicon_file: LexiconFile, entry: Entry) -> None:
     missed = [example for example in entry.examples if not entry.matches(example)]
     assert not missed, f"pattern does not match: {missed}"
+    # And its anchors let every example through, so the lexicon finds them as the rules do.
+    screened = [e for e in entry.examples if not entry.may_match(normalise(e))]
+    assert not screened, f"anchors {entry.anchors} hide: {screened}"
+    assert [m.entry.id for m in lexicon_file.lexicon.find(entry.examples[0])].count(entry.id) == 1
 
 
 @by_entry()

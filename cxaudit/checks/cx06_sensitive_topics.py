@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from cxaudit.checks.base import Collector, Context, Outcome, find, report_missing_lexicons
+from cxaudit.loader import DataPath
 from cxaudit.model import Intent
 
 RULE = "CX06"
@@ -49,14 +50,21 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
 
     for intent, topic in sensitive:
         out.checked("routed")
-        targets = graph.intent_targets[intent.id]
-        where = (*intent.path, "goto") if intent.goto is not None else intent.path
-        if not targets:  # an intent that only steps route (`on`) leads where they send it
-            routes = [(s, t) for s in bot.steps for name, t in s.on if name == intent.id]
-            targets = tuple(dict.fromkeys(bot.resolve(t) for _, t in routes))
-            if routes:
-                where = (*routes[0][0].path, "on", intent.id)
-        if not targets:
+        # Where it leads, and where to report a way that fails: its goto or the flows it
+        # triggers; for an intent that only steps route (`on`), each reachable route.
+        ways: list[tuple[str, DataPath]] = [
+            (target, (*intent.path, "goto") if intent.goto is not None else intent.path)
+            for target in graph.intent_targets[intent.id]
+        ]
+        if not ways:
+            ways = [
+                (bot.resolve(t), (*s.path, "on", intent.id))
+                for i, s in enumerate(bot.steps)
+                if graph.reachable[i]
+                for name, t in s.on
+                if name == intent.id
+            ]
+        if not ways:
             out.add(
                 "sensitive-nowhere",
                 intent.path,
@@ -66,7 +74,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
                 topic=topic,
             )
             continue
-        for target in targets:
+        for target, where in ways:
             if not routed(target):
                 out.add(
                     "sensitive-intent-direct" if direct else "sensitive-intent",

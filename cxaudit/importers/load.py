@@ -97,14 +97,17 @@ def _beside_an_agent(entry: Path) -> bool:
     )
 
 
-def _has_calm_flows(data: Path) -> bool:
+def _has_calm_flows(data: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bool:
+    """Does a YAML file under ``data/`` have a top-level ``flows:`` key? Read line by line, at
+    most ``max_bytes`` of each file: detection must not load a huge file whole."""
     for file in sorted(data.rglob("*.y*ml")):
         try:
-            text = file.read_text(encoding="utf-8", errors="replace")
+            with file.open("rb") as handle:
+                while handle.tell() <= max_bytes and (line := handle.readline(65536)):
+                    if line.startswith(b"flows:"):
+                        return True
         except OSError:
             continue
-        if any(line.startswith("flows:") for line in text.splitlines()):
-            return True
     return False
 
 
