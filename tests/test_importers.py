@@ -388,3 +388,31 @@ def test_from_takes_every_folder_for_a_project(tmp_path: Path) -> None:
     assert (
         "not a rasa project: no domain.yml or domain.yaml or domain in this folder" in result.output
     )
+
+
+@pytest.mark.skipif(not CALM.is_dir(), reason="the corpus is not next to the repository")
+def test_the_documented_overlay_works_on_the_starter_pack(tmp_path: Path) -> None:
+    """docs/importing.md's overlay example, beside a copy of the CALM corpus project."""
+    import shutil
+
+    from tests.conftest import ROOT
+
+    docs = (ROOT / "docs" / "importing.md").read_text(encoding="utf-8")
+    overlay = docs.split("```yaml\n# cxaudit.overlay.yaml\n", 1)[1].split("```", 1)[0]
+    project = tmp_path / "bank"
+    shutil.copytree(CALM, project)
+    before = audit([(project, "bank")], Settings(language="en")).files[0]
+    (project / "cxaudit.overlay.yaml").write_text(overlay, encoding="utf-8")
+    report = audit([(project, "bank")], Settings(language="en"))
+    assert report.errors == ()
+    after = report.files[0]
+    assert after.sector == "finance" and after.score > before.score
+
+    def checks(file: object) -> set[tuple[str, str, str | None]]:
+        return {(f.rule, f.check, f.step) for f in file.findings if f.counts}  # type: ignore[attr-defined]
+
+    gone = checks(before) - checks(after)
+    assert ("CX08", "no-confirmation", "action_process_immediate_payment") in gone  # waived
+    assert ("CX09", "no-policy", None) in gone
+    undeclared = {f.message for f in after.findings if f.check == "basis-undeclared"}
+    assert not any("'account_number'" in m for m in undeclared)

@@ -64,6 +64,17 @@ class Source:
                 return None
         return node
 
+    def holds(self, at: DataPath) -> bool:
+        """Is there a value at ``at`` in this file?"""
+        node: Any = self.document.data
+        for part in at:
+            in_map = isinstance(node, dict) and isinstance(part, str) and part in node
+            in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+            if not (in_map or in_list):
+                return False
+            node = node[part]
+        return True
+
     def pointer(self, at: DataPath) -> str:
         """The place by name: a JSON pointer (RFC 6901) in a JSON file, else a data path."""
         if self.display.lower().endswith(".json"):
@@ -128,6 +139,11 @@ class ImportLocator:
             origin = self._origins.get(path[:end])
             if origin is not None:
                 source, at = origin
+                # Where the file has the same shape below (an overlay section copied whole),
+                # the rest of the path leads to the exact place.
+                deeper = (*at, *path[end:])
+                if end < len(path) and source.holds(deeper):
+                    return source.locate(deeper, key=key)
                 return source.locate(at, key=key and end == len(path))
         return Location(1, 1, self._fallback)
 
