@@ -56,24 +56,22 @@ class Source:
         return Location(loc.line, loc.column, self.display, self.pointer(at))
 
     def _value(self, at: DataPath) -> Any:
-        node: Any = self.document.data
-        for part in at:
-            try:
-                node = node[part]
-            except (KeyError, IndexError, TypeError):
-                return None
-        return node
+        """The value at ``at``, or None where the file has nothing there."""
+        return self._find(at)[1]
 
     def holds(self, at: DataPath) -> bool:
         """Is there a value at ``at`` in this file?"""
+        return self._find(at)[0]
+
+    def _find(self, at: DataPath) -> tuple[bool, Any]:
         node: Any = self.document.data
         for part in at:
             in_map = isinstance(node, dict) and isinstance(part, str) and part in node
             in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
             if not (in_map or in_list):
-                return False
+                return False, None
             node = node[part]
-        return True
+        return True, node
 
     def pointer(self, at: DataPath) -> str:
         """The place by name: a JSON pointer (RFC 6901) in a JSON file, else a data path."""
