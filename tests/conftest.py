@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,27 @@ from cxaudit.report import Report
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 SHARED = ROOT.parent / "shared"
+#: CI has ../shared beside the repository and sets this, so that a test which needs the corpus or
+#: the SARIF schema fails there instead of skipping; on a fresh clone without it, those skip.
+REQUIRE_SHARED = os.environ.get("CXAUDIT_REQUIRE_SHARED") == "1"
+
+
+def needs_shared(*parts: str) -> pytest.MarkDecorator:
+    """Skip a test when ``../shared/<parts>`` is absent (a fresh clone), unless CI requires it."""
+    path = SHARED.joinpath(*parts)
+    where = "/".join(("..", "shared", *parts))
+    return pytest.mark.skipif(
+        not path.exists() and not REQUIRE_SHARED,
+        reason=f"{where} is not beside the repository (CI has it and sets CXAUDIT_REQUIRE_SHARED=1)",
+    )
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if REQUIRE_SHARED and not (SHARED / "corpus").is_dir():
+        raise pytest.UsageError(
+            f"CXAUDIT_REQUIRE_SHARED=1 but {SHARED} has no corpus/: the tests that need it would fail"
+        )
+
 
 Check = Callable[..., Report]
 

@@ -34,10 +34,11 @@ from cxaudit.formatters.github import escape_data, escape_property
 from cxaudit.formatters.markdown import escape
 from cxaudit.formatters.sarif import artifact_uri, information_uri, plain
 from cxaudit.report import Report, Severity
+from tests.conftest import SHARED, needs_shared
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
-SARIF_SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-2.1.0.json"
+SARIF_SCHEMA = SHARED / "schemas" / "sarif-2.1.0.json"
 UPDATE = os.environ.get("CXAUDIT_UPDATE_GOLDEN") == "1"
 TODAY = date(2026, 11, 24)
 
@@ -351,6 +352,7 @@ def sarif_validator() -> jsonschema.protocols.Validator:
     return validator_class(schema)
 
 
+@needs_shared("schemas", "sarif-2.1.0.json")
 @pytest.mark.parametrize("which", ["bank", "hostile"])
 def test_sarif_is_valid(
     which: str, request: pytest.FixtureRequest, sarif_validator: jsonschema.protocols.Validator

@@ -27,10 +27,10 @@ from cxaudit.loader import Document
 from cxaudit.model import Bot
 from cxaudit.model import build as build_bot
 from cxaudit.schema import validate
-from tests.conftest import SHARED
+from tests.conftest import SHARED, needs_shared
 
 CCAI = SHARED / "corpus" / "Wiikay__CCAI"
-needs_corpus = pytest.mark.skipif(not CCAI.is_dir(), reason="the shared corpus is not here")
+needs_corpus = needs_shared("corpus", "Wiikay__CCAI")
 
 
 # -- helpers -----------------------------------------------------------------------------------

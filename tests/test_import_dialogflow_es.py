@@ -25,11 +25,13 @@ from cxaudit.loader import Document
 from cxaudit.model import Bot
 from cxaudit.model import build as build_bot
 from cxaudit.schema import validate
-from tests.conftest import SHARED
+from tests.conftest import SHARED, needs_shared
 from tests.test_import_dialogflow_cx import findings, line_of, step_path, steps_of
 
 FINANCE = SHARED / "corpus" / "GoogleCloudPlatform__dialogflow-virtual-agents-financial-services"
-needs_corpus = pytest.mark.skipif(not FINANCE.is_dir(), reason="the shared corpus is not here")
+needs_corpus = needs_shared(
+    "corpus", "GoogleCloudPlatform__dialogflow-virtual-agents-financial-services"
+)
 AGENTS = ("banking", "capital-markets", "insurance")
 
 

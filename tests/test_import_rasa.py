@@ -22,14 +22,12 @@ from cxaudit.loader import Location
 from cxaudit.model import Bot
 from cxaudit.model import build as build_bot
 from cxaudit.schema import validate
-from tests.conftest import SHARED
+from tests.conftest import SHARED, needs_shared
 
 FINANCIAL = SHARED / "corpus" / "RasaHQ__financial-demo"
 BANKING = SHARED / "corpus" / "rasa-customers__starterpack-retail-banking-en"
 
-needs_corpus = pytest.mark.skipif(
-    not (FINANCIAL.is_dir() and BANKING.is_dir()), reason="the shared corpus is not there"
-)
+needs_corpus = needs_shared("corpus")
 
 
 @cache

@@ -17,7 +17,7 @@ from cxaudit.importers.load import import_path
 from cxaudit.importers.write import _Dumper, render_flow
 from cxaudit.loader import load_text
 from cxaudit.report import FileReport
-from tests.conftest import SHARED
+from tests.conftest import SHARED, needs_shared
 
 CORPUS = SHARED / "corpus"
 PROJECTS = [
@@ -38,6 +38,7 @@ def rule_findings(report: FileReport) -> list[tuple[str, str, str | None, str]]:
     )
 
 
+@needs_shared("corpus")
 @pytest.mark.parametrize("name", PROJECTS)
 def test_the_written_flow_file_checks_the_same(name: str, tmp_path: Path) -> None:
     project = CORPUS / name
@@ -56,6 +57,7 @@ def test_the_written_flow_file_checks_the_same(name: str, tmp_path: Path) -> Non
     assert yaml.safe_load(text)["cxaudit"] == 1
 
 
+@needs_shared("corpus")
 @pytest.mark.parametrize("name", PROJECTS)
 def test_importing_twice_writes_the_same_bytes(name: str) -> None:
     first = render_flow(import_path(CORPUS / name, name))

@@ -20,7 +20,7 @@ from cxaudit.engine import Settings, audit
 from cxaudit.importers import load
 from cxaudit.importers.base import Project
 from cxaudit.importers.load import detect, import_path
-from tests.conftest import SHARED
+from tests.conftest import SHARED, needs_shared
 
 AGENT = {"displayName": "Fake", "defaultLanguageCode": "en"}
 PAGE = {
@@ -368,7 +368,7 @@ def test_an_overlay_entry_with_an_odd_name_is_a_schema_error(
 CALM = SHARED / "corpus" / "rasa-customers__starterpack-retail-banking-en"
 
 
-@pytest.mark.skipif(not CALM.is_dir(), reason="the corpus is not next to the repository")
+@needs_shared("corpus", "rasa-customers__starterpack-retail-banking-en")
 def test_from_rasa_reads_a_calm_project_as_one() -> None:
     report = audit([(CALM, "calm")], Settings(language="en", source_format="rasa"))
     assert report.errors == ()
@@ -390,7 +390,7 @@ def test_from_takes_every_folder_for_a_project(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.skipif(not CALM.is_dir(), reason="the corpus is not next to the repository")
+@needs_shared("corpus", "rasa-customers__starterpack-retail-banking-en")
 def test_the_documented_overlay_works_on_the_starter_pack(tmp_path: Path) -> None:
     """docs/importing.md's overlay example, beside a copy of the CALM corpus project."""
     import shutil
