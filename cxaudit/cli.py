@@ -520,7 +520,7 @@ def _deliver(text: str, target: Path | None) -> None:
 
 def _print_input_errors(report: Report) -> None:
     """Input errors go to stderr in every format (the JSON and SARIF reports also carry them)."""
-    from cxaudit.formatters.text import one_line
+    from cxaudit.inert import one_line
 
     for diagnostic in report.errors:
         _write(one_line(diagnostic.render()) + "\n", "stderr")

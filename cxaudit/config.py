@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from cxaudit.catalogue import LANGUAGES, catalogue
-from cxaudit.checks.base import STRICT_SECTORS
 from cxaudit.diagnostics import Diagnostic, InputError
-from cxaudit.loader import DataPath, Document, Locator, load_file
+from cxaudit.loader import Document, load_file
+from cxaudit.locations import DataPath, Locator
 from cxaudit.pyproject import has_section, read_section
 from cxaudit.schema import validate
 from cxaudit.suggest import did_you_mean
@@ -39,6 +39,10 @@ DEFAULT_FAIL_UNDER = 80.0
 DEFAULT_HELP_URL = "https://cxaudit.dev/rules/{rule}"
 
 T = TypeVar("T")
+
+#: Sectors whose customers prefer people most and that carry extra legal duties: by default
+#: they get the strict profile.
+STRICT_SECTORS = frozenset({"finance", "insurance", "healthcare", "government"})
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,12 @@
-"""Input errors: what is wrong with a file, where, and what was probably meant."""
+"""What is said about the input: errors that stop a file from being checked (what is wrong,
+where, and what was probably meant), and notes about what an imported project cannot say."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+from cxaudit.locations import Location
 
 
 @dataclass(frozen=True)
@@ -27,3 +31,17 @@ class InputError(Exception):
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         super().__init__("\n".join(d.render() for d in diagnostics))
         self.diagnostics = diagnostics
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something the project's files cannot tell cxaudit, or something it could not read.
+
+    ``check`` names an entry of ``rules/catalogue/imports.yaml`` (the message and hint, in every
+    report language); ``rule`` the golden rule it concerns, or None; ``params`` fill the message.
+    """
+
+    check: str
+    rule: str | None
+    params: Mapping[str, str]
+    location: Location | None = None  # with its file; None: the project as a whole

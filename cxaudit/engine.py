@@ -33,6 +33,7 @@ from cxaudit.diagnostics import Diagnostic, InputError
 from cxaudit.findings import import_note, make_finding
 from cxaudit.graph import FlowGraph
 from cxaudit.i18n import language_from_environment
+from cxaudit.importers.base import is_archive
 from cxaudit.loader import DEFAULT_MAX_BYTES, Document, load_file
 from cxaudit.model import Bot, build
 from cxaudit.report import (
@@ -53,7 +54,7 @@ from cxaudit.waivers import Judged, Waiver, apply_waivers, read_waivers
 
 if TYPE_CHECKING:
     from cxaudit.baseline import Baseline, FileBaseline
-    from cxaudit.importers.base import Note
+    from cxaudit.diagnostics import Note
 
 FLOW_SCHEMA = "flow.schema.json"
 
@@ -95,7 +96,7 @@ class Loaded:
 def load(path: Path, display: str, settings: Settings) -> Loaded:
     """Read, validate and model one flow file (or import a project) and find its settings;
     raises InputError."""
-    if settings.source_format is not None or path.is_dir() or _is_archive(path):
+    if settings.source_format is not None or path.is_dir() or is_archive(path):
         return _load_project(path, display, settings)
     document = load_file(path, display, settings.max_bytes)
     if not isinstance(document.data, dict):
@@ -118,15 +119,6 @@ def load(path: Path, display: str, settings: Settings) -> Loaded:
     return Loaded(
         path, document, bot, waivers, effective_settings(path.parent, bot.sector, settings)
     )
-
-
-# importers.base.ARCHIVES (a test keeps them equal), here so that flow files never load importers
-_ARCHIVES = (".zip", ".blob")
-
-
-def _is_archive(path: Path) -> bool:
-    """A Dialogflow CX export as one file."""
-    return path.suffix.lower() in _ARCHIVES and path.is_file()
 
 
 def _load_project(path: Path, display: str, settings: Settings) -> Loaded:

@@ -7,7 +7,7 @@ import textwrap
 from typing import Any
 
 from cxaudit.catalogue import RuleInfo, catalogue
-from cxaudit.checks.base import STRICT_SECTORS
+from cxaudit.config import STRICT_SECTORS
 from cxaudit.i18n import word
 
 _HEAD = {

@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING, Any
 from cxaudit.catalogue import CheckInfo, fill, import_checks
 from cxaudit.checks.base import Issue, Param
 from cxaudit.i18n import word
-from cxaudit.loader import Data, DataPath, Document, format_path
+from cxaudit.loader import Data, Document
+from cxaudit.locations import DataPath, format_path
 from cxaudit.model import Bot
 from cxaudit.report import Finding, Severity
 
 if TYPE_CHECKING:
-    from cxaudit.importers.base import Note
+    from cxaudit.diagnostics import Note
 
 
 def make_finding(

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from cxaudit.loader import DataPath
+from cxaudit.locations import DataPath
 from cxaudit.model import Bot, Step
 
 

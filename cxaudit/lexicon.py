@@ -56,6 +56,10 @@ _QUOTES = str.maketrans(
         "\u00bb": '"',
     }
 )
+#: The language of a text whose language is unknown (a bot that declares no languages): it is
+#: matched against the lexicons of every language.
+ANY_LANGUAGE = "*"
+
 # Everything that is not a letter, a digit, an apostrophe or a space becomes a space.
 _PUNCTUATION = re.compile(r"[^\w' ]+|_")
 _SPACES = re.compile(r"\s+")
@@ -549,3 +553,19 @@ def first_names() -> frozenset[str]:
     if not isinstance(names, list):
         raise LexiconError(f"{path}: expected a map with a 'names' list")
     return frozenset(str(name) for name in names)
+
+
+def lexicons_for(rule: str, language: str) -> list[Lexicon]:
+    """The lexicons that apply to a text: its language's, or all of them when it is unknown."""
+    languages = available_languages(rule) if language == ANY_LANGUAGE else (language,)
+    return [lex for lang in languages if (lex := load_lexicon(rule, lang)) is not None]
+
+
+def can_read(rule: str, language: str) -> bool:
+    """Is there a lexicon for this text's language? Without one a text rule cannot judge it."""
+    return bool(lexicons_for(rule, language))
+
+
+def find(rule: str, language: str, text: str) -> list[Match]:
+    """Every lexicon entry of ``rule`` that matches ``text``."""
+    return [match for lex in lexicons_for(rule, language) for match in lex.find(text)]

@@ -9,19 +9,19 @@ with a cap on how far aliases may expand the document.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn, Protocol, Union
+from typing import Any, NoReturn, Union
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from cxaudit.diagnostics import Diagnostic, InputError
+from cxaudit.locations import DataPath, Location, Locator, PathElem
 from cxaudit.suggest import short
 
 _LIBYAML = bool(getattr(yaml, "__with_libyaml__", False))
@@ -36,8 +36,6 @@ ALIAS_EXPANSION_FLOOR = 100_000
 
 # Union, not |: the alias is recursive and must evaluate at run time on Python 3.10.
 Data = Union[dict[str, "Data"], list["Data"], str, int, float, bool, None]  # noqa: UP007
-PathElem = Union[str, int]  # noqa: UP007
-DataPath = tuple[PathElem, ...]
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
@@ -117,41 +115,8 @@ def plain_is_text(value: str) -> bool:
     return True
 
 
-def format_path(path: DataPath) -> str:
-    """A data path as people read it: ``flows[0].steps[3].say``."""
-    out = ""
-    for elem in path:
-        if isinstance(elem, int):
-            out += f"[{elem}]"
-        elif re.fullmatch(r"[A-Za-z_][\w-]*", elem):
-            out += f".{elem}" if out else elem
-        else:
-            out += f"[{json.dumps(elem, ensure_ascii=False)}]"
-    return out
-
-
-@dataclass(frozen=True)
-class Location:
-    """A 1-based line and column in a source file.
-
-    ``file`` is None for a place in the document's own file; an imported project's data comes
-    from several files, and its locations name the one they are in, and the place by name.
-    """
-
-    line: int
-    column: int
-    file: str | None = None
-    pointer: str | None = None  # the place by name in that file (a JSON pointer for JSON)
-
-
 def _mark_location(node: Node) -> Location:
     return Location(node.start_mark.line + 1, node.start_mark.column + 1)
-
-
-class Locator(Protocol):
-    """Anything that can say where a data path is written: a YAML source map, a TOML index."""
-
-    def locate(self, path: DataPath, *, key: bool = False) -> Location: ...
 
 
 class SourceMap:

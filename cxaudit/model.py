@@ -11,11 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cxaudit.diagnostics import Diagnostic, InputError
-from cxaudit.loader import DataPath, Document, format_path
+from cxaudit.lexicon import ANY_LANGUAGE
+from cxaudit.loader import Document
+from cxaudit.locations import DataPath, format_path
 from cxaudit.suggest import did_you_mean, short
-
-#: The language of texts in a bot that declares no languages: matched against every lexicon.
-ANY_LANGUAGE = "*"
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from cxaudit.diagnostics import Diagnostic, InputError
-from cxaudit.loader import DataPath, Location
+from cxaudit.locations import DataPath, Location
 
 
 def _tomllib() -> Any:

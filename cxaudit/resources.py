@@ -75,20 +75,3 @@ def _bundle() -> dict[str, Any]:
     except (OSError, ValueError):  # missing or damaged: everything is parsed from the YAML
         return {}
     return bundle if isinstance(bundle, dict) else {}
-
-
-def build_bundle() -> dict[str, Any]:
-    """The content of ``bundle.json``: every shipped YAML file parsed, with its digest."""
-    from cxaudit.lexicon import derive
-    from cxaudit.loader import load_text
-
-    bundle: dict[str, Any] = {}
-    for path in sorted(rules_dir().rglob("*.yaml")):
-        text = path.read_text(encoding="utf-8")
-        data = load_text(text, str(path)).data
-        bundle[bundle_key(path)] = {"sha256": digest(text), "data": data, **derive(path, data)}
-    return bundle
-
-
-def render_bundle() -> str:
-    return json.dumps(build_bundle(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))

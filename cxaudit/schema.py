@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from cxaudit.diagnostics import Diagnostic
 from cxaudit.fastschema import Check, Unsupported, compile_schema
-from cxaudit.loader import format_path
+from cxaudit.locations import format_path
 from cxaudit.resources import schema_path
 from cxaudit.suggest import did_you_mean, short
 
@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
-    from cxaudit.loader import DataPath, Document
+    from cxaudit.loader import Document
+    from cxaudit.locations import DataPath
 
 #: Stop after this many schema errors in one file; the first ones are the useful ones.
 MAX_ERRORS = 50

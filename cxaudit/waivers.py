@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING, Any
 from cxaudit.catalogue import catalogue, fill, waiver_checks
 from cxaudit.diagnostics import Diagnostic, InputError
 from cxaudit.findings import localise
-from cxaudit.loader import DataPath, Directive, Document, format_path
+from cxaudit.loader import Directive, Document
+from cxaudit.locations import DataPath, format_path
 from cxaudit.model import Bot
 from cxaudit.report import Finding, Severity, Suppression, SuppressionKind
 from cxaudit.suggest import did_you_mean, short

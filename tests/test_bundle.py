@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from cxaudit import resources
-from cxaudit.resources import BUNDLE, digest, read_shipped, render_bundle, rules_dir
+from cxaudit.bundle import render_bundle
+from cxaudit.resources import BUNDLE, digest, read_shipped, rules_dir
 
 
 def test_the_shipped_bundle_is_current() -> None:

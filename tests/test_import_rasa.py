@@ -18,7 +18,7 @@ from cxaudit.graph import FlowGraph
 from cxaudit.importers import load_project
 from cxaudit.importers.base import Project
 from cxaudit.importers.rasa_calm import _meets
-from cxaudit.loader import Location
+from cxaudit.locations import Location
 from cxaudit.model import Bot
 from cxaudit.model import build as build_bot
 from cxaudit.schema import validate

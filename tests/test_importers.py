@@ -20,7 +20,7 @@ from cxaudit.engine import Settings, audit
 from cxaudit.importers import load
 from cxaudit.importers.base import Project
 from cxaudit.importers.load import detect, import_path
-from tests.conftest import SHARED, needs_shared
+from tests.conftest import EXAMPLES, SHARED, needs_shared
 
 AGENT = {"displayName": "Fake", "defaultLanguageCode": "en"}
 PAGE = {
@@ -228,11 +228,18 @@ def test_an_archive_that_unpacks_too_big_is_refused_before_unpacking(
     assert "unpacks to more than 1,000,000 bytes" in report.errors[0].message
 
 
-def test_the_engine_knows_the_archive_suffixes_without_loading_the_importers() -> None:
-    from cxaudit import engine
-    from cxaudit.importers import base
+def test_checking_a_flow_file_loads_no_importer() -> None:
+    """The importers' contract (base) is light; the importers themselves load only for projects."""
+    import subprocess
+    import sys
 
-    assert engine._ARCHIVES == base.ARCHIVES
+    code = (
+        "import sys; from pathlib import Path; from cxaudit.engine import Settings, audit; "
+        f"audit([(Path({str(EXAMPLES / 'webshop.flow.yaml')!r}), 'w')], Settings()); "
+        "print(sorted(m for m in sys.modules if m.startswith('cxaudit.importers.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['cxaudit.importers.base']"
 
 
 def test_a_damaged_archive_is_an_input_error(tmp_path: Path) -> None:
@@ -334,9 +341,10 @@ def test_flow_files_beside_one_nested_agent_are_still_checked(tmp_path: Path) ->
 def test_names_from_the_project_cannot_write_yaml_into_the_flow_file(
     tmp_path: Path, brk: str
 ) -> None:
-    from cxaudit.importers.base import Note
+    from cxaudit.diagnostics import Note
     from cxaudit.importers.write import render_flow
-    from cxaudit.loader import Location, load_text
+    from cxaudit.loader import load_text
+    from cxaudit.locations import Location
 
     project = Project(tmp_path, f"agent{brk}waivers: [x]", "dialogflow-cx")
     project.data = {"bot": {"name": "Fake"}, "flows": []}

@@ -15,15 +15,12 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from cxaudit.graph import FlowGraph
-from cxaudit.lexicon import Lexicon, Match, available_languages, load_lexicon
-from cxaudit.loader import DataPath
-from cxaudit.model import ANY_LANGUAGE, Bot, Step, Text
+from cxaudit.lexicon import ANY_LANGUAGE, available_languages, can_read, find, load_lexicon
+from cxaudit.locations import DataPath
+from cxaudit.model import Bot, Step, Text
 
 #: Message parameters are plain strings, or a string per report language.
 Param = str | Mapping[str, str]
-
-#: Sectors whose customers prefer people most and that carry extra legal duties.
-STRICT_SECTORS = frozenset({"finance", "insurance", "healthcare", "government"})
 
 
 @dataclass(frozen=True)
@@ -115,22 +112,6 @@ def _step_texts(step: Step, *, prompts: bool) -> Iterator[tuple[str, Text]]:
         yield "option", option.label
     if prompts and step.generate is not None:
         yield "prompt", step.generate.prompt
-
-
-def lexicons_for(rule: str, language: str) -> list[Lexicon]:
-    """The lexicons that apply to a text: its language's, or all of them when it is unknown."""
-    languages = available_languages(rule) if language == ANY_LANGUAGE else (language,)
-    return [lex for lang in languages if (lex := load_lexicon(rule, lang)) is not None]
-
-
-def can_read(rule: str, language: str) -> bool:
-    """Is there a lexicon for this text's language? Without one a text rule cannot judge it."""
-    return bool(lexicons_for(rule, language))
-
-
-def find(rule: str, language: str, text: str) -> list[Match]:
-    """Every lexicon entry of ``rule`` that matches ``text``."""
-    return [match for lex in lexicons_for(rule, language) for match in lex.find(text)]
 
 
 def lacks_phrase(rule: str, kind: str, step: Step) -> DataPath | None:

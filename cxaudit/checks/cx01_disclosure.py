@@ -6,18 +6,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from cxaudit.checks.base import (
-    Collector,
-    Context,
-    Outcome,
-    can_read,
-    find,
-    report_missing_lexicons,
-    text_items,
-)
-from cxaudit.lexicon import first_names, normalise
-from cxaudit.loader import format_path
-from cxaudit.model import ANY_LANGUAGE, Bot, Step
+from cxaudit.checks.base import Collector, Context, Outcome, report_missing_lexicons, text_items
+from cxaudit.lexicon import ANY_LANGUAGE, can_read, find, first_names, normalise
+from cxaudit.locations import format_path
+from cxaudit.model import Bot, Step
 
 RULE = "CX01"
 # A name part that tells the customer it is a machine: "PakketBot", "Lisa (AI)", "Ava Assistant".

@@ -7,7 +7,7 @@ from typing import Any
 
 from cxaudit.checks.base import Collector, Context, Outcome, lacks_phrase, report_missing_lexicons
 from cxaudit.i18n import either
-from cxaudit.loader import DataPath
+from cxaudit.locations import DataPath
 
 RULE = "CX04"
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from cxaudit.checks.base import Collector, Context, Outcome, find, report_missing_lexicons
-from cxaudit.loader import DataPath
+from cxaudit.checks.base import Collector, Context, Outcome, report_missing_lexicons
+from cxaudit.lexicon import find
+from cxaudit.locations import DataPath
 from cxaudit.model import Intent
 
 RULE = "CX06"

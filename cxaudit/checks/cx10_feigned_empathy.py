@@ -5,15 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cxaudit.checks.base import (
-    Collector,
-    Context,
-    Outcome,
-    find,
-    report_missing_lexicons,
-    text_items,
-)
-from cxaudit.loader import format_path
+from cxaudit.checks.base import Collector, Context, Outcome, report_missing_lexicons, text_items
+from cxaudit.lexicon import find
+from cxaudit.locations import format_path
 
 RULE = "CX10"
 

@@ -8,7 +8,7 @@ stderr in every format.
 from __future__ import annotations
 
 from cxaudit.formatters import RenderOptions
-from cxaudit.formatters.text import one_line
+from cxaudit.inert import one_line
 from cxaudit.report import Finding, Report
 
 _MARK = {"waiver": "waived", "baseline": "baselined"}

@@ -9,8 +9,8 @@ and baselined findings must not annotate the pull request; one closing notice co
 from __future__ import annotations
 
 from cxaudit.formatters import RenderOptions
-from cxaudit.formatters.text import inert
 from cxaudit.i18n import word
+from cxaudit.inert import inert
 from cxaudit.report import Finding, Report, Severity
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}

@@ -16,8 +16,9 @@ from itertools import groupby
 
 from cxaudit.diagnostics import Diagnostic
 from cxaudit.formatters import RenderOptions
-from cxaudit.formatters.text import inert, one_line, position
+from cxaudit.formatters.text import position
 from cxaudit.i18n import word
+from cxaudit.inert import inert, one_line
 from cxaudit.report import FileReport, Finding, Report, RuleResult, Severity, Status
 
 # What XML 1.0 forbids even as a character reference, once inert() has made C0/C1 visible.

@@ -13,8 +13,9 @@ import html
 import re
 
 from cxaudit.formatters import RenderOptions
-from cxaudit.formatters.text import inert, position, summary
+from cxaudit.formatters.text import position, summary
 from cxaudit.i18n import word
+from cxaudit.inert import inert
 from cxaudit.report import FileReport, Finding, Report
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$])")  # $: GitHub renders $...$ as math

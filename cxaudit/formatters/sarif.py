@@ -23,8 +23,8 @@ from cxaudit.catalogue import RuleInfo, catalogue
 from cxaudit.diagnostics import Diagnostic
 from cxaudit.formatters import RenderOptions
 from cxaudit.formatters.markdown import escape as markdown
-from cxaudit.formatters.text import inert
 from cxaudit.i18n import word
+from cxaudit.inert import inert
 from cxaudit.report import FileReport, Finding, Report, Severity, Suppression
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

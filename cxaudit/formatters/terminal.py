@@ -10,8 +10,9 @@ from rich.table import Table
 from rich.text import Text
 
 from cxaudit.formatters import RenderOptions
-from cxaudit.formatters.text import one_line, summary
+from cxaudit.formatters.text import summary
 from cxaudit.i18n import word
+from cxaudit.inert import one_line
 from cxaudit.report import FileReport, Finding, Report, Severity, Status
 
 _STATUS_STYLE = {

@@ -1,37 +1,10 @@
-"""Making bot texts inert before they reach any output: no control characters, no escapes."""
+"""What the line-oriented formatters share: a finding's position and the summary line."""
 
 from __future__ import annotations
 
-import re
-
 from cxaudit.i18n import word
+from cxaudit.inert import one_line
 from cxaudit.report import Finding, Report
-
-# C0 and C1 control characters (ESC starts ANSI sequences), except tab and newline, the line and
-# paragraph separators (line breaks to YAML and to some terminals), and the bidirectional
-# overrides and isolates that make text display in another order than it reads.
-_CONTROL = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
-)
-
-
-def inert(text: str) -> str:
-    r"""Show control characters as visible escapes: ``"\x1b[31m"`` becomes ``\x1b[31m``."""
-    return _CONTROL.sub(_visible, text)
-
-
-def _visible(match: re.Match[str]) -> str:
-    code = ord(match.group(0))
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def one_line(text: str) -> str:
-    r"""``inert`` text that also keeps to its line: a newline shows as ``\n``, a tab as ``\t``.
-
-    For every line-oriented output (terminal, concise, stderr): a bot name holding a newline and
-    ``::error::`` must not start a line of its own, where GitHub Actions would run it as a command.
-    """
-    return inert(text).replace("\n", "\\n").replace("\t", "\\t")
 
 
 def position(finding: Finding, base: str) -> str:

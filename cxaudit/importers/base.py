@@ -13,21 +13,13 @@ in ``pages/Start.json`` has a line and a column like one in ``domain.yml``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cxaudit.diagnostics import Diagnostic, InputError
-from cxaudit.loader import (
-    DEFAULT_MAX_BYTES,
-    DataPath,
-    Document,
-    Location,
-    format_path,
-    load_text,
-    read_text,
-)
+from cxaudit.diagnostics import Diagnostic, InputError, Note
+from cxaudit.loader import DEFAULT_MAX_BYTES, Document, load_text, read_text
+from cxaudit.locations import DataPath, Location, format_path
 
 ARCHIVES = (".zip", ".blob")  # how Dialogflow CX exports come as one file
 
@@ -95,20 +87,6 @@ class Ids:
             candidate = f"{name}{self.separator}{n}"
         self.taken.add(candidate)
         return candidate
-
-
-@dataclass(frozen=True)
-class Note:
-    """Something the project's files cannot tell cxaudit, or something it could not read.
-
-    ``check`` names an entry of ``rules/catalogue/imports.yaml`` (the message and hint, in every
-    report language); ``rule`` the golden rule it concerns, or None; ``params`` fill the message.
-    """
-
-    check: str
-    rule: str | None
-    params: Mapping[str, str]
-    location: Location | None = None  # with its file; None: the project as a whole
 
 
 class ImportLocator:

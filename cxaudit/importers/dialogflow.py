@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cxaudit.importers.base import Ids, Project, Source
-from cxaudit.loader import DataPath
+from cxaudit.locations import DataPath
 
 Origin = tuple[DataPath, Source, DataPath]  # (path in the flow data, file, path in the file)
 Texts = dict[str, list[tuple[str, DataPath]]]  # language -> [(text, where in its file)]

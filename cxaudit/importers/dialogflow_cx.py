@@ -52,7 +52,7 @@ from cxaudit.importers.dialogflow import (
     slug,
     text_of_parts,
 )
-from cxaudit.loader import DataPath
+from cxaudit.locations import DataPath
 
 # Symbolic targets, as the export writes them (display form) and as the API does.
 _END_FLOW = {"End Flow": "END_FLOW", "END_FLOW": "END_FLOW"}

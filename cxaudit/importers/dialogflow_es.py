@@ -50,7 +50,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cxaudit.checks.base import find
 from cxaudit.importers.base import Project, Source
 from cxaudit.importers.dialogflow import (
     SSML_TAG,
@@ -70,7 +69,8 @@ from cxaudit.importers.dialogflow import (
     text_of_parts,
 )
 from cxaudit.importers.load import es_agent
-from cxaudit.loader import DataPath
+from cxaudit.lexicon import find
+from cxaudit.locations import DataPath
 
 _USERSAYS = re.compile(r"^(?P<intent>.+)_usersays_(?P<lang>[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)$")
 _WELCOME_EVENTS = ("WELCOME", "GOOGLE_ASSISTANT_WELCOME")

@@ -16,12 +16,13 @@ from typing import Any
 
 from cxaudit.diagnostics import Diagnostic, InputError
 from cxaudit.importers.base import ARCHIVES, Project, Source, is_archive
-from cxaudit.loader import DEFAULT_MAX_BYTES, DataPath
+from cxaudit.loader import DEFAULT_MAX_BYTES
+from cxaudit.locations import DataPath
 
 # format -> the module whose build(project) imports it
 FORMATS: dict[str, str] = {
-    "rasa": "cxaudit.importers.rasa",
-    "rasa-calm": "cxaudit.importers.rasa",
+    "rasa": "cxaudit.importers.rasa3",
+    "rasa-calm": "cxaudit.importers.rasa_calm",
     "dialogflow-cx": "cxaudit.importers.dialogflow_cx",
     "dialogflow-es": "cxaudit.importers.dialogflow_es",
 }

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cxaudit.importers.base import Source
-from cxaudit.importers.rasa import Builder, Button, Flow, Origin, Step, name_words
-from cxaudit.loader import DataPath
+from cxaudit.importers.base import Project, Source
+from cxaudit.importers.rasa_common import Builder, Button, Flow, Origin, Step, name_words
+from cxaudit.locations import DataPath
 
 _GREETING_INTENTS = ("greet", "hello", "hi", "start", "welcome", "session_start")
 _FALLBACK_INTENT = "nlu_fallback"
@@ -351,3 +351,10 @@ def _event(raw: dict[str, Any], at: DataPath) -> _Event | None:
     if "active_loop" in raw and raw["active_loop"] is None:
         return _Event("form_done", "", at)
     return None
+
+
+def build(project: Project) -> None:
+    """Import a Rasa 3 project into ``project.data`` (flow format 1)."""
+    builder = Builder(project)
+    Rasa3(builder).build()
+    builder.emit()

@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from cxaudit.importers.base import Source
-from cxaudit.importers.rasa import Builder, Button, Flow, Origin, Step
-from cxaudit.loader import DataPath
+from cxaudit.importers.base import Project, Source
+from cxaudit.importers.rasa_common import Builder, Button, Flow, Origin, Step
+from cxaudit.locations import DataPath
 
 _END = "END"
 
@@ -413,3 +413,10 @@ def _calm_steps(raws: Any, at: DataPath) -> Iterator[tuple[dict[str, Any], DataP
                 if isinstance(branch, dict):
                     for key in ("then", "else"):
                         yield from _calm_steps(branch.get(key), (*at, i, "next", j, key))
+
+
+def build(project: Project) -> None:
+    """Import a Rasa Pro CALM project into ``project.data`` (flow format 1)."""
+    builder = Builder(project)
+    Calm(builder).build()
+    builder.emit()

@@ -8,8 +8,8 @@ import yaml
 
 from cxaudit import __version__
 from cxaudit.catalogue import fill, import_checks
-from cxaudit.formatters.text import one_line
 from cxaudit.importers.base import Project
+from cxaudit.inert import one_line
 from cxaudit.loader import plain_is_text
 
 

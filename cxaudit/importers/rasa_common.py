@@ -2,7 +2,7 @@
 
 Both become flow data (format 1) whose positions point into the project's own files. This
 module holds what the two flavours share (reading the domain and config.yml, the steps and flows
-being built, the builder that emits the data) and ``build``, which hands the project to one of:
+being built, the builder that emits the data); each flavour's module has its own ``build``:
 
 * ``rasa3.py``: rules and stories become edges between steps, forms become flows;
 * ``rasa_calm.py``: CALM flows become flows, patterns the start, the fallback and global intents.
@@ -31,9 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cxaudit.checks.base import find
 from cxaudit.importers.base import Ids, Project, Source
-from cxaudit.loader import DataPath
+from cxaudit.lexicon import find
+from cxaudit.locations import DataPath
 
 # -- names ------------------------------------------------------------------------------------
 
@@ -228,7 +228,7 @@ def _promises_transfer(text: str, language: str) -> bool:
     CX04's phrase list for the text's language decides; in English a looser pattern also
     catches "I would have handed you off" and "transferred to a human agent".
     """
-    from cxaudit.checks.base import find
+    from cxaudit.lexicon import find
 
     text = re.sub(r"\{[^{}]*\}", "…", text)  # {PERSON} is a slot, not a person
     if text.rstrip().endswith("?") or (language == "en" and _REFUSAL.search(text)):
@@ -915,20 +915,3 @@ def _reaching(steps: list[Step], handoffs: set[str]) -> set[str]:
                 reached.add(source)
                 queue.append(source)
     return reached
-
-
-# -- entry point ------------------------------------------------------------------------------
-
-
-def build(project: Project) -> None:
-    """Import a Rasa 3 or Rasa Pro CALM project into ``project.data`` (flow format 1)."""
-    # The flavours import this module's shared parts: importing them here avoids the cycle.
-    from cxaudit.importers.rasa3 import Rasa3
-    from cxaudit.importers.rasa_calm import Calm
-
-    builder = Builder(project)
-    if project.kind == "rasa-calm":
-        Calm(builder).build()
-    else:
-        Rasa3(builder).build()
-    builder.emit()
