@@ -31,6 +31,11 @@ class Entry:
     check: str
     step: str | None
     message: str
+    parts: tuple[str, ...] = ()  # a finding that stands for several places: each one's print
+
+    @property
+    def identities(self) -> tuple[str, ...]:
+        return self.parts or (self.fingerprint,)
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,7 @@ def read_baseline(path: Path, display: str) -> Baseline:
                         str(e["check"]),
                         e.get("step"),
                         str(e["message"]),
+                        tuple(str(p) for p in e.get("parts") or ()),
                     )
                     for e in entry["findings"]
                 ),
@@ -130,6 +136,7 @@ def render_baseline(reports: Iterable[tuple[Path, FileReport]], folder: Path) ->
                     "check": f.check,
                     "step": f.step,
                     "message": f.message,
+                    **({"parts": list(f.parts)} if f.parts else {}),
                 }
                 for f in accepted(report)
             ],
@@ -143,18 +150,23 @@ def match(
 ) -> tuple[set[int], tuple[FixedEntry, ...]]:
     """Which findings (by position in the list) the baseline knows, and which entries are gone.
 
-    A fingerprint recorded twice covers two findings: a third one is new. A finding waived since
-    the baseline was taken still matches its entry (it is not fixed; the waiver wins).
+    A finding is known when the baseline knows each of its parts (the places it stands for): a
+    cause that has spread to a new place since is new. A part recorded twice covers two; a third
+    is new. A finding waived since the baseline was taken still matches its entry (it is not
+    fixed; the waiver wins). An entry none of whose parts is found any more is fixed.
     """
-    left = Counter(entry.fingerprint for entry in known.entries)
+    left = Counter(part for entry in known.entries for part in entry.identities)
+    seen: set[str] = set()
     matched: set[int] = set()
     for i, finding in enumerate(findings):
-        if left[finding.fingerprint] > 0:
-            left[finding.fingerprint] -= 1
+        parts = Counter(finding.identities)
+        seen.update(parts)
+        if all(left[part] >= n for part, n in parts.items()):
+            left -= parts
             matched.add(i)
-    fixed = []
-    for entry in known.entries:
-        if left[entry.fingerprint] > 0:
-            left[entry.fingerprint] -= 1
-            fixed.append(FixedEntry(entry.rule, entry.check, entry.step, entry.message))
-    return matched, tuple(fixed)
+    fixed = tuple(
+        FixedEntry(entry.rule, entry.check, entry.step, entry.message)
+        for entry in known.entries
+        if not any(part in seen for part in entry.identities)
+    )
+    return matched, fixed

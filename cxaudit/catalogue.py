@@ -23,6 +23,9 @@ class CheckInfo:
     severity: str
     message: Mapping[str, str]
     hint: Mapping[str, str]
+    # An unknown check says what the rule cannot see (the files do not hold it): its units count
+    # as failing, its rule's status is "unknown" when nothing worse is found.
+    unknown: bool = False
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,13 @@ def _rule(data: dict[str, Any], source: str) -> RuleInfo:
                 for name, opt in (data.get("options") or {}).items()
             },
             checks={
-                name: CheckInfo(name, chk["severity"], _texts(chk["message"]), _texts(chk["hint"]))
+                name: CheckInfo(
+                    name,
+                    chk["severity"],
+                    _texts(chk["message"]),
+                    _texts(chk["hint"]),
+                    bool(chk.get("unknown", False)),
+                )
                 for name, chk in data["checks"].items()
             },
             example_fail=str(examples.get("fail", "")),

@@ -30,7 +30,7 @@ from cxaudit.config import (
     resolve,
 )
 from cxaudit.diagnostics import Diagnostic, InputError
-from cxaudit.findings import import_note, make_finding
+from cxaudit.findings import Judged, group, import_note, judge
 from cxaudit.graph import FlowGraph
 from cxaudit.i18n import language_from_environment
 from cxaudit.importers.base import is_archive
@@ -50,7 +50,7 @@ from cxaudit.report import (
 )
 from cxaudit.schema import validate
 from cxaudit.scoring import file_score, grade, round_score, rule_score
-from cxaudit.waivers import Judged, Waiver, apply_waivers, read_waivers
+from cxaudit.waivers import Waiver, apply_waivers, read_waivers
 
 if TYPE_CHECKING:
     from cxaudit.baseline import Baseline, FileBaseline
@@ -207,11 +207,16 @@ def _language_of(item: Loaded) -> str:
 
 
 def check(item: Loaded, settings: Settings, language: str) -> FileReport:
-    """Run the enabled rules on one loaded file, then apply waivers and the baseline."""
+    """Run the enabled rules on one loaded file, then apply waivers and the baseline.
+
+    One way through: the rules' issues are judged (severity, places), waivers mark the issues
+    they accept, issues become findings (one per cause), the baseline marks the findings it
+    knows, and the score counts the issues of the findings that still count.
+    """
     bot, document, effective = item.bot, item.document, item.effective
     context = Context(bot, FlowGraph(bot), strict=effective.strict)
     rules = catalogue()
-    judged: dict[str, Judged] = {}
+    judged: list[Judged] = []
     units: dict[str, Mapping[str, int]] = {}
     for rule_id, run in REGISTRY.items():
         setting = effective.rules[rule_id]
@@ -219,18 +224,12 @@ def check(item: Loaded, settings: Settings, language: str) -> FileReport:
             continue
         outcome = run(context, setting.option_values())
         units[rule_id] = outcome.units
-        info = rules[rule_id]
-        judged[rule_id] = []
-        for issue in outcome.issues:
-            severity = Severity(setting.severities[issue.check].value)
-            finding = make_finding(
-                rule_id, info.checks[issue.check], issue, severity, document, bot, language
-            )
-            judged[rule_id].append((issue, severity, finding))
+        severity_of = {name: Severity(s.value) for name, s in setting.severities.items()}
+        judged += judge(rule_id, outcome.issues, severity_of, document, bot)
 
     notes: list[Finding] = []
     if settings.waivers and item.waivers:
-        notes = apply_waivers(
+        judged, notes = apply_waivers(
             judged,
             item.waivers,
             today=settings.today or date.today(),
@@ -238,20 +237,35 @@ def check(item: Loaded, settings: Settings, language: str) -> FileReport:
             path=document.path,
             language=language,
         )
+    groups = [
+        group_item
+        for rule_id in units
+        for group_item in group(
+            (j for j in judged if j.rule == rule_id), rules[rule_id].checks, document, language
+        )
+    ]
 
     comparison = None
     known = settings.baseline.for_file(item.path) if settings.baseline else None
     if settings.baseline is not None and known is not None:
-        before = file_score(_results(judged, units, effective, language))
-        fixed = _apply_baseline(judged, known, settings.baseline)
+        before = file_score(_results(groups, units, language))
+        groups, fixed = _apply_baseline(groups, known, settings.baseline)
         comparison = BaselineComparison(settings.baseline.display, known.score, before, fixed)
 
     notes += [import_note(note, document.path, language) for note in item.notes]
-    results = _results(judged, units, effective, language)
+    results = _results(groups, units, language)
     score = file_score(results)
     findings = sorted(
-        [finding for rows in judged.values() for _, _, finding in rows] + notes,
-        key=lambda f: (f.line, f.column, f.rule, f.check, f.message),
+        [finding for finding, _ in groups] + notes,
+        key=lambda f: (
+            f.path != document.path,
+            f.path,
+            f.line,
+            f.column,
+            f.rule,
+            f.check,
+            f.message,
+        ),
     )
     has_error = any(f.severity is Severity.ERROR and f.counts for f in findings)
     return FileReport(
@@ -272,16 +286,17 @@ def check(item: Loaded, settings: Settings, language: str) -> FileReport:
     )
 
 
+Grouped = list[tuple[Finding, tuple[Judged, ...]]]
+
+
 def _results(
-    judged: Mapping[str, Judged],
-    units: Mapping[str, Mapping[str, int]],
-    effective: Effective,
-    language: str,
+    groups: Grouped, units: Mapping[str, Mapping[str, int]], language: str
 ) -> list[RuleResult]:
-    """Per-rule status and score from the findings that count (not waived, not baselined)."""
+    """Per-rule status and score from the issues of the findings that count (not waived, not
+    baselined); a rule that did not run is disabled."""
     results = []
     for rule_id, info in catalogue().items():
-        if rule_id not in judged:
+        if rule_id not in units:
             results.append(
                 RuleResult(
                     rule_id,
@@ -297,9 +312,16 @@ def _results(
                 )
             )
             continue
-        rows = judged[rule_id]
-        counting = [(issue, severity) for issue, severity, finding in rows if finding.counts]
-        status, score = rule_score(counting, units[rule_id])
+        mine = [(finding, members) for finding, members in groups if finding.rule == rule_id]
+        counting = [
+            (j.issue, finding.severity)
+            for finding, members in mine
+            if finding.counts
+            for j in members
+        ]
+        unknown = frozenset(name for name, c in info.checks.items() if c.unknown)
+        status, score = rule_score(counting, units[rule_id], unknown=unknown)
+        findings = [finding for finding, _ in mine]
         results.append(
             RuleResult(
                 id=rule_id,
@@ -308,30 +330,29 @@ def _results(
                 status=status,
                 score=round_score(score, "0.001") if score is not None else None,
                 weight=info.weight,
-                errors=sum(1 for _, s in counting if s is Severity.ERROR),
-                warnings=sum(1 for _, s in counting if s is Severity.WARNING),
-                infos=sum(1 for _, s in counting if s is Severity.INFO),
-                suppressed=len(rows) - len(counting),
+                errors=sum(1 for f in findings if f.counts and f.severity is Severity.ERROR),
+                warnings=sum(1 for f in findings if f.counts and f.severity is Severity.WARNING),
+                infos=sum(1 for f in findings if f.counts and f.severity is Severity.INFO),
+                suppressed=sum(1 for f in findings if not f.counts),
             )
         )
     return results
 
 
 def _apply_baseline(
-    judged: dict[str, Judged], known: FileBaseline, baseline: Baseline
-) -> tuple[FixedEntry, ...]:
-    """Mark findings the baseline knows; return the baseline entries that are gone (fixed)."""
-    flat = [(rule_id, i) for rule_id, rows in judged.items() for i in range(len(rows))]
-    findings = [judged[rule_id][i][2] for rule_id, i in flat]
+    groups: Grouped, known: FileBaseline, baseline: Baseline
+) -> tuple[Grouped, tuple[FixedEntry, ...]]:
+    """Mark the findings the baseline knows; return the baseline entries that are gone (fixed)."""
     from cxaudit.baseline import match
 
-    matched, fixed = match(findings, known)
+    matched, fixed = match([finding for finding, _ in groups], known)
     suppression = Suppression(
         SuppressionKind.BASELINE, "known when the baseline was taken", baseline.display
     )
-    for position in matched:
-        rule_id, i = flat[position]
-        issue, severity, finding = judged[rule_id][i]
-        if finding.suppression is None:  # a waiver given since then keeps its reason
-            judged[rule_id][i] = (issue, severity, replace(finding, suppression=suppression))
-    return fixed
+    marked: Grouped = []
+    for position, (finding, members) in enumerate(groups):
+        if position in matched and finding.suppression is None:
+            # A waiver given since the baseline was taken keeps its reason.
+            finding = replace(finding, suppression=suppression)
+        marked.append((finding, members))
+    return marked, fixed

@@ -1,39 +1,125 @@
-"""From a rule's issue to a finding: wording in the report language, position, fingerprint."""
+"""From a rule's issues to findings: one per cause, worded in the report language, placed in the
+user's own file, with a fingerprint that survives edits elsewhere."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cxaudit.catalogue import CheckInfo, fill, import_checks
 from cxaudit.checks.base import Issue, Param
 from cxaudit.i18n import word
 from cxaudit.loader import Data, Document
-from cxaudit.locations import DataPath, format_path
+from cxaudit.locations import DataPath, Location, format_path
 from cxaudit.model import Bot
-from cxaudit.report import Finding, Severity
+from cxaudit.report import Finding, Place, Severity, Suppression
 
 if TYPE_CHECKING:
     from cxaudit.diagnostics import Note
 
 
-def make_finding(
+@dataclass(frozen=True)
+class Judged:
+    """An issue a rule reported, with its severity, its places and, once decided, whether a
+    waiver accepts it. Findings are made from groups of these (one per cause)."""
+
+    rule: str
+    issue: Issue
+    severity: Severity
+    location: Location  # where the fix goes: where the finding points
+    place: Location  # where the problem shows (the same place unless the issue says otherwise)
+    fingerprint: str
+    suppression: Suppression | None = None
+
+    @property
+    def counts(self) -> bool:
+        return self.suppression is None
+
+
+def judge(
     rule: str,
-    check: CheckInfo,
-    issue: Issue,
-    severity: Severity,
+    issues: Iterable[Issue],
+    severity_of: Mapping[str, Severity],
     document: Document,
     bot: Bot,
-    language: str,
-) -> Finding:
+) -> list[Judged]:
+    """Give a rule's issues their severity, their places and their fingerprints."""
+    locate = document.source_map.locate
+    judged = []
+    for issue in issues:
+        location = locate(issue.path, key=issue.key)
+        place = location if issue.at is None else locate(issue.at)
+        judged.append(
+            Judged(
+                rule,
+                issue,
+                severity_of[issue.check],
+                location,
+                place,
+                fingerprint(rule, issue.check, issue.step, issue.path, document.data, bot),
+            )
+        )
+    return judged
+
+
+def group(
+    judged: Iterable[Judged], checks: Mapping[str, CheckInfo], document: Document, language: str
+) -> list[tuple[Finding, tuple[Judged, ...]]]:
+    """One finding per cause: issues of the same rule and check that name the same cause, or
+    whose fix goes in the same place, with the same waiver (or none), are one finding that
+    lists every place they affect. In the order the rules reported them."""
+    groups: dict[tuple[object, ...], list[Judged]] = {}
+    for item in judged:
+        issue = item.issue
+        where: tuple[object, ...] = (
+            ("cause", issue.cause)
+            if issue.cause is not None
+            else ("at", item.location.file, item.location.line, item.location.column)
+        )
+        groups.setdefault((item.rule, issue.check, where, item.suppression), []).append(item)
+    return [
+        (_finding(members, checks[members[0].issue.check], document, language), tuple(members))
+        for members in groups.values()
+    ]
+
+
+def _finding(members: list[Judged], check: CheckInfo, document: Document, language: str) -> Finding:
+    first = members[0]
+    issue, location = first.issue, first.location
+    places: list[Place] = []
+    seen: set[tuple[object, ...]] = {(location.file, location.line, location.column, issue.step)}
+    for item in members:
+        at = item.place
+        key = (at.file, at.line, at.column, item.issue.step)
+        if key in seen:
+            continue
+        seen.add(key)
+        places.append(
+            Place(
+                at.file or document.path,
+                at.line,
+                at.column,
+                item.issue.step,
+                at.pointer if at.pointer is not None else format_path(item.issue.place),
+            )
+        )
+    count = sum(item.issue.covers for item in members)
+    steps = list(dict.fromkeys(item.issue.step for item in members if item.issue.step))
     params = localise(issue.params, language, step=issue.step)
-    location = document.source_map.locate(issue.path, key=issue.key)
+    params.setdefault("count", str(count))
+    params.setdefault("steps", listing(steps, language))
+    params.setdefault("more", _more(count, steps, language))
+    identity = first.fingerprint
+    if issue.cause is not None:
+        raw = "\x1f".join((first.rule, issue.check, "cause", issue.cause))
+        identity = hashlib.sha256(raw.encode("utf-8")).hexdigest()[:20]
     return Finding(
-        rule=rule,
+        rule=first.rule,
         check=issue.check,
-        severity=severity,
+        severity=first.severity,
         message=fill(check.message[language], params),
         hint=fill(check.hint[language], params),
         path=location.file or document.path,
@@ -41,8 +127,34 @@ def make_finding(
         step=issue.step,
         line=location.line,
         column=location.column,
-        fingerprint=fingerprint(rule, issue.check, issue.step, issue.path, document.data, bot),
+        fingerprint=identity,
+        suppression=first.suppression,
+        related=tuple(places),
+        count=count,
+        parts=tuple(item.fingerprint for item in members) if len(members) > 1 else (),
     )
+
+
+#: How many names a message lists before "and N more".
+LISTED = 5
+
+
+def _more(count: int, steps: list[str], language: str) -> str:
+    """What a message adds when its cause affects more than one place: `` (3 in all: 'a', 'b',
+    'c')``; nothing for a single place."""
+    if count <= 1:
+        return ""
+    if len(steps) > 1:
+        return word(language, "in_all_steps", count=count, steps=listing(steps, language))
+    return word(language, "in_all", count=count)
+
+
+def listing(names: list[str], language: str) -> str:
+    """``a, b, c`` or ``a, b, c, d, e and 3 more`` (``en nog 3`` in Dutch)."""
+    quoted = [f"'{name}'" for name in names[:LISTED]]
+    if len(names) <= LISTED:
+        return ", ".join(quoted)
+    return ", ".join(quoted) + word(language, "and_more", count=len(names) - LISTED)
 
 
 def localise(

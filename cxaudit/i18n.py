@@ -40,6 +40,12 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "warning": "warning",
         "info": "info",
         "did_you_mean": " Did you mean '{value}'?",
+        "and_more": " and {count} more",
+        "in_all": " ({count} in all)",
+        "in_all_steps": " ({count} in all: {steps})",
+        "same-question": "the same question again",
+        "also_at": "also at",
+        "unknown": "unknown",
         "summary": "{files} file(s): {passed} passed, {failed} failed, {invalid} not checked (input errors).",
         "statistics": "Findings per rule and check",
         "gate": "Passes when the score is at least {fail_under} and there is no error finding.",
@@ -83,6 +89,12 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "warning": "waarschuwing",
         "info": "info",
         "did_you_mean": " Bedoelde je '{value}'?",
+        "and_more": " en nog {count}",
+        "in_all": " ({count} in totaal)",
+        "in_all_steps": " ({count} in totaal: {steps})",
+        "same-question": "dezelfde vraag opnieuw",
+        "also_at": "ook bij",
+        "unknown": "onbekend",
         "summary": "{files} bestand(en): {passed} geslaagd, {failed} gezakt, {invalid} niet gecontroleerd (invoerfouten).",
         "statistics": "Bevindingen per regel en controle",
         "gate": "Geslaagd bij een score van minstens {fail_under} en geen bevinding van niveau fout.",
@@ -118,6 +130,11 @@ def agreement(kind: str) -> Mapping[str, str]:
 def either(values: list[str]) -> Mapping[str, str]:
     """``a or b`` / ``a of b``, per report language."""
     return {lang: _OR[lang].join(values) for lang in LANGUAGES}
+
+
+def translated(key: str) -> Mapping[str, str]:
+    """One of the report's own words in every report language, as a message parameter."""
+    return {lang: word(lang, key) for lang in LANGUAGES}
 
 
 def word(language: str, key: str, **params: object) -> str:

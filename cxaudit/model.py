@@ -16,6 +16,10 @@ from cxaudit.loader import Document
 from cxaudit.locations import DataPath, format_path
 from cxaudit.suggest import did_you_mean, short
 
+#: What an imported project (or a team that has not decided yet) writes where the files cannot
+#: say: a legal basis, what an agent receives, who confirms an agreement in writing.
+UNDECLARED = "undeclared"
+
 
 @dataclass(frozen=True)
 class Text:
@@ -147,6 +151,7 @@ class Bot:
     start: str
     humans: tuple[Human, ...]
     handoff_context: tuple[str, ...] | None
+    context_undeclared: bool  # handoff.context: undeclared (the files cannot say)
     outside_hours: str | None
     default_fallback: Fallback | None
     upset: str | None
@@ -236,7 +241,8 @@ class _Builder:
             channels=tuple(bot.get("channels", ())),
             start=bot.get("start") or steps[0].id,
             humans=humans,
-            handoff_context=tuple(handoff["context"]) if "context" in handoff else None,
+            handoff_context=_context(handoff),
+            context_undeclared=handoff.get("context") == UNDECLARED,
             outside_hours=handoff.get("outside_hours"),
             default_fallback=default_fallback,
             upset=escalation.get("upset"),
@@ -428,6 +434,15 @@ class _Builder:
             if step.consent is not None:
                 for i, name in enumerate(step.consent.fields):
                     ref(name, (*step.consent.path, "fields", i), fields, "privacy.data field")
+
+
+def _context(handoff: dict[str, Any]) -> tuple[str, ...] | None:
+    """What the agent receives at a handoff: none declared (None), or a list (``undeclared``
+    counts as an empty one, that CX04 reports as unknown)."""
+    if "context" not in handoff:
+        return None
+    context = handoff["context"]
+    return () if context == UNDECLARED else tuple(context)
 
 
 def _without_x_keys(raw: dict[str, Any]) -> list[tuple[str, Any]]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from cxaudit.diagnostics import Diagnostic
 
 #: Version of the JSON report's shape (see cxaudit/schemas/report.schema.json).
-REPORT_FORMAT = 1
+REPORT_FORMAT = 2
 
 
 class Severity(enum.Enum):
@@ -25,7 +25,8 @@ class Status(enum.Enum):
     PASS = "pass"
     WARN = "warn"
     FAIL = "fail"
-    SKIPPED = "skipped"  # nothing for the rule to check in this bot
+    UNKNOWN = "unknown"  # what the rule needs is not in the files (not a pass: scored as failing)
+    SKIPPED = "skipped"  # the rule does not apply: the bot does nothing it is about
     DISABLED = "disabled"  # turned off by configuration
 
 
@@ -46,7 +47,24 @@ class Suppression:
 
 
 @dataclass(frozen=True)
+class Place:
+    """Another place a finding stands for: a step with the same problem, and where it is."""
+
+    path: str  # the file
+    line: int
+    column: int
+    step: str | None
+    data_path: str
+
+
+@dataclass(frozen=True)
 class Finding:
+    """One cause: a rule's check that fails, where the fix goes, and every place it affects.
+
+    A cause that touches many steps (one fallback that loops at 28 questions) is one finding:
+    ``count`` is how many places it stands for, ``related`` lists them beyond the first.
+    """
+
     rule: str
     check: str
     severity: Severity
@@ -59,6 +77,15 @@ class Finding:
     column: int
     fingerprint: str  # stable across edits elsewhere in the file (no line numbers in it)
     suppression: Suppression | None = None
+    related: tuple[Place, ...] = ()  # the other places this cause affects
+    count: int = 1  # how many places (steps, texts, intents) it affects, this one included
+    # The fingerprint of each place's own issue: a baseline knows a finding only when it knows
+    # every part (a new text with the same problem is new); empty for one part, the fingerprint.
+    parts: tuple[str, ...] = ()
+
+    @property
+    def identities(self) -> tuple[str, ...]:
+        return self.parts or (self.fingerprint,)
 
     @property
     def counts(self) -> bool:

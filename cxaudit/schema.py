@@ -101,7 +101,8 @@ def _explain(error: ValidationError) -> list[tuple[DataPath, str, bool]]:
         deeper = _deeper_error(error)
         if deeper is not None:
             return _explain(deeper)
-        return [(path, f"expected {schema.get('x-expect', 'another kind of value')}", False)]
+        expect = schema.get("x-expect", "another kind of value")
+        return [(path, f"expected {expect}, got {_kind(instance)}", False)]
     if validator == "additionalProperties" and isinstance(instance, dict):
         # `additionalProperties: false` is only used on maps with named keys (and x- notes).
         known = list(schema.get("properties", {}))
@@ -164,8 +165,19 @@ def _deeper_error(error: ValidationError) -> ValidationError | None:
     if not error.context:
         return None
     # Only branches whose own type accepted the value are informative: for a map where a
-    # text was expected, "expected a string" from the other branch says nothing new.
-    fitting = [e for e in error.context if e.validator != "type" or len(e.relative_path) > 0]
+    # text was expected, "expected a string" from the other branch says nothing new, and
+    # neither does anything else that branch says about it.
+    wrong_type = {
+        e.relative_schema_path[0]
+        for e in error.context
+        if e.validator == "type" and not e.relative_path and e.relative_schema_path
+    }
+    fitting = [
+        e
+        for e in error.context
+        if (e.validator != "type" or len(e.relative_path) > 0)
+        and not (e.relative_schema_path and e.relative_schema_path[0] in wrong_type)
+    ]
     if not fitting:
         return None
     best: ValidationError | None = best_match(fitting)

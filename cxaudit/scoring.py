@@ -3,9 +3,11 @@
 A rule's checks each count the units they looked at (steps, texts, humans...). A check's pass
 rate is the share of its units with no finding, where a unit with only warnings counts half;
 a check with any error scores at most half, so that one feigned-empathy line among 300 texts
-still shows in the score. A rule's score is the mean pass rate of its checks that looked at
-anything; a rule that looked at nothing is skipped. The file's score is the weighted mean of
-the rule scores, times 100. Info findings never cost points.
+still shows in the score. A unit cxaudit cannot judge because what it needs is not in the files
+(an *unknown* check: the hours of a team an export does not name) counts as failing, without
+the cap: what cxaudit cannot see is said, and never rewarded. A rule's score is the mean pass
+rate of its checks that looked at anything; a rule that looked at nothing is skipped. The file's
+score is the weighted mean of the rule scores, times 100. Info findings never cost points.
 """
 
 from __future__ import annotations
@@ -22,38 +24,51 @@ ERROR_CAP = 0.5
 
 
 def rule_score(
-    issues: Iterable[tuple[Issue, Severity]], units: Mapping[str, int]
+    issues: Iterable[tuple[Issue, Severity]],
+    units: Mapping[str, int],
+    *,
+    unknown: frozenset[str] = frozenset(),
 ) -> tuple[Status, float | None]:
-    """The status and score (0..1) of one rule."""
+    """The status and score (0..1) of one rule; ``unknown`` names its unknown checks."""
     failing: dict[str, dict[str, int]] = {}  # unit group -> subject -> covered units
     warned: dict[str, dict[str, int]] = {}
-    worst: Severity | None = None
+    unseen: dict[str, dict[str, int]] = {}
+    errors = warnings = unknowns = False
     for issue, severity in issues:
-        if worst is None or severity.rank < worst.rank:
-            worst = severity
-        if severity is Severity.ERROR:
+        if issue.check in unknown and severity is Severity.INFO:
+            bucket = unseen.setdefault(issue.group, {})
+            unknowns = True
+        elif severity is Severity.ERROR:
             bucket = failing.setdefault(issue.group, {})
+            errors = True
         elif severity is Severity.WARNING:
             bucket = warned.setdefault(issue.group, {})
+            warnings = True
         else:
             continue
-        bucket[issue.subject] = max(bucket.get(issue.subject, 0), issue.covers)
+        key = issue.subject
+        bucket[key] = max(bucket.get(key, 0), issue.covers)
     rates = []
     for group, total in units.items():
         if total <= 0:
             continue
         bad = failing.get(group, {})
-        half = {s: c for s, c in warned.get(group, {}).items() if s not in bad}
-        lost = min(total, sum(bad.values()) + 0.5 * sum(half.values()))
+        lost_unseen = {s: c for s, c in unseen.get(group, {}).items() if s not in bad}
+        half = {
+            s: c for s, c in warned.get(group, {}).items() if s not in bad and s not in lost_unseen
+        }
+        lost = min(total, sum(bad.values()) + sum(lost_unseen.values()) + 0.5 * sum(half.values()))
         rate = 1 - lost / total
         rates.append(min(rate, ERROR_CAP) if bad else rate)
     if not rates:
         return Status.SKIPPED, None
     score = sum(rates) / len(rates)
-    if worst is Severity.ERROR:
+    if errors:
         return Status.FAIL, score
-    if worst is Severity.WARNING:
+    if warnings:
         return Status.WARN, score
+    if unknowns:
+        return Status.UNKNOWN, score
     return Status.PASS, score
 
 

@@ -20,22 +20,19 @@ from __future__ import annotations
 import enum
 import hashlib
 import re
-from collections.abc import MutableMapping
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cxaudit.catalogue import catalogue, fill, waiver_checks
 from cxaudit.diagnostics import Diagnostic, InputError
-from cxaudit.findings import localise
+from cxaudit.findings import Judged, localise
 from cxaudit.loader import Directive, Document
 from cxaudit.locations import DataPath, format_path
 from cxaudit.model import Bot
 from cxaudit.report import Finding, Severity, Suppression, SuppressionKind
 from cxaudit.suggest import did_you_mean, short
-
-if TYPE_CHECKING:
-    from cxaudit.checks.base import Issue
 
 _COMMENT = re.compile(r"^(?P<verb>[\w-]+)\s*(?:\[(?P<rules>[^\]]*)\])?(?P<rest>.*)$")
 _PAIR = re.compile(r"\s*(?P<key>[\w-]+)\s*=\s*(?P<value>\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^\s\"']+)")
@@ -227,42 +224,44 @@ def _date(text: str) -> date | None:
         return None
 
 
-Judged = list[tuple["Issue", Severity, Finding]]
-
-
 def apply_waivers(
-    judged: MutableMapping[str, Judged],
+    judged: Sequence[Judged],
     waivers: tuple[Waiver, ...],
     *,
     today: date,
     strict: bool,
     path: str,
     language: str,
-) -> list[Finding]:
-    """Mark the findings live waivers cover; return findings about the waivers themselves.
+) -> tuple[list[Judged], list[Finding]]:
+    """The issues with the live waivers that cover them marked, and findings about the waivers
+    themselves.
 
-    An expired waiver waives nothing and says so; a live one that covers nothing is noted (an
-    error when ``strict``). Every waiver that covers a finding counts as used, also when another
-    one covers it as well.
+    A waiver covers an issue of its rule about its step (or anywhere, without a step); a comment
+    covers the issues whose finding points at its line. An expired waiver waives nothing and says
+    so; a live one that covers nothing is noted (an error when ``strict``). Every waiver that
+    covers an issue counts as used, also when another one covers it as well.
     """
     live = [w for w in waivers if not w.expired(today)]
     used: set[tuple[int, str]] = set()  # (waiver, rule): a comment may name several rules
-    for rule_id, rows in judged.items():
-        for i, (issue, severity, finding) in enumerate(rows):
-            covering = [
-                n for n, w in enumerate(live) if w.covers(rule_id, finding.step, finding.line)
-            ]
-            used.update((n, rule_id) for n in covering)
-            if covering:
-                waiver = live[covering[0]]
-                suppression = Suppression(
-                    SuppressionKind.WAIVER,
-                    waiver.reason,
-                    f"{path}:{waiver.line}",
-                    waiver.owner,
-                    waiver.expires.isoformat() if waiver.expires else None,
-                )
-                rows[i] = (issue, severity, replace(finding, suppression=suppression))
+    marked: list[Judged] = []
+    for item in judged:
+        covering = [
+            n
+            for n, w in enumerate(live)
+            if w.covers(item.rule, item.issue.step, item.location.line)
+        ]
+        used.update((n, item.rule) for n in covering)
+        if covering:
+            waiver = live[covering[0]]
+            suppression = Suppression(
+                SuppressionKind.WAIVER,
+                waiver.reason,
+                f"{path}:{waiver.line}",
+                waiver.owner,
+                waiver.expires.isoformat() if waiver.expires else None,
+            )
+            item = replace(item, suppression=suppression)
+        marked.append(item)
     notes = []
     for waiver in waivers:
         for rule_id in waiver.rules:
@@ -273,7 +272,7 @@ def apply_waivers(
             else:
                 continue
             notes.append(_note(check, rule_id, waiver, path, language, strict=strict))
-    return notes
+    return marked, notes
 
 
 def _note(

@@ -31,7 +31,7 @@ BLOCKING = {Severity.ERROR, Severity.WARNING}
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 FIGURE = re.compile(r"\d+(?:[.,]\d+)?%")
 #: Parameters the engine gives every message, whatever the rule passes.
-ENGINE_PARAMS = {"step"}
+ENGINE_PARAMS = {"step", "count", "steps", "more"}
 
 
 def rules() -> list[RuleInfo]:

@@ -130,14 +130,14 @@ def test_json_report_follows_its_schema_and_is_deterministic(
     )
     jsonschema.validate(report, schema)
     assert report["cxaudit"] == __version__
-    # The broken bot: no global human intent, no humans, no upset route, no way to a person,
-    # no fallback, no disclosure; the good bot has nothing.
+    # The broken bot: no person at all (one cause), no humans, no upset route, no fallback, no
+    # disclosure; the good bot has nothing.
     assert report["summary"] == {
         "files": 2,
         "passed": 1,
         "failed": 1,
         "invalid": 0,
-        "errors": 6,
+        "errors": 5,
         "warnings": 0,
         "infos": 0,
         "waived": 0,
@@ -157,6 +157,8 @@ def test_json_report_follows_its_schema_and_is_deterministic(
         "data_path": "flows[0].steps[0]",
         "fingerprint": finding["fingerprint"],
         "suppression": None,
+        "count": 1,
+        "related": [],
     }
     assert len(finding["fingerprint"]) == 20
 
@@ -344,12 +346,11 @@ def test_statistics(runner: CliRunner, broken: str) -> None:
     lines = result.stdout.splitlines()
     start = lines.index("Findings per rule and check")
     assert lines[start + 1 :] == [
-        "    1  CX01  first-message    error",
-        "    1  CX02  no-global-human  error",
-        "    1  CX02  no-way-to-human  error",
-        "    1  CX03  no-fallback      error",
-        "    1  CX05  no-humans        error",
-        "    1  CX07  no-upset-route   error",
+        "    1  CX01  first-message      error",
+        "    1  CX02  no-human-anywhere  error",
+        "    1  CX03  no-fallback        error",
+        "    1  CX05  no-humans          error",
+        "    1  CX07  no-upset-route     error",
     ]
     # Beside a data format the statistics go to stderr, so the JSON stays parseable.
     as_json = runner.invoke(app, ["check", broken, "--statistics", "--format", "json"])

@@ -130,7 +130,7 @@ def test_severity_per_rule_and_per_check(repo: Path) -> None:
     )
     report = file_report(repo)
     severities = {(f.rule, f.check): f.severity.value for f in report.findings}
-    assert severities[("CX02", "too-far")] == "warning"
+    assert severities[("CX02", "no-global-human")] == "warning"
     assert all(s == "warning" for (rule, _), s in severities.items() if rule == "CX02")
     assert ("CX03", "unreachable") not in severities or severities[
         ("CX03", "unreachable")

@@ -87,7 +87,7 @@ def test_bank_fails_well_below_the_gate() -> None:
     assert not report.passed
     # The exact score pins the scoring formula and every rule's unit counting on a real bot;
     # a change that moves it should be a change someone meant (then update it here).
-    assert report.score == 48.2
+    assert report.score == 46.2
     assert report.grade == "F"
 
 
@@ -103,28 +103,22 @@ def test_bank_fails_these_rules_and_passes_the_rest() -> None:
 def bank_gaps() -> list[Spot]:
     b = "bank"
     return [
-        # CX01: "Goedendag, ik ben Sophie van Polderbank": no word about being a bot ...
+        # CX01: "Goedendag, ik ben Sophie van Polderbank": no word about being a bot, in either
+        # language (one finding, at the first) ...
         ("CX01", "first-message", *at(b, "nl: Goedendag, ik ben Sophie", "Goedendag")),
-        ("CX01", "first-message", *at(b, "en: Good day, I'm Sophie", "Good day")),
         # ... and a bare human first name.
         ("CX01", "human-name", *at(b, "name: Sophie", "Sophie")),
-        # CX02: no global "talk to a person"; the person is two menus deep.
+        # CX02: no global "talk to a person"; the person is two menus deep (the turns that are too
+        # far are listed in the same finding: one global intent fixes them all).
         ("CX02", "no-global-human", *at(b, "intents:", "intents")),
-        ("CX02", "too-far", *at(b, "- id: main_menu", "id")),
-        # CX03: "Sorry, dat begreep ik niet" and back to the menu, for ever.
-        ("CX03", "fallback-loops", *at(b, "- id: main_menu", "id")),
-        ("CX03", "fallback-loops", *at(b, "- id: fraud_ask_iban", "id")),
+        # CX03: "Sorry, dat begreep ik niet" and back to the menu, for ever: one default fallback,
+        # reported where it is written, listing the questions it fails.
+        ("CX03", "fallback-loops", *at(b, "fallback: not_understood", "not_understood")),
         # CX06: fraud and a blocked card go through bot steps instead of to a person at once.
-        ("CX06", "sensitive-intent-direct", *at(b, "- id: report_fraud", "id")),
+        ("CX06", "sensitive-intent-direct", *at(b, "- id: block_card", "id")),
         ("CX06", "sensitive-intent-direct", *at(b, "- id: card_blocked", "id")),
         # CX07: no emotion routing.
         ("CX07", "no-upset-route", *at(b, "escalation:", "escalation")),
-        # CX06: arrears ("betalingsregeling") without a topic, so nobody routed it to a person.
-        (
-            "CX06",
-            "undeclared-topic",
-            *at(b, "nl: [betalingsregeling", "betalingsregeling"),
-        ),
         # CX09: date of birth and BSN (consent-based) without a consent step, and consent is
         # no basis for a BSN at all.
         ("CX09", "government-id-basis", *at(b, "basis: consent", "consent", after="- field: bsn")),
@@ -138,9 +132,8 @@ def bank_gaps() -> list[Spot]:
             "no-consent-before",
             *at(b, "collect: date_of_birth", "date_of_birth", after="- id: balance_ask_dob"),
         ),
-        # CX10: "Ik begrijp hoe frustrerend dit voor u moet zijn.", in both languages.
+        # CX10: "Ik begrijp hoe frustrerend dit voor u moet zijn.", in both languages: one cause.
         ("CX10", "feigned-empathy", *at(b, "nl: >-", ">-", after="- id: fraud_phishing")),
-        ("CX10", "feigned-empathy", *at(b, "en: >-", ">-", after="- id: fraud_phishing")),
     ]
 
 
@@ -154,10 +147,27 @@ def test_bank_reports_each_built_in_gap_where_it_is(gap: Spot) -> None:
     assert finding.severity is Severity.ERROR
 
 
+def test_bank_reports_one_finding_per_cause() -> None:
+    findings = checked("bank").findings
+    # 61 findings before causes were grouped; a reviewer counts 18 problems in this file.
+    assert len(findings) == 18
+    loop = next(f for f in findings if f.check == "fallback-loops")
+    assert loop.count == 20 and len(loop.related) == 20  # the fallback, and 20 questions
+    assert {p.step for p in loop.related} >= {"main_menu", "other_menu", "anything_else"}
+    fraud = next(
+        f for f in findings if f.check == "sensitive-intent-direct" and f.step == "block_ask_card"
+    )
+    assert "'block_card', 'report_fraud'" in fraud.message
+    # The arrears intent that declares no topic is judged as arrears, and says so (info).
+    guessed = next(f for f in findings if f.check == "undeclared-topic" and "arrears" in f.message)
+    assert guessed.severity is Severity.INFO
+
+
 def test_bank_empathy_line_is_the_only_cx10_finding() -> None:
     cx10 = [f for f in checked("bank").findings if f.rule == "CX10"]
-    assert {f.step for f in cx10} == {"fraud_phishing"}
-    assert len(cx10) == 2  # the Dutch and the English variant of one line
+    assert [(f.step, f.count) for f in cx10] == [("fraud_phishing", 2)]  # nl and en of one line
+    (other,) = cx10[0].related
+    assert other.data_path.endswith(".en")
 
 
 # -- the energy supplier: mostly decent, a few realistic gaps ----------------------------------
@@ -165,7 +175,7 @@ def test_bank_empathy_line_is_the_only_cx10_finding() -> None:
 
 def test_energy_scores_in_between_and_fails_on_errors() -> None:
     report = checked("energy")
-    assert report.score == 75.9
+    assert report.score == 72.9
     assert report.grade == "C"
     assert not report.passed
     assert spots(report, Severity.ERROR)
@@ -182,8 +192,8 @@ def test_energy_gaps_are_the_ones_built_in() -> None:
     report = checked("energy")
     e = "energy"
     expected = {
+        # One cause: both meter questions fall back to the same chain (listed in one finding).
         ("CX03", "too-many-misses", *at(e, "fallback:", "{", after="- id: meter_ask_electricity")),
-        ("CX03", "too-many-misses", *at(e, "fallback:", "{", after="- id: meter_ask_gas")),
         ("CX05", "human-incomplete", *at(e, "- id: phone", "id")),
         ("CX05", "no-outside-hours", *at(e, "handoff:", "handoff")),
         ("CX06", "sensitive-intent", *at(e, "- id: bereavement", "id")),
@@ -199,14 +209,14 @@ def test_energy_gaps_are_the_ones_built_in() -> None:
 
 
 def test_energy_handoffs_without_a_waiting_time_are_warnings() -> None:
-    silent = [f for f in checked("energy").findings if f.check == "no-wait-time"]
-    assert {f.step for f in silent} == {
+    (silent,) = [f for f in checked("energy").findings if f.check == "no-wait-time"]
+    assert (silent.rule, silent.severity, silent.count) == ("CX05", Severity.WARNING, 4)
+    assert {silent.step, *(p.step for p in silent.related)} == {
         "to_agent",
         "to_phone",
         "to_payment_team",
         "complaint_to_agent",
     }
-    assert {(f.rule, f.severity) for f in silent} == {("CX05", Severity.WARNING)}
 
 
 # -- through the command line ------------------------------------------------------------------
@@ -256,7 +266,7 @@ def test_cli_json_report_has_the_documented_keys(runner: CliRunner, name: str) -
                 "CX03": 0.667,
                 "CX04": 1.0,
                 "CX05": 1.0,
-                "CX06": 0.167,
+                "CX06": 0.0,
                 "CX07": 0.0,
                 "CX08": 1.0,
                 "CX09": 0.5,
@@ -273,7 +283,7 @@ def test_cli_json_report_has_the_documented_keys(runner: CliRunner, name: str) -
                 "CX03": 0.833,
                 "CX04": 1.0,
                 "CX05": 0.6,
-                "CX06": 0.75,
+                "CX06": 0.5,
                 "CX07": 0.0,
                 "CX08": 0.75,
                 "CX09": 0.667,

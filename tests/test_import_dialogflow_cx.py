@@ -278,7 +278,7 @@ def test_ccai_rules_find_what_a_reviewer_finds() -> None:
     assert ("unreachable", "Plan_Management.start") in cx03  # nothing routes to it
     assert ("no-fallback", "Telecom_geet.generate") in cx03
     cx02 = {(check, step) for check, step, _ in result["CX02"]}
-    assert ("no-way-to-human", "check_Issue") in cx02  # technical support never hands off
+    assert ("no-global-human", "check_Issue") in cx02  # technical support never hands off
     assert ("no-global-human", "intents") in cx02
     cx04 = {(check, step) for check, step, _ in result["CX04"]}
     assert ("no-announcement", "Agent_Handoff.start.route1") in cx04

@@ -102,7 +102,7 @@ def test_templates_never_reach_a_person(kind: str) -> None:
     assert "humans" not in project.data
     assert not any("handoff" in s for s in steps_of(project).values())
     result = findings(bot)
-    assert ("no-global-human", "intents") in {(c, s) for c, s, _ in result["CX02"]}
+    assert ("no-human-anywhere", "no-human") in {(c, s) for c, s, _ in result["CX02"]}
     assert {c for c, _, _ in result["CX05"]} == {"no-humans"}
     # The Default Fallback Intent asks "Can you say that again?" for as long as it takes: every
     # customer turn's fallback chain loops without a person.

@@ -49,6 +49,8 @@ def fake_build(project: Project) -> None:
         "cxaudit": 1,
         "bot": {"name": agent.data["displayName"], "languages": ["en"]},
         "humans": [{"id": "agents", "channel": "live_chat"}],
+        # Every page can open a conversation (a part no customer reaches is checked once).
+        "intents": [{"id": f"open_{step['id']}", "goto": step["id"]} for step in steps],
         "flows": [{"id": "main", "steps": steps}],
     }
     project.origin(("bot",), agent, ("displayName",))

@@ -186,8 +186,10 @@ def test_feigned_empathy_never_raises_the_score(
     before = run(tmp_path, data)
     worse = copy.deepcopy(data)
     steps = worse["flows"][0]["steps"]
-    step = steps[which % len(steps)]
-    step["say"] = (step.get("say", "") + " Ik begrijp hoe je je voelt.").strip()
+    # A random step (it may be one no conversation reaches) and the first, which every
+    # conversation sees.
+    for step in {id(s): s for s in (steps[which % len(steps)], steps[0])}.values():
+        step["say"] = (step.get("say", "") + " Ik begrijp hoe je je voelt.").strip()
     after = run(tmp_path, worse)
     assert after.score <= before.score
     assert any(f.check == "feigned-empathy" for f in after.findings)

@@ -25,7 +25,14 @@ Param = str | Mapping[str, str]
 
 @dataclass(frozen=True)
 class Issue:
-    """One thing a rule found wrong, before the engine gives it a severity and a position."""
+    """One thing a rule found wrong, before the engine gives it a severity and a position.
+
+    ``path`` is where the fix goes (where the finding points); ``at`` the place the problem shows
+    (a step that cannot reach a person), when that is elsewhere. Issues of one check with the same
+    ``cause`` are one cause: the engine reports them as one finding that lists every place, while
+    the score still counts each unit. Without a cause, issues whose fix goes in the same place are
+    one finding too.
+    """
 
     check: str
     path: DataPath
@@ -35,10 +42,16 @@ class Issue:
     key: bool = False  # point at the mapping key instead of its value
     unit: str | None = None  # the unit group it counts against; default: the check id
     covers: int = 1  # how many checked units this one issue stands for
+    cause: str | None = None  # issues of this check with the same cause are one finding
+    at: DataPath | None = None  # where the problem shows, when not where the fix goes
 
     @property
     def group(self) -> str:
         return self.unit or self.check
+
+    @property
+    def place(self) -> DataPath:
+        return self.path if self.at is None else self.at
 
 
 @dataclass(frozen=True)
@@ -76,9 +89,11 @@ class Collector:
         key: bool = False,
         unit: str | None = None,
         covers: int = 1,
+        cause: str | None = None,
+        at: DataPath | None = None,
         **params: Param,
     ) -> None:
-        self._issues.append(Issue(check, path, subject, step, params, key, unit, covers))
+        self._issues.append(Issue(check, path, subject, step, params, key, unit, covers, cause, at))
 
     def outcome(self) -> Outcome:
         return Outcome(tuple(self._issues), dict(self._units))
@@ -132,18 +147,23 @@ def lacks_phrase(rule: str, kind: str, step: Step) -> DataPath | None:
 
 
 def report_missing_lexicons(collector: Collector, bot: Bot, rule: str) -> None:
-    """An info issue for each bot language whose texts this rule cannot read."""
+    """One info issue naming every bot language whose texts this rule cannot read."""
     if not bot.declared_languages:
         return
-    for i, language in enumerate(bot.languages):
-        if load_lexicon(rule, language) is None:
-            collector.add(
-                "no-lexicon",
-                ("bot", "languages", i),
-                subject=f"language:{language}",
-                language=language,
-                available=", ".join(available_languages(rule)),
-            )
+    missing = [
+        (i, language)
+        for i, language in enumerate(bot.languages)
+        if load_lexicon(rule, language) is None
+    ]
+    for i, language in missing:
+        collector.add(
+            "no-lexicon",
+            ("bot", "languages", i),
+            subject=f"language:{language}",
+            cause="no-lexicon",
+            language=", ".join(lang for _, lang in missing),
+            available=", ".join(available_languages(rule)),
+        )
 
 
 Answer = Literal["yes", "no"] | None

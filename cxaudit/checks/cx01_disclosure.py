@@ -27,48 +27,55 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
     messages = first.messages() if first is not None else {}
     # Confirmed only where a phrase list could read the first message in that language.
     disclosed_everywhere = True
+    failing: list[tuple[str, str, Any, dict[str, Any]]] = []  # (check, language, path, params)
     for language in bot.languages:
         out.checked("first-message")
         if first is None:
             disclosed_everywhere = False
-            out.add(
-                "first-message-missing",
-                bot.steps[bot.step_index[bot.resolve(bot.start)]].path,
-                subject=f"first:{language}",
-                unit="first-message",
-                step=bot.resolve(bot.start),
-            )
+            start = bot.steps[bot.step_index[bot.resolve(bot.start)]]
+            failing.append(("missing", language, start.path, {"step": start.id}))
             continue
         if language not in messages:
             # These customers get the message in another language, judged under that one.
             shown = (
                 bot.default_language if bot.default_language in messages else next(iter(messages))
             )
-            out.add(
-                "first-message-untranslated",
-                messages[shown][1],
-                subject=f"first:{language}",
-                step=first.id,
-                unit="first-message",
-                language=language,
-                shown=shown,
-            )
+            failing.append(("untranslated", language, messages[shown][1], {"shown": shown}))
             continue
         text, path = messages[language]
         if not can_read(RULE, language):
             disclosed_everywhere = False  # unknown: the no-lexicon info says why
         elif not _discloses(text, language, bot.name):
             disclosed_everywhere = False
-            out.add(
-                "first-message",
-                path,
-                subject=f"first:{language}",
-                step=first.id,
-                unit="first-message",
-                language="any" if language == ANY_LANGUAGE else language,
-                name=bot.name,
-            )
+            failing.append(("undisclosed", language, path, {}))
+    # One finding per check about the first message, naming every language it fails in.
+    languages: dict[str, list[str]] = {}
+    for kind, language, _, _ in failing:
+        shown_language = "any" if language == ANY_LANGUAGE else language
+        languages.setdefault(kind, []).append(shown_language)
+    for kind, language, path, extra in failing:
+        check_id = (
+            "first-message-missing"
+            if kind == "missing"
+            else "first-message-untranslated"
+            if kind == "untranslated"
+            else "first-message"
+        )
+        out.add(
+            check_id,
+            path,
+            subject=f"first:{language}",
+            step=extra.get("step") or (first.id if first is not None else None),
+            unit="first-message",
+            cause=check_id,
+            language=", ".join(languages[kind]),
+            shown=str(extra.get("shown", "")),
+            name=bot.name,
+        )
+    reachable = ctx.graph.reachable
     for item in text_items(bot):
+        if not reachable[bot.step_index[item.step.id]]:
+            continue  # a part no customer reaches: CX03 reports it once
         out.checked("texts")
         matches = find(RULE, item.language, item.text)
         claims = [
@@ -86,6 +93,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
                 subject=format_path(item.path),
                 step=item.step.id,
                 unit="texts",
+                cause=match.entry.id,
                 phrase=match.phrase,
             )
         elif claims:
@@ -95,6 +103,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
                 subject=format_path(item.path),
                 step=item.step.id,
                 unit="texts",
+                cause=claims[0].entry.id,
                 phrase=claims[0].phrase,
             )
     out.checked("name")

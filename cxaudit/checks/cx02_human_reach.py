@@ -1,4 +1,10 @@
-"""CX02: a human is always within reach, along paths the customer can choose."""
+"""CX02: a human is always within reach, along paths the customer can choose.
+
+One cause, one finding: a bot with no person at all (no handoff any conversation reaches) gets
+one ``no-human-anywhere`` finding; a bot whose people are out of reach from some turns gets one ``no-global-human``
+finding that lists those turns (a global "talk to a person" intent is what fixes all of them at
+once). The score still counts every customer turn.
+"""
 
 from __future__ import annotations
 
@@ -16,24 +22,68 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
     limit = int(options["max_turns"])
     out = Collector()
     distance = graph.turns_to_handoff
-    reachable = graph.reachable
-    for i, step in enumerate(bot.steps):
-        if not (reachable[i] and step.is_turn):
-            continue
-        out.checked("too-far")
-        turns = distance[i]
-        if turns == INF:
-            out.add("no-way-to-human", step.path, subject=step.id, step=step.id, unit="too-far")
-        elif turns > limit:
-            out.add(
-                "too-far",
-                step.path,
-                subject=step.id,
-                step=step.id,
-                turns=str(int(turns)),
-                limit=str(limit),
-            )
+    turns = [i for i in graph.turn_steps if graph.reachable[i]]
+    out.checked("too-far", len(turns))
     out.checked("global-human")
-    if not any(distance[t] == 0 for t in graph.global_targets):
-        out.add("no-global-human", ("intents",), subject="intents", unit="global-human", key=True)
+    far = [i for i in turns if distance[i] > limit]
+    people = [i for i in range(len(bot.steps)) if graph.is_handoff(i) and graph.reachable[i]]
+    if turns and not people:
+        # Nobody at all: one cause, found at the start, that every turn and the global intent
+        # fail by.
+        start = bot.steps[bot.step_index[bot.resolve(bot.start)]]
+        for unit, covers in (("too-far", len(turns)), ("global-human", 1)):
+            out.add(
+                "no-human-anywhere",
+                ("humans",),
+                subject="no-human",
+                unit=unit,
+                covers=covers,
+                cause="no-human",
+                key=True,
+                at=start.path,
+                count_turns=str(len(turns)),
+            )
+        return out.outcome()
+    has_global = any(distance[t] == 0 for t in graph.global_targets)
+    if not has_global:
+        out.add(
+            "no-global-human",
+            ("intents",),
+            subject="intents",
+            unit="global-human",
+            key=True,
+            cause="global",
+            far=_far_text([bot.steps[i].id for i in far], limit),
+        )
+    for i in far:
+        step = bot.steps[i]
+        out.add(
+            "no-global-human" if not has_global else "too-far",
+            ("intents",) if not has_global else step.path,
+            subject=step.id,
+            step=step.id,
+            unit="too-far",
+            key=not has_global,
+            cause="global" if not has_global else "too-far",
+            at=step.path,
+            far=_far_text([bot.steps[i].id for i in far], limit),
+            turns=str(int(distance[i])) if distance[i] != INF else "∞",
+            limit=str(limit),
+        )
     return out.outcome()
+
+
+def _far_text(far: list[str], limit: int) -> Mapping[str, str]:
+    """What the missing global intent costs, in the report languages: the turns it leaves too
+    far from a person (at most five named)."""
+    if not far:
+        return {"en": "", "nl": ""}
+    named = ", ".join(f"'{step}'" for step in far[:5]) + (
+        f" (+{len(far) - 5})" if len(far) > 5 else ""
+    )
+    return {
+        "en": f" From {len(far)} customer turn(s) a person is more than {limit} turn(s) away or "
+        f"out of reach: {named}.",
+        "nl": f" Vanaf {len(far)} klantbeurt(en) is een medewerker meer dan {limit} beurt(en) "
+        f"ver of onbereikbaar: {named}.",
+    }

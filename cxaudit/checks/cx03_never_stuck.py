@@ -1,4 +1,10 @@
-"""CX03: the bot never gets stuck: fallbacks that reach a person, no traps, no dead ends."""
+"""CX03: the bot never gets stuck: fallbacks that reach a person, no traps, no dead ends.
+
+Findings are causes, not steps: one fallback that loops is one finding that lists every question
+it fails (by the step the chain goes to, or, for questions that ask themselves again, by where
+that fallback is written); the questions without a fallback, the dead ends and the parts no
+conversation reaches are one finding each. The score still counts every question and step.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,8 @@ from typing import Any
 
 from cxaudit.checks.base import Collector, Context, Outcome
 from cxaudit.graph import INF, FlowGraph
-from cxaudit.model import Bot
+from cxaudit.i18n import translated
+from cxaudit.model import Bot, Step
 
 RULE = "CX03"
 
@@ -24,10 +31,24 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
         out.checked("fallback")
         fallback = bot.fallback_of(step)
         if fallback is None:
-            out.add("no-fallback", step.path, subject=step.id, step=step.id, unit="fallback")
+            out.add(
+                "no-fallback",
+                step.path,
+                subject=step.id,
+                step=step.id,
+                unit="fallback",
+                cause="no-fallback",
+            )
             continue
-        where = fallback.path if step.fallback is not None else step.path
+        own = step.fallback is not None
+        where = fallback.path  # its own, or escalation.fallback: where the fix goes
         count, why = misses[i]
+        target = bot.resolve(fallback.then)
+        # Questions whose fallback goes to the same step share its chain: one cause. A question
+        # that asks itself again is one cause with the others whose fallback is written in the
+        # same place (a flow-wide no-match handler), which the engine finds by that place.
+        cause = None if own and target == step.id else f"{'own' if own else 'default'}:{target}"
+        shown = translated("same-question") if target == step.id else f"'{target}'"
         if count == INF:
             check_id = "fallback-loops" if why == "loop" else "fallback-no-human"
             out.add(
@@ -36,7 +57,9 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
                 subject=step.id,
                 step=step.id,
                 unit="fallback",
-                target=fallback.then,
+                cause=cause,
+                at=step.path,
+                target=shown,
             )
         elif count > limit:
             out.add(
@@ -45,8 +68,11 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
                 subject=step.id,
                 step=step.id,
                 unit="fallback",
-                count=str(int(count)),
+                cause=cause,
+                at=step.path,
+                count_misses=str(int(count)),
                 limit=str(limit),
+                target=shown,
             )
 
     live = [
@@ -58,7 +84,14 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
     for i in live:
         step = bot.steps[i]
         if not any(edge.kind.customer_chosen for edge in graph.out[i]):
-            out.add("dead-end", step.path, subject=step.id, step=step.id, unit="way-on")
+            out.add(
+                "dead-end",
+                step.path,
+                subject=step.id,
+                step=step.id,
+                unit="way-on",
+                cause="dead-end",
+            )
     can_finish = graph.can_finish
     trapped = [i for i in live if not can_finish[i]]
     for component in graph.cyclic_components(trapped):
@@ -71,15 +104,88 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
             step=first.id,
             unit="way-on",
             covers=len(component),
-            steps=", ".join([first.id, *others[:4]]) + (", …" if len(others) > 4 else ""),
+            steps_in_trap=", ".join([first.id, *others[:4]]) + (", …" if len(others) > 4 else ""),
             size=str(len(component)),
         )
 
     out.checked("reachable", len(bot.steps))
-    for i, step in enumerate(bot.steps):
-        if not reachable[i]:
-            out.add("unreachable", step.path, subject=step.id, step=step.id, unit="reachable")
+    _unreachable(bot, graph, out)
     return out.outcome()
+
+
+def _unreachable(bot: Bot, graph: FlowGraph, out: Collector) -> None:
+    """The parts no conversation reaches, as one finding: each part (a whole flow, or the steps
+    of a flow that hang together) is named once, with how many steps it has."""
+    dead = [i for i in range(len(bot.steps)) if not graph.reachable[i]]
+    if not dead:
+        return
+    parts = _parts(bot, graph, dead)
+    names: list[str] = []
+    for flow_id, members, whole in parts:
+        label = f"'{flow_id}'" if whole else f"'{bot.steps[members[0]].id}'"
+        names.append(f"{label} ({len(members)})")
+    shown = ", ".join(names[:5]) + (f", … (+{len(names) - 5})" if len(names) > 5 else "")
+    whole_flows = sum(1 for _, _, whole in parts if whole)
+    for flow_id, members, whole in parts:
+        first: Step = bot.steps[members[0]]
+        flow = next(f for f in bot.flows if f.id == flow_id)
+        out.add(
+            "unreachable",
+            flow.path if whole else first.path,
+            subject=first.id,
+            step=first.id,
+            unit="reachable",
+            covers=len(members),
+            cause="unreachable",
+            parts=shown,
+            size=str(len(dead)),
+            flows=str(whole_flows),
+        )
+
+
+def _parts(bot: Bot, graph: FlowGraph, dead: list[int]) -> list[tuple[str, list[int], bool]]:
+    """Unreachable steps in parts: per flow, the steps joined by edges among themselves; a part
+    that is the whole flow is named by the flow."""
+    parent = {i: i for i in dead}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in dead:
+        for edge in graph.out[i]:
+            j = edge.target
+            if j in parent and bot.steps[j].flow == bot.steps[i].flow:
+                a, b = root(i), root(j)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+    groups: dict[int, list[int]] = {}
+    for i in dead:
+        groups.setdefault(root(i), []).append(i)
+    sizes: dict[str, int] = {}
+    for step in bot.steps:
+        sizes[step.flow] = sizes.get(step.flow, 0) + 1
+    parts = []
+    for members in sorted(groups.values()):
+        flow_id = bot.steps[members[0]].flow
+        whole = len(members) == sizes[flow_id]
+        parts.append((flow_id, members, whole))
+    # Several parts of one flow that together are the whole flow: the flow is the part.
+    merged: dict[str, list[int]] = {}
+    for flow_id, members, _ in parts:
+        merged.setdefault(flow_id, []).extend(members)
+    result = []
+    done: set[str] = set()
+    for flow_id, members, whole in parts:
+        if len(merged[flow_id]) == sizes[flow_id]:
+            if flow_id not in done:
+                done.add(flow_id)
+                result.append((flow_id, sorted(merged[flow_id]), True))
+            continue
+        result.append((flow_id, members, whole))
+    return result
 
 
 def _misunderstood_turns(bot: Bot, graph: FlowGraph) -> list[tuple[float, str]]:

@@ -1,4 +1,9 @@
-"""CX04: a handoff carries the context, and tells the customer what is happening."""
+"""CX04: a handoff carries the context, and tells the customer what is happening.
+
+A bot without any handoff is skipped here: there is nothing to carry context, and CX02 reports
+the missing person. Context the files cannot show (an export whose handoff is made by code or an
+integration that could pass a summary: ``handoff.context: undeclared``) is unknown, not a pass.
+"""
 
 from __future__ import annotations
 
@@ -13,17 +18,26 @@ RULE = "CX04"
 
 
 def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
-    bot = ctx.bot
+    bot, graph = ctx.bot, ctx.graph
     out = Collector()
-    handoffs = [step for step in bot.steps if step.handoff is not None]
+    handoffs = [step for i, step in enumerate(bot.steps) if step.handoff is not None]
     if not handoffs:
         return out.outcome()  # nothing to hand over: skipped (CX02 reports the missing human)
     report_missing_lexicons(out, bot, RULE)
     required = set(options["context"])
     out.checked("context")
     given = set(bot.handoff_context or ())
-    if not required & given:
-        path: DataPath = ("handoff", "context") if bot.handoff_context is not None else ("handoff",)
+    path: DataPath = ("handoff", "context") if bot.handoff_context is not None else ("handoff",)
+    if bot.context_undeclared:
+        out.add(
+            "context-undeclared",
+            path,
+            subject="handoff.context",
+            unit="context",
+            key=True,
+            required=either(sorted(required)),
+        )
+    elif not required & given:
         out.add(
             "no-context",
             path,
@@ -32,10 +46,12 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
             key=True,
             required=either(sorted(required)),
         )
-    for step in handoffs:
+    for i, step in enumerate(bot.steps):
+        if step.handoff is None or not graph.reachable[i]:
+            continue
         out.checked("announce")
         where = lacks_phrase(RULE, "transfer", step)
         if where is not None:
             check = "unclear-announcement" if step.messages() else "no-announcement"
-            out.add(check, where, subject=step.id, step=step.id, unit="announce")
+            out.add(check, where, subject=step.id, step=step.id, unit="announce", cause=check)
     return out.outcome()

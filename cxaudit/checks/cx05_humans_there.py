@@ -17,6 +17,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
     if not bot.humans:
         out.add("no-humans", ("humans",), subject="humans", unit="humans", key=True)
         return out.outcome()
+    incomplete = []
     for human in bot.humans:
         out.checked("complete")
         missing = [
@@ -25,14 +26,19 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
             if value is None
         ]
         if missing:
-            out.add(
-                "human-incomplete",
-                human.path,
-                subject=human.id,
-                unit="complete",
-                human=human.id,
-                missing=", ".join(missing),
-            )
+            incomplete.append((human, missing))
+    listed = ", ".join(f"{h.id} ({', '.join(m)})" for h, m in incomplete)
+    for human, missing in incomplete:
+        out.add(
+            "human-incomplete",
+            human.path,
+            subject=human.id,
+            unit="complete",
+            cause="incomplete",
+            human=human.id,
+            missing=", ".join(missing),
+            humans=listed,
+        )
     always_open = [h for h in bot.humans if h.hours == "24/7"]
     fallback_channels = set(options["outside_hours_channels"])
     out.checked("outside-hours")
@@ -71,9 +77,18 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
     handoffs = [step for step in bot.steps if step.handoff is not None]
     if handoffs:
         report_missing_lexicons(out, bot, RULE)
-    for step in handoffs:
+    for i, step in enumerate(bot.steps):
+        if step.handoff is None or not ctx.graph.reachable[i]:
+            continue
         out.checked("wait-time")
         where = lacks_phrase(RULE, "wait-time", step)
         if where is not None:
-            out.add("no-wait-time", where, subject=step.id, step=step.id, unit="wait-time")
+            out.add(
+                "no-wait-time",
+                where,
+                subject=step.id,
+                step=step.id,
+                unit="wait-time",
+                cause="no-wait-time",
+            )
     return out.outcome()

@@ -1,4 +1,10 @@
-"""CX06: sensitive matters (fraud, bereavement, debt, ...) go to a person, quickly."""
+"""CX06: sensitive matters (fraud, bereavement, debt, ...) go to a person, quickly.
+
+One cause per topic and way in: every intent about fraud that does not reach a person is one
+finding listing those intents (and one for the buttons, one for the steps), not one per intent.
+An intent whose examples show a sensitive topic it does not declare is judged as that topic; a
+declaration cxaudit had to guess is an info finding of its own, per topic.
+"""
 
 from __future__ import annotations
 
@@ -19,27 +25,32 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
     direct = bool(options["direct_handoff"])
     out = Collector()
     sensitive: list[tuple[Intent, str]] = []
+    guessed: dict[str, list[tuple[Intent, str, DataPath]]] = {}
     examples_seen = False
     for intent in bot.intents:
         if intent.topic is not None:
             sensitive.append((intent, intent.topic))
             continue
-        found = _detected_topic(intent, bot.sector)
-        if intent.examples:
-            examples_seen = True
-            out.checked("declared")
+        found = _sensitive_phrase(intent.examples, bot.sector)
+        examples_seen = examples_seen or bool(intent.examples)
         if found is not None:
             topic, phrase, path = found
+            guessed.setdefault(topic, []).append((intent, phrase, path))
+            sensitive.append((intent, topic))
+    for topic, items in guessed.items():
+        names = _names(intent.id for intent, _, _ in items)
+        for intent, phrase, path in items:
             out.add(
                 "undeclared-topic",
                 path,
                 subject=intent.id,
-                unit="declared",
+                unit="routed",
+                cause=topic,
                 intent=intent.id,
+                intents=names,
                 topic=topic,
                 phrase=phrase,
             )
-            sensitive.append((intent, topic))
     if examples_seen:
         report_missing_lexicons(out, bot, RULE)
 
@@ -49,6 +60,8 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
             return graph.is_handoff(i)
         return graph.turns_to_handoff_in_flow[i] <= limit
 
+    failed: list[tuple[str, DataPath, str, str | None, str, str, str]] = []
+    # (way in, where, subject, step, topic, intent, phrase / target)
     for intent, topic in sensitive:
         out.checked("routed")
         # Where it leads, and where to report a way that fails: its goto or the flows it
@@ -66,27 +79,11 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
                 if name == intent.id
             ]
         if not ways:
-            out.add(
-                "sensitive-nowhere",
-                intent.path,
-                subject=intent.id,
-                unit="routed",
-                intent=intent.id,
-                topic=topic,
-            )
+            failed.append(("nowhere", intent.path, intent.id, None, topic, intent.id, ""))
             continue
         for target, where in ways:
             if not routed(target):
-                out.add(
-                    "sensitive-intent-direct" if direct else "sensitive-intent",
-                    where,
-                    subject=intent.id,
-                    step=target,
-                    unit="routed",
-                    intent=intent.id,
-                    topic=topic,
-                    limit=str(limit),
-                )
+                failed.append(("intent", where, intent.id, target, topic, intent.id, ""))
                 break
     for i, step in enumerate(bot.steps):
         if not graph.reachable[i]:
@@ -100,36 +97,50 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
             out.checked("routed")
             target = bot.resolve(option.goto)
             if not routed(target):
-                out.add(
-                    "sensitive-option-direct" if direct else "sensitive-option",
-                    path,
-                    subject=f"{step.id}:{phrase}",
-                    step=step.id,
-                    unit="routed",
-                    topic=topic,
-                    phrase=phrase,
-                    target=target,
-                    limit=str(limit),
+                failed.append(
+                    ("option", path, f"{step.id}:{phrase}", step.id, topic, phrase, target)
                 )
         if step.topic is None:
             continue
         out.checked("routed")
         if not routed(step.id):
-            out.add(
-                "sensitive-step-direct" if direct else "sensitive-step",
-                (*step.path, "topic"),
-                subject=step.id,
-                step=step.id,
-                unit="routed",
-                topic=step.topic,
-                limit=str(limit),
-            )
+            failed.append(("step", (*step.path, "topic"), step.id, step.id, step.topic, "", ""))
+    # Each finding names every intent (button, step) of its topic and way in.
+    named: dict[tuple[str, str], list[str]] = {}
+    for way, _, subject, _, topic, name, _ in failed:
+        named.setdefault((way, topic), []).append(name or subject)
+    for way, where, subject, step_id, topic, name, target in failed:
+        check_id = (
+            "sensitive-nowhere"
+            if way == "nowhere"
+            else ("sensitive-intent-direct" if direct else "sensitive-intent")
+            if way == "intent"
+            else ("sensitive-option-direct" if direct else "sensitive-option")
+            if way == "option"
+            else ("sensitive-step-direct" if direct else "sensitive-step")
+        )
+        out.add(
+            check_id,
+            where,
+            subject=subject,
+            step=step_id,
+            unit="routed",
+            cause=topic,
+            intent=name,
+            intents=_names(named[(way, topic)]),
+            topic=topic,
+            phrase=name,
+            target=target,
+            limit=str(limit),
+        )
     return out.outcome()
 
 
-def _detected_topic(intent: Intent, sector: str) -> tuple[str, str, Any] | None:
-    """The first sensitive topic the intent's examples talk about, for this sector."""
-    return _sensitive_phrase(intent.examples, sector)
+def _names(ids: Iterable[str]) -> str:
+    """``'a', 'b', 'c'`` (each once, at most five, then how many more)."""
+    unique = list(dict.fromkeys(ids))
+    shown = ", ".join(f"'{name}'" for name in unique[:5])
+    return shown + (f" (+{len(unique) - 5})" if len(unique) > 5 else "")
 
 
 def _sensitive_phrase(

@@ -1,4 +1,9 @@
-"""CX08: what is agreed is confirmed in writing, after an explicit yes/no question."""
+"""CX08: what is agreed is confirmed in writing, after an explicit yes/no question.
+
+One cause per kind of agreement: every payment without a written confirmation is one finding
+that lists the steps. A confirmation a back end may send, which the files cannot show
+(``confirm: {channel: undeclared}``), is unknown: not a pass, not a failure.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from typing import Any
 from cxaudit.checks.base import Collector, Context, Outcome, answers
 from cxaudit.graph import EdgeKind, FlowGraph
 from cxaudit.i18n import agreement
+from cxaudit.model import UNDECLARED
 
 RULE = "CX08"
 
@@ -20,20 +26,32 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
     if not agreements:
         return out.outcome()
     unconfirmed = _can_end_unconfirmed(graph, written)
+    unseen = _can_end_unconfirmed(graph, written | {UNDECLARED})
     unasked = _reachable_unasked(graph)
-    for i in agreements:
-        if not graph.reachable[i]:
-            continue  # an unreachable step is CX03's finding, not this rule's
+    live = [i for i in agreements if graph.reachable[i]]  # unreachable ones are CX03's
+    for i in live:
         step = bot.steps[i]
+        kind = step.agreement or ""
         out.checked("confirmation")
-        if unconfirmed[i]:
+        if unseen[i]:
             out.add(
                 "no-confirmation",
                 (*step.path, "agreement"),
                 subject=step.id,
                 step=step.id,
                 unit="confirmation",
-                agreement=agreement(step.agreement or ""),
+                cause=kind,
+                agreement=agreement(kind),
+            )
+        elif unconfirmed[i]:
+            out.add(
+                "confirmation-undeclared",
+                (*step.path, "agreement"),
+                subject=step.id,
+                step=step.id,
+                unit="confirmation",
+                cause=kind,
+                agreement=agreement(kind),
             )
         out.checked("question")
         if unasked[i] and not _offers_choice(graph, i):
@@ -43,7 +61,8 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
                 subject=step.id,
                 step=step.id,
                 unit="question",
-                agreement=agreement(step.agreement or ""),
+                cause=kind,
+                agreement=agreement(kind),
             )
     return out.outcome()
 

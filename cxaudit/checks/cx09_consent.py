@@ -8,10 +8,10 @@ from typing import Any
 from cxaudit.checks.base import Answer, Collector, Context, Outcome, answers
 from cxaudit.graph import EdgeKind, FlowGraph
 from cxaudit.i18n import either
+from cxaudit.model import UNDECLARED
 from cxaudit.suggest import closest
 
 RULE = "CX09"
-UNDECLARED = "undeclared"  # a basis nobody has declared yet (what importers write)
 
 
 def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
@@ -34,23 +34,35 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
                 subject=step.id,
                 step=step.id,
                 unit="declared",
+                cause=f"field:{step.collect}",
                 field=step.collect or "",
                 did_you_mean=guess or "",
             )
 
     special = set(options["special_categories"])
     government_bases = list(options["government_id_bases"])
+    live_fields = {bot.steps[i].collect for i in collecting if graph.reachable[i]}
+    dead_fields = {bot.steps[i].collect for i in collecting} - live_fields
+    unbased = [d for d in bot.data if d.basis == UNDECLARED and d.field not in dead_fields]
+    listed = ", ".join(f"{d.field} ({d.category})" for d in unbased[:8]) + (
+        f", … (+{len(unbased) - 8})" if len(unbased) > 8 else ""
+    )
     for data_field in bot.data:
         if data_field.basis == UNDECLARED:
-            # Known to be collected (an importer found it), but nobody has said on what basis.
+            # Known to be collected (an importer found it), but nobody has said on what basis:
+            # unknown, not a pass. Fields only dead parts of the bot collect are left out.
+            if data_field.field in dead_fields:
+                continue
             out.checked("declared")
             out.add(
                 "basis-undeclared",
                 (*data_field.path, "basis"),
                 subject=data_field.field,
                 unit="declared",
+                cause="basis",
                 field=data_field.field,
                 category=data_field.category,
+                fields=listed,
             )
         elif data_field.category in special:
             out.checked("special")
@@ -96,6 +108,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
                     subject=step.id,
                     step=step.id,
                     unit="consent-first",
+                    cause=f"field:{name}",
                     field=name,
                 )
 

@@ -16,7 +16,10 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
     bot = ctx.bot
     out = Collector()
     report_missing_lexicons(out, bot, RULE)
+    reachable = ctx.graph.reachable
     for item in text_items(bot):
+        if not reachable[bot.step_index[item.step.id]]:
+            continue  # a part no customer reaches: CX03 reports it once
         out.checked("texts")
         matches = find(RULE, item.language, item.text)
         if item.kind == "prompt":
@@ -32,6 +35,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
             subject=format_path(item.path),
             step=item.step.id,
             unit="texts",
+            cause=match.entry.id,
             phrase=match.phrase,
             label=match.entry.label,
         )

@@ -109,4 +109,15 @@ def finding(f: Finding) -> dict[str, Any]:
         "data_path": f.data_path,
         "fingerprint": f.fingerprint,
         "suppression": suppression,
+        "count": f.count,
+        "related": [
+            {
+                "path": p.path,
+                "line": p.line,
+                "column": p.column,
+                "step": p.step,
+                "data_path": p.data_path,
+            }
+            for p in f.related
+        ],
     }

@@ -16,7 +16,7 @@ from itertools import groupby
 
 from cxaudit.diagnostics import Diagnostic
 from cxaudit.formatters import RenderOptions
-from cxaudit.formatters.text import position
+from cxaudit.formatters.text import also_at, position
 from cxaudit.i18n import word
 from cxaudit.inert import inert, one_line
 from cxaudit.report import FileReport, Finding, Report, RuleResult, Severity, Status
@@ -124,7 +124,10 @@ def _lines(findings: Iterable[Finding], lang: str, path: str) -> str:
             kind = word(lang, "waived" if f.suppression.kind == "waiver" else "baselined")
             tags += f", {kind}"
             note = f"{kind}: {one_line(f.suppression.reason)} ({one_line(f.suppression.source)})"
-        out += [f"{position(f, path)} [{tags}]{step} {one_line(f.message)}", f"    {note}"]
+        out.append(f"{position(f, path)} [{tags}]{step} {one_line(f.message)}")
+        related = also_at(f, path, lang)
+        out += [f"    {related}"] if related else []
+        out.append(f"    {note}")
     return xml_text("\n".join(out) + "\n")
 
 

@@ -13,7 +13,7 @@ import html
 import re
 
 from cxaudit.formatters import RenderOptions
-from cxaudit.formatters.text import position, summary
+from cxaudit.formatters.text import also_at, position, summary
 from cxaudit.i18n import word
 from cxaudit.inert import inert
 from cxaudit.report import FileReport, Finding, Report
@@ -131,6 +131,9 @@ def _finding(finding: Finding, lang: str, path: str, *, rule: bool = False) -> s
     if finding.step:
         head += f" · {word(lang, 'step')} {escape(finding.step)}"
     head += f" · {escape(finding.message)}"
+    related = also_at(finding, path, lang)
+    if related:
+        head += f"<br>{escape(related)}"
     s = finding.suppression
     if s is None:
         return f"{head}<br>{word(lang, 'hint')}: {escape(finding.hint)}"

@@ -31,6 +31,8 @@ SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT = "cxaudit/v1"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _WHY = {"en": "Why", "nl": "Waarom"}
+#: Related locations per result: viewers show them as a list; the JSON report has them all.
+MAX_RELATED = 100
 
 
 def render(report: Report, options: RenderOptions) -> str:
@@ -123,6 +125,15 @@ def _result(
         "markdown": f"{markdown(finding.message)}\n\n{hint}",
     }
     result["locations"] = [_location(finding.path, finding.line, finding.column)]
+    if finding.related:
+        result["relatedLocations"] = [
+            {
+                "id": i,
+                **_location(place.path, place.line, place.column),
+                "message": {"text": plain(place.step or place.data_path or place.path)},
+            }
+            for i, place in enumerate(finding.related[:MAX_RELATED], start=1)
+        ]
     result["partialFingerprints"] = {FINGERPRINT: finding.fingerprint}
     if finding.suppression is not None:
         result["suppressions"] = [_suppression(finding.suppression)]
@@ -132,6 +143,7 @@ def _result(
     result["properties"] = _inert_values(
         {
             "check": finding.check,
+            "count": str(finding.count),
             "step": finding.step,
             "dataPath": finding.data_path,
             "hint": finding.hint,

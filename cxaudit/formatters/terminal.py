@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cxaudit.formatters import RenderOptions
-from cxaudit.formatters.text import summary
+from cxaudit.formatters.text import also_at, summary
 from cxaudit.i18n import word
 from cxaudit.inert import one_line
 from cxaudit.report import FileReport, Finding, Report, Severity, Status
@@ -19,6 +19,7 @@ _STATUS_STYLE = {
     Status.PASS: "green",
     Status.WARN: "yellow",
     Status.FAIL: "bold red",
+    Status.UNKNOWN: "magenta",
     Status.SKIPPED: "dim",
     Status.DISABLED: "dim",
 }
@@ -116,7 +117,7 @@ def _file(console: Console, report: FileReport, lang: str) -> None:
     else:
         console.print(Text(f"{word(lang, 'findings')} ({len(report.findings)})", style="bold"))
         for finding in report.findings:
-            _finding(console, finding, lang)
+            _finding(console, finding, lang, report.path)
     if report.baseline is not None and report.baseline.fixed:
         console.print()
         console.print(
@@ -127,7 +128,7 @@ def _file(console: Console, report: FileReport, lang: str) -> None:
             console.print(Text(f"  {entry.rule}{step} {one_line(entry.message)}"), soft_wrap=True)
 
 
-def _finding(console: Console, finding: Finding, lang: str) -> None:
+def _finding(console: Console, finding: Finding, lang: str, base: str) -> None:
     dim = finding.suppression is not None
     line = Text(style="dim" if dim else "")
     line.append(
@@ -145,6 +146,9 @@ def _finding(console: Console, finding: Finding, lang: str) -> None:
         line.append(f" [{one_line(finding.step)}]", style="dim")
     line.append(f" {one_line(finding.message)}")
     console.print(line, soft_wrap=True)
+    related = also_at(finding, base, lang)
+    if related:
+        console.print(Text(f"    {related}", style="dim"), soft_wrap=True)
     hint = Text("    ", style="dim")
     if finding.suppression is not None and finding.suppression.kind == "waiver":
         hint.append(

@@ -16,6 +16,22 @@ def position(finding: Finding, base: str) -> str:
     return f"{one_line(finding.path.removeprefix(base.rstrip('/') + '/'))}:{at}"
 
 
+def also_at(finding: Finding, base: str, language: str, shown: int = 5) -> str:
+    """The other places a finding's cause affects, on one line: ``also at: 12:5 [ask_order],
+    data/rules.yml:40:7 [pay] and 3 more`` (empty when there are none)."""
+    if not finding.related:
+        return ""
+    places = []
+    for place in finding.related[:shown]:
+        at = f"{place.line}:{place.column}"
+        if place.path != base:
+            at = f"{one_line(place.path.removeprefix(base.rstrip('/') + '/'))}:{at}"
+        places.append(at + (f" [{one_line(place.step)}]" if place.step else ""))
+    more = len(finding.related) - shown
+    text = f"{word(language, 'also_at')}: " + ", ".join(places)
+    return text + (word(language, "and_more", count=more) if more > 0 else "")
+
+
 def summary(report: Report) -> str:
     """The closing line of a run: files passed and failed, and what was waived or baselined."""
     lang = report.language
