@@ -218,12 +218,15 @@ def check(item: Loaded, settings: Settings, language: str) -> FileReport:
     rules = catalogue()
     judged: list[Judged] = []
     units: dict[str, Mapping[str, int]] = {}
+    blocked: set[str] = set()
     for rule_id, run in REGISTRY.items():
         setting = effective.rules[rule_id]
         if not setting.enabled.value:
             continue
         outcome = run(context, setting.option_values())
         units[rule_id] = outcome.units
+        if outcome.blocked:
+            blocked.add(rule_id)
         severity_of = {name: Severity(s.value) for name, s in setting.severities.items()}
         judged += judge(rule_id, outcome.issues, severity_of, document, bot)
 
@@ -248,12 +251,12 @@ def check(item: Loaded, settings: Settings, language: str) -> FileReport:
     comparison = None
     known = settings.baseline.for_file(item.path) if settings.baseline else None
     if settings.baseline is not None and known is not None:
-        before = file_score(_results(groups, units, language))
+        before = file_score(_results(groups, units, blocked, language))
         groups, fixed = _apply_baseline(groups, known, settings.baseline)
         comparison = BaselineComparison(settings.baseline.display, known.score, before, fixed)
 
     notes += [import_note(note, document.path, language) for note in item.notes]
-    results = _results(groups, units, language)
+    results = _results(groups, units, blocked, language)
     score = file_score(results)
     findings = sorted(
         [finding for finding, _ in groups] + notes,
@@ -290,10 +293,11 @@ Grouped = list[tuple[Finding, tuple[Judged, ...]]]
 
 
 def _results(
-    groups: Grouped, units: Mapping[str, Mapping[str, int]], language: str
+    groups: Grouped, units: Mapping[str, Mapping[str, int]], blocked: set[str], language: str
 ) -> list[RuleResult]:
     """Per-rule status and score from the issues of the findings that count (not waived, not
-    baselined); a rule that did not run is disabled."""
+    baselined); a rule that did not run is disabled, one that found its subject missing is
+    skipped with a score of 0."""
     results = []
     for rule_id, info in catalogue().items():
         if rule_id not in units:
@@ -321,6 +325,8 @@ def _results(
         ]
         unknown = frozenset(name for name, c in info.checks.items() if c.unknown)
         status, score = rule_score(counting, units[rule_id], unknown=unknown)
+        if rule_id in blocked and not counting:
+            status, score = Status.SKIPPED, 0.0
         findings = [finding for finding, _ in mine]
         results.append(
             RuleResult(

@@ -87,7 +87,7 @@ def test_bank_fails_well_below_the_gate() -> None:
     assert not report.passed
     # The exact score pins the scoring formula and every rule's unit counting on a real bot;
     # a change that moves it should be a change someone meant (then update it here).
-    assert report.score == 46.2
+    assert report.score == 46.6
     assert report.grade == "F"
 
 
@@ -260,9 +260,11 @@ def test_cli_json_report_has_the_documented_keys(runner: CliRunner, name: str) -
             "bank",
             # CX01: both first messages fail (0), no text claims to be a person (1), the bare
             # name fails (0): 1/3. CX10: one bad line, so the texts check is capped at 0.5.
+            # CX02: 19 of 20 turns are too far, and there is a person (20 + 1 units, 2/21),
+            # and no global intent (0): 0.048.
             {
                 "CX01": 0.333,
-                "CX02": 0.025,
+                "CX02": 0.048,
                 "CX03": 0.667,
                 "CX04": 1.0,
                 "CX05": 1.0,

@@ -7,6 +7,7 @@ import pytest
 from cxaudit.checks.base import Issue
 from cxaudit.report import RuleResult, Severity, Status
 from cxaudit.scoring import file_score, grade, round_score, rule_score
+from tests.conftest import Check
 
 
 def issue(subject: str, check: str = "c", covers: int = 1, unit: str | None = None) -> Issue:
@@ -109,3 +110,36 @@ def test_rounding_is_half_up(value: float, rounded: float) -> None:
 )
 def test_grades(score: float, letter: str) -> None:
     assert grade(score) == letter
+
+
+def test_what_cannot_be_seen_is_not_rewarded() -> None:
+    """A unit whose input is not in the files (an unknown check) counts as failing, without the
+    cap for errors; the rule's status is unknown when nothing worse is found."""
+    unseen = frozenset({"u"})
+    assert rule_score([(issue("a", "u"), Severity.INFO)], {"u": 2}, unknown=unseen) == (
+        Status.UNKNOWN,
+        0.5,
+    )
+    assert rule_score([(issue("a", "u"), Severity.INFO)], {"u": 1}, unknown=unseen) == (
+        Status.UNKNOWN,
+        0.0,
+    )
+    # Never better than seeing the same unit pass, and an error still decides the status.
+    assert rule_score([], {"u": 1}, unknown=unseen)[1] == 1.0
+    both = [(issue("a", "u", unit="x"), Severity.INFO), (issue("b", unit="x"), Severity.ERROR)]
+    assert rule_score(both, {"x": 4}, unknown=unseen) == (Status.FAIL, 0.5)
+
+
+def test_a_rule_the_bot_gives_nothing_to_judge_because_it_lacks_it_scores_zero(
+    check_text: Check,
+) -> None:
+    """CX04 in a bot without any handoff: skipped (there is nothing to carry context) but
+    counted as 0, so that having no person never scores better than handing over badly."""
+    report = check_text(
+        "cxaudit: 1\nbot: {name: X, languages: [en]}\nflows:\n  - id: main\n    steps:\n"
+        "      - {id: hi, say: Hi!, end: true}\n"
+    )
+    (cx04,) = [r for r in report.files[0].rules if r.id == "CX04"]
+    assert (cx04.status, cx04.score) == (Status.SKIPPED, 0.0)
+    cx08 = next(r for r in report.files[0].rules if r.id == "CX08")
+    assert (cx08.status, cx08.score) == (Status.SKIPPED, None)  # no agreement: not counted

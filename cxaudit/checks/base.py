@@ -58,6 +58,9 @@ class Issue:
 class Outcome:
     issues: tuple[Issue, ...]
     units: Mapping[str, int]
+    # The rule does not apply because the bot lacks what it is about (CX04 without any handoff):
+    # skipped, but scored 0, so that lacking it never scores better than doing it badly.
+    blocked: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,8 +98,8 @@ class Collector:
     ) -> None:
         self._issues.append(Issue(check, path, subject, step, params, key, unit, covers, cause, at))
 
-    def outcome(self) -> Outcome:
-        return Outcome(tuple(self._issues), dict(self._units))
+    def outcome(self, *, blocked: bool = False) -> Outcome:
+        return Outcome(tuple(self._issues), dict(self._units), blocked)
 
 
 @dataclass(frozen=True)

@@ -23,15 +23,16 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
     out = Collector()
     distance = graph.turns_to_handoff
     turns = [i for i in graph.turn_steps if graph.reachable[i]]
-    out.checked("too-far", len(turns))
+    # Every customer turn is a unit, and so is the bot as a whole: is there a person at all.
+    out.checked("too-far", len(turns) + 1)
     out.checked("global-human")
     far = [i for i in turns if distance[i] > limit]
     people = [i for i in range(len(bot.steps)) if graph.is_handoff(i) and graph.reachable[i]]
-    if turns and not people:
-        # Nobody at all: one cause, found at the start, that every turn and the global intent
-        # fail by.
+    if not people:
+        # Nobody at all: one cause, found at the start, that every turn, the global intent and
+        # the bot as a whole fail by.
         start = bot.steps[bot.step_index[bot.resolve(bot.start)]]
-        for unit, covers in (("too-far", len(turns)), ("global-human", 1)):
+        for unit, covers in (("too-far", len(turns) + 1), ("global-human", 1)):
             out.add(
                 "no-human-anywhere",
                 ("humans",),

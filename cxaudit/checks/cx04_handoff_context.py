@@ -1,7 +1,8 @@
 """CX04: a handoff carries the context, and tells the customer what is happening.
 
-A bot without any handoff is skipped here: there is nothing to carry context, and CX02 reports
-the missing person. Context the files cannot show (an export whose handoff is made by code or an
+A bot without any handoff (that a conversation reaches) is skipped here: there is nothing to
+carry context, and CX02 reports the missing person; it scores 0 all the same, so that having no
+person never scores better than handing over badly. Context the files cannot show (an export whose handoff is made by code or an
 integration that could pass a summary: ``handoff.context: undeclared``) is unknown, not a pass.
 """
 
@@ -20,9 +21,12 @@ RULE = "CX04"
 def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
     bot, graph = ctx.bot, ctx.graph
     out = Collector()
-    handoffs = [step for i, step in enumerate(bot.steps) if step.handoff is not None]
+    handoffs = [
+        step for i, step in enumerate(bot.steps) if step.handoff is not None and graph.reachable[i]
+    ]
     if not handoffs:
-        return out.outcome()  # nothing to hand over: skipped (CX02 reports the missing human)
+        # Nothing to hand over: skipped (CX02 reports the missing person), and scored 0.
+        return out.outcome(blocked=True)
     report_missing_lexicons(out, bot, RULE)
     required = set(options["context"])
     out.checked("context")

@@ -8,6 +8,8 @@ from typing import Any
 from cxaudit.checks.base import Collector, Context, Outcome, lacks_phrase, report_missing_lexicons
 
 RULE = "CX05"
+#: Channels a customer uses without the bot handing them over.
+OUTSIDE_THE_BOT = frozenset({"phone", "email", "in_person"})
 
 
 def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
@@ -17,6 +19,24 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
     if not bot.humans:
         out.add("no-humans", ("humans",), subject="humans", unit="humans", key=True)
         return out.outcome()
+    graph = ctx.graph
+    handed_to = {
+        step.handoff
+        for i, step in enumerate(bot.steps)
+        if step.handoff is not None and graph.reachable[i]
+    }
+    # People customers can reach outside the bot (a phone number, an address the bot gives)
+    # are there even when no step hands over to them.
+    reachable = [h for h in bot.humans if h.id in handed_to or h.channel in OUTSIDE_THE_BOT]
+    if not reachable:
+        out.add(
+            "humans-unreachable",
+            ("humans",),
+            subject="humans",
+            unit="humans",
+            key=True,
+            humans=", ".join(h.id for h in bot.humans),
+        )
     incomplete = []
     for human in bot.humans:
         out.checked("complete")

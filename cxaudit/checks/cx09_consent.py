@@ -90,14 +90,25 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
                     allowed=either(government_bases),
                 )
 
-    # What each consent question's choices mean: only a "yes" gives consent.
+    # What each consent question's choices mean: only a "yes" gives consent, and only where the
+    # customer could have said no: a question without a working "no" asks for nothing.
     replies = {i: answers(graph, i) for i in consenting}
+    free_by_fields: dict[frozenset[str], list[bool]] = {}  # one backward search per field set
+    refusable: set[int] = set()
+    for i in consenting:
+        consent = bot.steps[i].consent
+        assert consent is not None
+        fields = frozenset(consent.fields)
+        if fields not in free_by_fields:
+            free_by_fields[fields] = _finishes_without_collecting(graph, fields)
+        if _can_decline(graph, i, replies[i], free_by_fields[fields]):
+            refusable.add(i)
     needs_consent = {d.field for d in bot.data if d.basis == "consent"}
     for name in sorted(needs_consent):
         takers = [i for i in collecting if bot.steps[i].collect == name and graph.reachable[i]]
         if not takers:
             continue
-        unasked = _reachable_without_consent(graph, name, replies)
+        unasked = _reachable_without_consent(graph, name, replies, refusable)
         for i in takers:
             out.checked("consent-first")
             if unasked[i]:
@@ -111,24 +122,20 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
                     cause=f"field:{name}",
                     field=name,
                 )
-
-    # One backward search per distinct set of consent fields, not per consent step.
-    free_by_fields: dict[frozenset[str], list[bool]] = {}
+    # A question that cannot be declined is reported where it is; it counts against the data
+    # it was meant to cover (collected without valid consent), not as a unit of its own, so
+    # that leaving the question out never scores better than asking it badly.
     for i in consenting:
         step = bot.steps[i]
         consent = step.consent
         assert consent is not None
-        out.checked("decline")
-        fields = frozenset(consent.fields)
-        if fields not in free_by_fields:
-            free_by_fields[fields] = _finishes_without_collecting(graph, fields)
-        if not _can_decline(graph, i, replies[i], free_by_fields[fields]):
+        if i not in refusable and graph.reachable[i]:
             out.add(
                 "no-decline",
                 consent.path,
                 subject=step.id,
                 step=step.id,
-                unit="decline",
+                unit="consent-first",
                 fields=", ".join(consent.fields),
             )
 
@@ -139,18 +146,19 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
 
 
 def _reachable_without_consent(
-    graph: FlowGraph, field: str, replies: dict[int, list[tuple[int, Answer]]]
+    graph: FlowGraph, field: str, replies: dict[int, list[tuple[int, Answer]]], refusable: set[int]
 ) -> list[bool]:
     """Steps a conversation can reach without the customer having agreed to ``field``.
 
     At a consent question for the field, the conversation goes on without consent along a
     "no", when the bot does not understand the answer (the fallback), and by the global
-    intents; a "yes" (or an answer cxaudit cannot read) counts as consent given.
+    intents; a "yes" (or an answer cxaudit cannot read) counts as consent given, but only at a
+    question the customer can decline (``refusable``): elsewhere every answer goes on without.
     """
 
     def onward(i: int) -> list[int]:
         consent = graph.steps[i].consent
-        if consent is None or field not in consent.fields:
+        if consent is None or field not in consent.fields or i not in refusable:
             return [edge.target for edge in graph.out[i]]
         declined = [target for target, answer in replies[i] if answer == "no"]
         return declined + [e.target for e in graph.out[i] if e.kind is EdgeKind.FALLBACK]
