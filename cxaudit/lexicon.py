@@ -224,7 +224,11 @@ def load_lexicon(rule: str, language: str) -> Lexicon | None:
 
 def derive(path: Path, data: Any) -> dict[str, Any]:
     """What the bundle keeps of a lexicon besides its data: the anchors of its entries."""
-    if not path.name.startswith("cx") or not isinstance(data, dict):
+    # Every phrase lexicon: the rules' (cx04.en.yaml) and the evidence layer's
+    # (transfer-blockers.en.yaml); word lists such as first-names.yaml have no entries.
+    if path.parent.name != "lexicons" or not isinstance(data, dict):
+        return {}
+    if not isinstance(data.get("entries"), list):
         return {}
     entries = tuple(_entry(path.name, raw) for raw in data.get("entries") or [])
     return {"anchors": [None if a is None else list(a) for a in derive_anchors(path.name, entries)]}
