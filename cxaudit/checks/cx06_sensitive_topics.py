@@ -14,7 +14,7 @@ from typing import Any
 from cxaudit.checks.base import Collector, Context, Outcome, report_missing_lexicons
 from cxaudit.lexicon import find
 from cxaudit.locations import DataPath
-from cxaudit.model import Intent
+from cxaudit.model import Bot, Intent
 
 RULE = "CX06"
 
@@ -85,6 +85,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
             if not routed(target):
                 failed.append(("intent", where, intent.id, target, topic, intent.id, ""))
                 break
+    options_seen = False
     for i, step in enumerate(bot.steps):
         if not graph.reachable[i]:
             continue  # an unreachable step is CX03's finding, not a pass here
@@ -94,6 +95,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
             if found is None:
                 continue
             topic, phrase, path = found
+            options_seen = True
             out.checked("routed")
             target = bot.resolve(option.goto)
             if not routed(target):
@@ -105,6 +107,20 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
         out.checked("routed")
         if not routed(step.id):
             failed.append(("step", (*step.path, "topic"), step.id, step.id, step.topic, "", ""))
+    if not sensitive and not options_seen and not _any_sensitive_place(bot):
+        # Nothing sensitive is recognised: such customers end in the fallback. In a strict
+        # sector that is a failure unless the fallback hands over; elsewhere a warning.
+        out.checked("routed")
+        if not _fallback_reaches_person(ctx, limit):
+            out.add(
+                "no-sensitive-route" if ctx.strict else "sensitive-to-fallback",
+                ("intents",),
+                subject="intents",
+                unit="routed",
+                key=True,
+                sector=bot.sector,
+                topics=_SECTOR_TOPICS.get(bot.sector, _SECTOR_TOPICS["other"]),
+            )
     # Each finding names every intent (button, step) of its topic and way in.
     named: dict[tuple[str, str], list[str]] = {}
     for way, _, subject, _, topic, name, _ in failed:
@@ -134,6 +150,50 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
             limit=str(limit),
         )
     return out.outcome()
+
+
+#: What customers of a sector predictably bring that needs a person, for the message.
+_SECTOR_TOPICS: Mapping[str, Mapping[str, str]] = {
+    "finance": {
+        "en": "fraud, disputed payments, arrears, a blocked account, bereavement",
+        "nl": "fraude, betwiste betalingen, achterstanden, een geblokkeerde rekening, overlijden",
+    },
+    "insurance": {
+        "en": "a refused claim, a complaint, bereavement, arrears",
+        "nl": "een afgewezen claim, een klacht, overlijden, achterstanden",
+    },
+    "healthcare": {
+        "en": "urgent symptoms, a diagnosis, medication, a complaint",
+        "nl": "acute klachten, een diagnose, medicatie, een klacht",
+    },
+    "government": {
+        "en": "benefits stopped, fines, an objection, a complaint",
+        "nl": "een gestopte uitkering, boetes, een bezwaar, een klacht",
+    },
+    "other": {
+        "en": "a complaint, a dispute, bereavement, debt",
+        "nl": "een klacht, een geschil, overlijden, schulden",
+    },
+}
+
+
+def _any_sensitive_place(bot: Bot) -> bool:
+    """Does any step declare a sensitive topic?"""
+    return any(step.topic is not None for step in bot.steps)
+
+
+def _fallback_reaches_person(ctx: Context, limit: int) -> bool:
+    """Does what the bot does not understand lead to a person (within ``limit`` turns)? The
+    default fallback, else that of the first customer turn a conversation reaches."""
+    bot, graph = ctx.bot, ctx.graph
+    fallback = bot.default_fallback
+    if fallback is None:
+        turn = next((i for i in graph.turn_steps if graph.reachable[i]), None)
+        fallback = bot.fallback_of(bot.steps[turn]) if turn is not None else None
+    if fallback is None:
+        return False
+    target = bot.step_index[bot.resolve(fallback.then)]
+    return graph.turns_to_handoff_in_flow[target] <= limit
 
 
 def _names(ids: Iterable[str]) -> str:

@@ -6,8 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from cxaudit.checks.base import Answer, Collector, Context, Outcome, answers
+from cxaudit.evidence import secret_of
 from cxaudit.graph import EdgeKind, FlowGraph
-from cxaudit.i18n import either
+from cxaudit.i18n import either, translated
+from cxaudit.locations import DataPath
 from cxaudit.model import UNDECLARED
 from cxaudit.suggest import closest
 
@@ -19,7 +21,8 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
     out = Collector()
     collecting = [i for i, step in enumerate(bot.steps) if step.collect is not None]
     consenting = [i for i, step in enumerate(bot.steps) if step.consent is not None]
-    if not collecting and not consenting and not bot.data:
+    asked = _secrets(ctx, out)
+    if not collecting and not consenting and not bot.data and not asked:
         return out.outcome()  # the bot handles no personal data: skipped
 
     declared = {d.field: d for d in bot.data}
@@ -143,6 +146,43 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
     if bot.policy_url is None:
         out.add("no-policy", ("privacy",), subject="privacy.policy_url", unit="policy", key=True)
     return out.outcome()
+
+
+def _secrets(ctx: Context, out: Collector) -> bool:
+    """Report every question that asks for a secret no bot may ask for in a chat (a password, a
+    PIN, a one-time code, a full card number, a CVV): one finding per kind. True if any.
+
+    Only the questions that ask for one are units (each fails): asking for none earns nothing,
+    asking for one costs the whole check.
+    """
+    bot, graph = ctx.bot, ctx.graph
+    asking: list[tuple[int, str, DataPath]] = []
+    for i, step in enumerate(bot.steps):
+        if not graph.reachable[i] or not (step.is_turn or step.collect is not None):
+            continue
+        kind = secret_of(step.collect) if step.collect is not None else None
+        where: DataPath = (*step.path, "collect")
+        if kind is None:
+            for language, text, path in step.ask.variants if step.ask is not None else ():
+                kind = secret_of(question=text, language=language)
+                if kind is not None:
+                    where = path
+                    break
+        if kind is not None:
+            asking.append((i, kind, where))
+    out.checked("secrets", len(asking))
+    for i, kind, where in asking:
+        step = bot.steps[i]
+        out.add(
+            "secret-in-chat",
+            where,
+            subject=step.id,
+            step=step.id,
+            unit="secrets",
+            cause=kind,
+            secret=translated(f"secret-{kind}"),
+        )
+    return bool(asking)
 
 
 def _reachable_without_consent(
