@@ -138,7 +138,7 @@ def test_json_report_follows_its_schema_and_is_deterministic(
         "failed": 1,
         "invalid": 0,
         "errors": 5,
-        "warnings": 0,
+        "warnings": 1,
         "infos": 0,
         "waived": 0,
         "baselined": 0,
@@ -346,11 +346,12 @@ def test_statistics(runner: CliRunner, broken: str) -> None:
     lines = result.stdout.splitlines()
     start = lines.index("Findings per rule and check")
     assert lines[start + 1 :] == [
-        "    1  CX01  first-message      error",
-        "    1  CX02  no-human-anywhere  error",
-        "    1  CX03  no-fallback        error",
-        "    1  CX05  no-humans          error",
-        "    1  CX07  no-upset-route     error",
+        "    1  CX01  first-message          error",
+        "    1  CX02  no-human-anywhere      error",
+        "    1  CX03  no-fallback            error",
+        "    1  CX05  no-humans              error",
+        "    1  CX06  sensitive-to-fallback  warning",
+        "    1  CX07  no-upset-route         error",
     ]
     # Beside a data format the statistics go to stderr, so the JSON stays parseable.
     as_json = runner.invoke(app, ["check", broken, "--statistics", "--format", "json"])
