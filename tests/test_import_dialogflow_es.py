@@ -223,7 +223,10 @@ def test_capital_markets_call_me_loops_through_its_contexts() -> None:
     )
     result = findings(bot)
     assert ("basis-undeclared", "account_number") in {(c, s) for c, s, _ in result["CX09"]}
-    assert result["CX06"] == []
+    # Margin calls (money owed) reach nobody: nothing sensitive is recognised and the fallback
+    # hands over to no person.
+    assert {c for c, _, _ in result["CX06"]} <= {"no-sensitive-route", "sensitive-to-fallback"}
+    assert result["CX06"]
 
 
 @needs_corpus
