@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from cxaudit.resources import read_shipped, rules_dir
 
 LANGUAGES = ("en", "nl")
+
+
+#: The platforms a project can come from (cxaudit.importers), for texts written for them.
+PLATFORMS = ("rasa", "rasa-calm", "dialogflow-cx", "dialogflow-es")
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,14 @@ class CheckInfo:
     # An unknown check says what the rule cannot see (the files do not hold it): its units count
     # as failing, its rule's status is "unknown" when nothing worse is found.
     unknown: bool = False
+    # What to say instead for a project of a platform (its own words: a Rasa rule, a Dialogflow
+    # route), per platform, per text kind (message, hint), per report language.
+    platforms: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
+
+    def text(self, kind: str, language: str, platform: str | None = None) -> str:
+        """The message or hint in ``language``, in the words of ``platform`` where it has some."""
+        texts = self.platforms.get(platform or "", {}).get(kind) or getattr(self, kind)
+        return str(texts.get(language) or getattr(self, kind)[language])
 
 
 @dataclass(frozen=True)
@@ -107,6 +119,20 @@ def _extra_checks(name: str) -> dict[str, CheckInfo]:
         raise CatalogueError(f"{path}: malformed ({exc})") from None
 
 
+def _platforms(raw: Any, where: str) -> dict[str, dict[str, dict[str, str]]]:
+    """A check's texts for platforms: ``{rasa: {hint: {en, nl}, message: {en, nl}}}``."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or set(raw) - set(PLATFORMS):
+        raise CatalogueError(f"{where}: platforms must be a map of {', '.join(PLATFORMS)}")
+    found: dict[str, dict[str, dict[str, str]]] = {}
+    for platform, kinds in raw.items():
+        if not isinstance(kinds, dict) or not kinds or set(kinds) - {"message", "hint"}:
+            raise CatalogueError(f"{where}: platforms.{platform} holds a message and/or a hint")
+        found[platform] = {kind: _texts(texts) for kind, texts in kinds.items()}
+    return found
+
+
 def _texts(value: Any) -> dict[str, str]:
     if isinstance(value, dict):
         return {str(k): str(v).strip() for k, v in value.items()}
@@ -144,6 +170,7 @@ def _rule(data: dict[str, Any], source: str) -> RuleInfo:
                     _texts(chk["message"]),
                     _texts(chk["hint"]),
                     bool(chk.get("unknown", False)),
+                    _platforms(chk.get("platforms"), f"{source}: {name}"),
                 )
                 for name, chk in data["checks"].items()
             },

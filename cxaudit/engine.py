@@ -91,6 +91,7 @@ class Loaded:
     waivers: tuple[Waiver, ...]
     effective: Effective
     notes: tuple[Note, ...] = ()  # what an imported project's files cannot say
+    platform: str | None = None  # the kind of project it was imported from (rasa, ...)
 
 
 def load(path: Path, display: str, settings: Settings) -> Loaded:
@@ -134,7 +135,7 @@ def _load_project(path: Path, display: str, settings: Settings) -> Loaded:
     waivers = read_waivers(document, bot)
     folder = path if path.is_dir() else path.parent
     effective = effective_settings(folder, bot.sector, settings)
-    return Loaded(path, document, bot, waivers, effective, tuple(project.notes))
+    return Loaded(path, document, bot, waivers, effective, tuple(project.notes), project.kind)
 
 
 def effective_settings(folder: Path, sector: str, settings: Settings) -> Effective:
@@ -244,7 +245,11 @@ def check(item: Loaded, settings: Settings, language: str) -> FileReport:
         group_item
         for rule_id in units
         for group_item in group(
-            (j for j in judged if j.rule == rule_id), rules[rule_id].checks, document, language
+            (j for j in judged if j.rule == rule_id),
+            rules[rule_id].checks,
+            document,
+            language,
+            item.platform,
         )
     ]
 

@@ -66,11 +66,16 @@ def judge(
 
 
 def group(
-    judged: Iterable[Judged], checks: Mapping[str, CheckInfo], document: Document, language: str
+    judged: Iterable[Judged],
+    checks: Mapping[str, CheckInfo],
+    document: Document,
+    language: str,
+    platform: str | None = None,
 ) -> list[tuple[Finding, tuple[Judged, ...]]]:
     """One finding per cause: issues of the same rule and check that name the same cause, or
     whose fix goes in the same place, with the same waiver (or none), are one finding that
-    lists every place they affect. In the order the rules reported them."""
+    lists every place they affect. In the order the rules reported them. A project of a
+    platform (``rasa``, ``dialogflow-cx``) gets the texts written for it, in its own terms."""
     groups: dict[tuple[object, ...], list[Judged]] = {}
     for item in judged:
         issue = item.issue
@@ -81,12 +86,21 @@ def group(
         )
         groups.setdefault((item.rule, issue.check, where, item.suppression), []).append(item)
     return [
-        (_finding(members, checks[members[0].issue.check], document, language), tuple(members))
+        (
+            _finding(members, checks[members[0].issue.check], document, language, platform),
+            tuple(members),
+        )
         for members in groups.values()
     ]
 
 
-def _finding(members: list[Judged], check: CheckInfo, document: Document, language: str) -> Finding:
+def _finding(
+    members: list[Judged],
+    check: CheckInfo,
+    document: Document,
+    language: str,
+    platform: str | None,
+) -> Finding:
     first = members[0]
     issue, location = first.issue, first.location
     places: list[Place] = []
@@ -120,8 +134,8 @@ def _finding(members: list[Judged], check: CheckInfo, document: Document, langua
         rule=first.rule,
         check=issue.check,
         severity=first.severity,
-        message=fill(check.message[language], params),
-        hint=fill(check.hint[language], params),
+        message=fill(check.text("message", language, platform), params),
+        hint=fill(check.text("hint", language, platform), params),
         path=location.file or document.path,
         data_path=location.pointer if location.pointer is not None else format_path(issue.path),
         step=issue.step,

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cxaudit.catalogue import LANGUAGES, RuleInfo, catalogue
+from cxaudit.catalogue import LANGUAGES, PLATFORMS, CheckInfo, RuleInfo, catalogue
 from cxaudit.checks import REGISTRY, base
 from cxaudit.cli import app
 from cxaudit.engine import Settings, audit
@@ -307,3 +307,34 @@ def test_explain_in_dutch(runner: CliRunner) -> None:
     assert result.exit_code == 0, output_of(result)
     assert catalogue()["CX02"].name["nl"] in result.output
     assert "Een mens is altijd bereikbaar" in result.output
+
+
+@pytest.mark.parametrize("rule", rule_params())
+def test_platform_texts_are_complete_and_use_what_the_rule_passes(rule: RuleInfo) -> None:
+    """A check's words for a Rasa or Dialogflow project: both languages, the same placeholders
+    in each, and only placeholders the rule (or the engine) fills."""
+    emitted = emitted_checks(rule.id)
+    for check in rule.checks.values():
+        given = ENGINE_PARAMS | emitted.get(check.id, set())
+        for platform, kinds in check.platforms.items():
+            assert platform in PLATFORMS
+            for kind, texts in kinds.items():
+                where = f"{rule.id}/{check.id} {platform} {kind}"
+                assert all(texts.get(lang, "").strip() for lang in LANGUAGES), where
+                en, nl = (set(PLACEHOLDER.findall(texts[lang])) for lang in LANGUAGES)
+                assert en == nl, f"{where}: placeholders differ: en {en}, nl {nl}"
+                assert en <= given, f"{where}: uses {en - given}, which the rule does not pass"
+
+
+def test_a_platform_text_replaces_the_flow_file_text_for_that_platform_only() -> None:
+    check = CheckInfo(
+        "x",
+        "error",
+        {"en": "m", "nl": "m-nl"},
+        {"en": "h", "nl": "h-nl"},
+        platforms={"rasa": {"hint": {"en": "rasa h", "nl": "rasa h-nl"}}},
+    )
+    assert check.text("hint", "nl", "rasa") == "rasa h-nl"
+    assert check.text("message", "nl", "rasa") == "m-nl"  # no Rasa message: the general one
+    assert check.text("hint", "en", "dialogflow-cx") == "h"
+    assert check.text("hint", "en") == "h"
