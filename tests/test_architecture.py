@@ -105,3 +105,13 @@ def test_importers_import_no_rules_formatters_or_front_ends() -> None:
 def test_the_ground_floor_imports_nothing_above_it() -> None:
     for name in ("cxaudit.locations", "cxaudit.diagnostics", "cxaudit.inert", "cxaudit.suggest"):
         assert IMPORTS[name] <= {"cxaudit.locations"}, name
+
+
+def test_no_importer_module_is_over_500_lines() -> None:
+    importers = PACKAGE / "importers"
+    sizes = {
+        path.relative_to(PACKAGE).as_posix(): len(path.read_text(encoding="utf-8").splitlines())
+        for path in sorted(importers.rglob("*.py"))
+    }
+    assert len(sizes) > 10  # the importers are all there
+    assert {name: n for name, n in sizes.items() if n > MAX_IMPORTER_LINES} == {}

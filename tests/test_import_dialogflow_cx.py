@@ -291,9 +291,12 @@ def test_ccai_rules_find_what_a_reviewer_finds() -> None:
     notes = {(n.check, n.params.get("name"), n.rule) for n in project.notes}
     assert ("generated-text", "Telecom geet", None) in notes
     # The only payload holds chips, and each is placed (test_ccai_chips_are_options).
-    assert [n for n in project.notes if n.check == "unsupported"] == []
-    sections = {n.params.get("section") for n in project.notes if n.check == "not-in-export"}
-    assert {"humans[].hours and humans[].expected_wait", "privacy.policy_url"} <= sections
+    assert not [n for n in project.notes if n.check in ("unsupported-message", "unplaced-chips")]
+    missing = {(n.check, n.rule) for n in project.notes if n.check.startswith("missing-")}
+    assert {("missing-hours", "CX05"), ("missing-policy", "CX09")} <= missing
+    hours = next(n for n in project.notes if n.check == "missing-hours")
+    assert hours.params == {"humans": "'telephony_transfer', 'human_escalation'"}
+    assert hours.location is None  # about the project as a whole
 
 
 @needs_corpus
@@ -449,8 +452,8 @@ def test_unknown_message_type_is_a_note(tmp_path: Path) -> None:
     entry = {"messages": [{"playAudio": {"audioUri": "gs://x"}}, *say("Hello")["messages"]]}
     root = minimal(tmp_path, **{"Start/Audio": {"entryFulfillment": entry}})
     project, _, _ = imported(root)
-    (note,) = [n for n in project.notes if n.check == "unsupported"]
-    assert note.params["what"] == "a 'playAudio' message"
+    (note,) = [n for n in project.notes if n.check == "unsupported-message"]
+    assert note.params == {"kind": "playAudio"} and note.rule is None
     page = root / "flows" / "Start" / "pages" / "Audio.json"
     assert note.location is not None and note.location.line == line_of(page, "playAudio")
     assert steps_of(project)["Audio"]["say"] == {"en": "Hello"}
@@ -818,8 +821,8 @@ def test_chips_go_where_the_intent_they_name_leads(tmp_path: Path) -> None:
         {"label": {"en": "BYE"}, "goto": "END_SESSION"},  # the intent's name
         {"label": {"en": "Human"}, "goto": "Human"},  # the page the route goes to
     ]
-    (note,) = [n for n in project.notes if n.check == "unsupported"]
-    assert note.params["what"] == "where the chip 'Something else' leads"
+    (note,) = [n for n in project.notes if n.check == "unplaced-chips"]
+    assert note.params == {"chips": "'Something else'"}
     page = root / "flows" / "Start" / "pages" / "Pick.json"
     assert note.location is not None and note.location.line == line_of(page, '"payload"')
     # The chips are labels the text rules read.
@@ -850,11 +853,11 @@ def test_chips_that_cannot_be_placed_stay_a_note(tmp_path: Path) -> None:
     assert "options" not in steps["Say"]
     assert steps["Card"]["options"] == [{"label": {"en": "bye"}, "goto": "END_SESSION"}]
     notes = sorted(
-        (n.location.file if n.location else "", n.params["what"])
+        (n.location.file if n.location else "", n.check, dict(n.params))
         for n in project.notes
-        if n.check == "unsupported"
+        if n.check in ("unsupported-message", "unplaced-chips")
     )
     assert notes == [
-        ("agent/flows/Start/pages/Card.json", "a 'payload' message"),
-        ("agent/flows/Start/pages/Say.json", "where the chip 'bye' leads"),
+        ("agent/flows/Start/pages/Card.json", "unsupported-message", {"kind": "payload"}),
+        ("agent/flows/Start/pages/Say.json", "unplaced-chips", {"chips": "'bye'"}),
     ]

@@ -114,8 +114,8 @@ def test_templates_never_reach_a_person(kind: str) -> None:
     turns = {s.id for s in bot.steps if s.is_turn}
     assert {s for c, s, _ in result["CX03"] if c == "fallback-loops"} == turns
     assert {c for c, _, _ in result["CX03"]} == {"fallback-loops"}  # no dead ends, no traps
-    sections = {n.params.get("section") for n in project.notes if n.check == "not-in-export"}
-    assert {"humans[].hours and humans[].expected_wait", "privacy.policy_url"} <= sections
+    missing = {(n.check, n.rule) for n in project.notes if n.check.startswith("missing-")}
+    assert {("missing-team", "CX05"), ("missing-policy", "CX09")} <= missing
 
 
 @needs_corpus
@@ -174,8 +174,8 @@ def test_banking_answers_and_asks_for_an_address() -> None:
     assert ("sensitive-intent", "mortgage.covid19_assistance") in {
         (c, s) for c, s, _ in result["CX06"]
     }
-    (webhooks,) = [n for n in project.notes if n.check == "unsupported"]
-    assert "locations.hours_of_operation, locations.open_branches" in webhooks.params["what"]
+    (webhooks,) = [n for n in project.notes if n.check == "webhook-code"]
+    assert webhooks.params == {"names": "'locations.hours_of_operation', 'locations.open_branches'"}
     assert webhooks.location is not None
     assert webhooks.location.file == "agent-template-banking/agent-template/agent.json"
 
@@ -423,7 +423,7 @@ def test_helpdesk_maps_precisely(tmp_path: Path) -> None:
         line_of(file, "telephony_transfer_call") - 1,  # the message's opening brace
     )
     checks = {(n.check, n.rule) for n in project.notes}
-    assert {("not-in-export", "CX04"), ("not-in-export", "CX08")} <= checks
+    assert {("missing-handoff-context", "CX04"), ("missing-written-confirmation", "CX08")} <= checks
 
 
 def test_context_fallback_and_unknown_messages(tmp_path: Path) -> None:
@@ -446,8 +446,8 @@ def test_context_fallback_and_unknown_messages(tmp_path: Path) -> None:
     assert steps["hello"]["fallback"] == "menu.fallback"
     assert steps["hello"]["on"] == {"menu.order": "menu.order"}
     assert "escalation" not in project.data
-    (note,) = [n for n in project.notes if n.check == "unsupported"]
-    assert note.params["what"] == "a 'carousel_select_v9' message"
+    (note,) = [n for n in project.notes if n.check == "unsupported-message"]
+    assert note.params == {"kind": "carousel_select_v9"}
     assert note.location is not None and note.location.file == "agent/intents/odd.json"
     assert note.location.line == line_of(root / "intents" / "odd.json", "carousel_select_v9")
     assert steps["odd"]["ask"] == {"en": "Odd."}
@@ -458,13 +458,13 @@ def test_broken_intent_file_is_a_note_with_its_line(tmp_path: Path) -> None:
     (root / "intents" / "broken.json").write_text('{\n  "name": "broken",\n  "responses": [,\n}')
     (root / "intents" / "listed.json").write_text("[1, 2]")
     project, _, _ = imported(root)
-    notes = [n for n in project.notes if n.check == "unreadable-file"]
-    assert [n.params["file"] for n in notes] == [
-        "agent/intents/broken.json",
-        "agent/intents/listed.json",
+    notes = [n for n in project.notes if n.check in ("unreadable-file", "file-not-a-map")]
+    assert [(n.check, n.params["file"]) for n in notes] == [
+        ("unreadable-file", "agent/intents/broken.json"),
+        ("file-not-a-map", "agent/intents/listed.json"),
     ]
     assert notes[0].location is not None and notes[0].location.line == 3
-    assert notes[1].params["problem"] == "an intent is a JSON object"
+    assert notes[1].params == {"file": "agent/intents/listed.json"}
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from cxaudit.engine import Settings, effective_settings
 from cxaudit.graph import FlowGraph
 from cxaudit.importers import load_project
 from cxaudit.importers.base import Project
-from cxaudit.importers.rasa_calm import _meets
+from cxaudit.importers.rasa_buttons import meets
 from cxaudit.locations import Location
 from cxaudit.model import Bot
 from cxaudit.model import build as build_bot
@@ -307,9 +307,9 @@ class TestFinancialDemo:
         assert ("CX09", "no-policy") in checks
         assert ("CX01", "first-message") in checks  # "Financial Assistant" is no disclosure
         kinds = {(n.check, n.rule) for n in project.notes}
-        assert ("not-in-export", "CX05") in kinds
-        assert ("not-in-export", "CX08") in kinds  # written confirmation by a back end?
-        assert ("unsupported", None) in kinds  # custom actions are code
+        assert ("missing-team", "CX05") in kinds  # the only handoff host is a bot
+        assert ("missing-written-confirmation", "CX08") in kinds  # by a back end?
+        assert ("custom-code", None) in kinds  # custom actions are code
 
 
 # -- rasa-customers/starterpack-retail-banking-en (Rasa Pro CALM) ------------------------------
@@ -670,9 +670,8 @@ def test_broken_data_file_is_a_note(tmp_path: Path) -> None:
 def test_data_file_that_is_a_list_is_a_note(tmp_path: Path) -> None:
     root = minimal(tmp_path, **{"data/extra.yml": "- just\n- a list\n"})
     project = load_project(root, "bot")
-    note = next(n for n in project.notes if n.check == "unreadable-file")
-    assert note.params["file"] == "bot/data/extra.yml"
-    assert "not a map" in note.params["problem"]
+    note = next(n for n in project.notes if n.check == "file-not-a-map")
+    assert note.params == {"file": "bot/data/extra.yml"}
 
 
 def test_broken_domain_is_an_input_error(tmp_path: Path) -> None:
@@ -835,4 +834,4 @@ def test_without_a_greeting_the_first_words_start(tmp_path: Path) -> None:
     ],
 )
 def test_which_calm_condition_a_button_meets(condition: str, value: str, met: bool) -> None:
-    assert _meets(condition, "confirm" if "confirm" in condition else "reason", value) is met
+    assert meets(condition, "confirm" if "confirm" in condition else "reason", value) is met

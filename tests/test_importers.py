@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from cxaudit.cli import app
 from cxaudit.engine import Settings, audit
 from cxaudit.importers import load
-from cxaudit.importers.base import Project
+from cxaudit.importers.base import Origin, Project
 from cxaudit.importers.load import detect, import_path
 from tests.conftest import EXAMPLES, SHARED, needs_shared
 
@@ -43,8 +43,8 @@ def fake_build(project: Project) -> None:
         else:
             step["end"] = True
         steps.append(step)
-        project.origin(("flows", 0, "steps", i), page, ())
-        project.origin(("flows", 0, "steps", i, "say"), page, ("text",))
+        project.origin(("flows", 0, "steps", i), Origin(page))
+        project.origin(("flows", 0, "steps", i, "say"), Origin(page, ("text",)))
     project.data = {
         "cxaudit": 1,
         "bot": {"name": agent.data["displayName"], "languages": ["en"]},
@@ -53,10 +53,8 @@ def fake_build(project: Project) -> None:
         "intents": [{"id": f"open_{step['id']}", "goto": step["id"]} for step in steps],
         "flows": [{"id": "main", "steps": steps}],
     }
-    project.origin(("bot",), agent, ("displayName",))
-    project.note(
-        "not-in-export", "CX05", what="when the human team is available", section="humans[].hours"
-    )
+    project.origin(("bot",), Origin(agent, ("displayName",)))
+    project.missing("hours", humans=["agents"])
 
 
 @pytest.fixture
@@ -155,18 +153,82 @@ def test_a_project_is_checked_as_one_bot_with_findings_in_its_files(
     assert empathy[0].data_path == "/text"  # a JSON pointer into that file
 
 
+def _note_calls() -> dict[str, set[str]]:
+    """Every note the importers make (``project.note``, ``.missing``, ``.unsupported`` and
+    ``Note(...)``), by check id, with the names of the parameters it is given."""
+    import ast
+    from typing import get_args
+
+    from cxaudit.importers.base import Topic
+    from tests.conftest import ROOT
+
+    calls: dict[str, set[str]] = {}
+    for path in sorted((ROOT / "cxaudit" / "importers").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            first = node.args[0]
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else None
+            name = name or (node.func.id if isinstance(node.func, ast.Name) else None)
+            if name not in ("note", "missing", "unsupported", "Note"):
+                continue
+            if not isinstance(first, ast.Constant) or not isinstance(first.value, str):
+                if path.name == "base.py":  # the helpers themselves pass theirs on
+                    continue
+                raise AssertionError(f"{path}:{node.lineno}: a note's check must be a literal")
+            check = f"missing-{first.value}" if name == "missing" else first.value
+            params = {k.arg for k in node.keywords if k.arg is not None}
+            if name == "Note" and len(node.args) > 2 and isinstance(node.args[2], ast.Dict):
+                keys = node.args[2].keys
+                params |= {
+                    k.value
+                    for k in keys
+                    if isinstance(k, ast.Constant) and isinstance(k.value, str)
+                }
+            calls.setdefault(check, set()).update(params)
+    assert {f"missing-{topic}" for topic in get_args(Topic)} <= set(calls)
+    return calls
+
+
+def test_every_note_is_in_the_catalogue_in_every_language() -> None:
+    """The importers and rules/catalogue/imports.yaml agree: each note an importer makes has
+    a message and hint in every report language, whose placeholders are the parameters the
+    importer gives (and the rule); no entry is left that no importer makes."""
+    import re
+    from typing import get_args
+
+    from cxaudit.catalogue import LANGUAGES, import_checks
+    from cxaudit.importers.base import MISSING, Unsupported
+
+    calls = _note_calls()
+    checks = import_checks()
+    assert set(calls) == set(checks)
+    assert set(get_args(Unsupported)) <= set(checks)
+    assert set(MISSING) == {c.removeprefix("missing-") for c in checks if c.startswith("missing-")}
+    for check, params in calls.items():
+        info = checks[check]
+        for language in LANGUAGES:
+            for text in (info.message[language], info.hint[language]):
+                assert text, (check, language)
+                assert set(re.findall(r"\{(\w+)\}", text)) <= params | {"rule"}, (check, text)
+        wanted = set(re.findall(r"\{(\w+)\}", info.message["en"]))
+        assert params <= wanted, (check, params - wanted)  # every parameter is shown
+
+
 def test_notes_are_reported_in_every_language_and_never_scored(tmp_path: Path, fake: None) -> None:
     folder = export(tmp_path / "agent")
     en = audit([(folder, "agent")], Settings(language="en")).files[0]
     nl = audit([(folder, "agent")], Settings(language="nl")).files[0]
-    (note,) = [f for f in en.findings if f.check == "not-in-export"]
+    (note,) = [f for f in en.findings if f.check == "missing-hours"]
     assert note.rule == "CX05" and note.path == "agent"
-    assert "when the human team is available" in note.message
+    assert "when the people behind the bot ('agents') are available" in note.message
     assert "cxaudit.overlay.yaml" in note.hint
-    assert "cxaudit.overlay.yaml" in next(f for f in nl.findings if f.check == "not-in-export").hint
+    (dutch,) = [f for f in nl.findings if f.check == "missing-hours"]
+    assert "wanneer de mensen achter de bot ('agents') bereikbaar zijn" in dutch.message
+    assert "cxaudit.overlay.yaml" in dutch.hint
     cx05 = next(r for r in en.rules if r.id == "CX05")
     assert note.fingerprint and cx05.infos + cx05.warnings + cx05.errors == sum(
-        1 for f in en.findings if f.rule == "CX05" and f.check != "not-in-export"
+        1 for f in en.findings if f.rule == "CX05" and f.check != "missing-hours"
     )
 
 
@@ -269,7 +331,7 @@ def test_import_writes_a_flow_file_that_checks_the_same(tmp_path: Path, fake: No
     assert result.exit_code == 0, result.output
     text = target.read_text(encoding="utf-8")
     assert text.startswith("# Imported by cxaudit")
-    assert "# - The project's files do not say when the human team is available" in text
+    assert "# - The project's files do not say when the people behind the bot ('agents')" in text
     imported = audit([(folder, "agent")], Settings(language="en")).files[0]
     written = audit([(target, "fake.flow.yaml")], Settings(language="en")).files[0]
 
@@ -277,7 +339,7 @@ def test_import_writes_a_flow_file_that_checks_the_same(tmp_path: Path, fake: No
         return sorted(
             (f.rule, f.check, f.step, f.message)
             for f in findings  # type: ignore[attr-defined]
-            if f.check not in {"not-in-export"}
+            if f.check != "missing-hours"
         )
 
     assert rule_findings(written.findings) == rule_findings(imported.findings)

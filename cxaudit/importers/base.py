@@ -5,7 +5,12 @@ An importer reads a Rasa or Dialogflow project and writes the same data a hand-w
 file would hold (a ``dict`` that validates against ``flow.schema.json``), so the rules never
 know where a bot came from. Beside the data it keeps *origins*: for a data path of the flow
 (``("flows", 0, "steps", 3, "say", "en")``) the project file and the place in that file it was
-read from. Findings are reported there, in the original file, with the original names.
+read from (an :class:`Origin`). Findings are reported there, in the original file, with the
+original names. Importers build the data with :class:`~cxaudit.importers.build.FlowBuilder`.
+
+What a project cannot say, or what cxaudit cannot read in it, becomes a note
+(:meth:`Project.missing`, :meth:`Project.unsupported`, :meth:`Project.note`) whose wording, in
+every report language, is in ``rules/catalogue/imports.yaml``.
 
 JSON files are read with the same safe YAML loader as flow files (JSON is YAML), so a finding
 in ``pages/Start.json`` has a line and a column like one in ``domain.yml``.
@@ -13,9 +18,10 @@ in ``pages/Start.json`` has a line and a column like one in ``domain.yml``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from cxaudit.diagnostics import Diagnostic, InputError, Note
 from cxaudit.loader import DEFAULT_MAX_BYTES, Document, load_text, read_text
@@ -72,6 +78,22 @@ class Source:
         return format_path(at)
 
 
+@dataclass(frozen=True)
+class Origin:
+    """A place in a project file: where a part of the built flow was read from, or where a note
+    or an input error points (``at`` is a data path in ``source``; ``()`` is the whole file)."""
+
+    source: Source
+    at: DataPath = ()
+
+    def below(self, *parts: str | int) -> Origin:
+        """The place ``parts`` further down in the same file."""
+        return Origin(self.source, (*self.at, *parts))
+
+    def locate(self, *, key: bool = False) -> Location:
+        return self.source.locate(self.at, key=key)
+
+
 class Ids:
     """Ids in the one namespace of a flow file's steps and flows: the project's own name, with
     a number after ``separator`` when it is taken (``payee_name-2``, ``end_escalation_2``)."""
@@ -94,13 +116,13 @@ class ImportLocator:
     project file and position it came from (the longest recorded prefix of the path wins)."""
 
     def __init__(self, fallback: str) -> None:
-        self._origins: dict[DataPath, tuple[Source, DataPath]] = {}
+        self._origins: dict[DataPath, Origin] = {}
         self._fallback = fallback  # the file shown when nothing is recorded (the project)
 
-    def add(self, target: DataPath, source: Source, at: DataPath) -> None:
-        self._origins[tuple(target)] = (source, tuple(at))  # the last record wins (overlays)
+    def add(self, target: DataPath, origin: Origin) -> None:
+        self._origins[tuple(target)] = origin  # the last record wins (overlays)
 
-    def origin_of(self, path: DataPath) -> tuple[Source, DataPath] | None:
+    def origin_of(self, path: DataPath) -> Origin | None:
         """The file and place the data at ``path`` was read from (its longest recorded prefix)."""
         path = tuple(path)
         for end in range(len(path), -1, -1):
@@ -114,7 +136,7 @@ class ImportLocator:
         for end in range(len(path), -1, -1):
             origin = self._origins.get(path[:end])
             if origin is not None:
-                source, at = origin
+                source, at = origin.source, origin.at
                 # Where the file has the same shape below (an overlay section copied whole),
                 # the rest of the path leads to the exact place.
                 deeper = (*at, *path[end:])
@@ -122,6 +144,32 @@ class ImportLocator:
                     return source.locate(deeper, key=key)
                 return source.locate(at, key=key and end == len(path))
         return Location(1, 1, self._fallback)
+
+
+# What the project's files do not say, by topic, and the rule that needs it.
+Topic = Literal[
+    "hours", "team", "handoff-context", "policy", "written-confirmation", "upset-route", "sector"
+]
+MISSING: Mapping[Topic, str] = {
+    "hours": "CX05",  # when the humans are there, how long customers wait
+    "team": "CX05",  # which human team is behind the bot (no handoff names one)
+    "handoff-context": "CX04",
+    "policy": "CX09",
+    "written-confirmation": "CX08",
+    "upset-route": "CX07",
+    "sector": "CX06",
+}
+# Parts of a project that cxaudit cannot read, one check each (rules/catalogue/imports.yaml).
+Unsupported = Literal[
+    "unsupported-message",
+    "unlisted-language",
+    "unreadable-flow-folder",
+    "custom-code",
+    "webhook-code",
+    "unplaced-chips",
+    "calm-flows-in-rasa3",
+    "rules-beside-calm",
+]
 
 
 @dataclass
@@ -183,31 +231,50 @@ class Project:
         self.files.append(display)
         return Source(display, document)
 
-    def origin(self, target: DataPath, source: Source, at: DataPath = ()) -> None:
-        """Record that the flow data at ``target`` was read from ``at`` in ``source``."""
-        self.locator.add(target, source, at)
+    def origin(self, target: DataPath, origin: Origin) -> None:
+        """Record that the flow data at ``target`` was read from ``origin``."""
+        self.locator.add(target, origin)
 
     def note(
         self,
         check: str,
         rule: str | None = None,
-        source: Source | None = None,
-        at: DataPath = (),
-        **params: str,
+        origin: Origin | None = None,
+        **params: str | Sequence[str],
     ) -> None:
-        """Record a note (see :class:`Note`), at a place in a file when one is given."""
-        location = source.locate(at) if source is not None else None
-        self.notes.append(Note(check, rule, params, location))
+        """Record a note (see :class:`Note`), at a place in a file when one is given.
 
-    def fail(
-        self, message: str, source: Source | None = None, at: DataPath = (), *, key: bool = False
-    ) -> InputError:
-        """An input error at a place in the project (raise it); ``key``: at the key of ``at``."""
-        if source is None:
+        ``params`` are names and values from the project, never words of cxaudit's own: the
+        wording, in every report language, is the check's in ``rules/catalogue/imports.yaml``.
+        A list of names is given as a list (``'a', 'b'`` in the message).
+        """
+        location = origin.locate() if origin is not None else None
+        values = {name: _names(value) for name, value in params.items()}
+        self.notes.append(Note(check, rule, values, location))
+
+    def missing(self, topic: Topic, **names: str | Sequence[str]) -> None:
+        """Note that the project's files do not say ``topic``, which the rule of that topic needs
+        (check ``missing-<topic>``: its hint names the overlay section that declares it)."""
+        self.note(f"missing-{topic}", MISSING[topic], None, **names)
+
+    def unsupported(
+        self, check: Unsupported, origin: Origin | None = None, **names: str | Sequence[str]
+    ) -> None:
+        """Note a part of the project that cxaudit cannot read (it concerns no single rule)."""
+        self.note(check, None, origin, **names)
+
+    def fail(self, message: str, origin: Origin | None = None, *, key: bool = False) -> InputError:
+        """An input error at a place in the project (raise it); ``key``: at the key of the place."""
+        if origin is None:
             return InputError([Diagnostic(self.display, message)])
-        loc = source.locate(at, key=key)
-        return InputError([Diagnostic(source.display, message, loc.line, loc.column)])
+        loc = origin.locate(key=key)
+        return InputError([Diagnostic(origin.source.display, message, loc.line, loc.column)])
 
     def document(self) -> Document:
         """The built flow as a document whose positions point into the project's files."""
         return Document(self.display, self.data, self.locator)
+
+
+def _names(value: str | Sequence[str]) -> str:
+    """A note parameter as text: a name as it is, a list of names quoted (``'a', 'b'``)."""
+    return value if isinstance(value, str) else ", ".join(f"'{name}'" for name in value)

@@ -3,11 +3,11 @@
 Both read a Dialogflow export of JSON files into flow data the same way in places: loose JSON
 values read without trusting their type (:func:`as_map`, :func:`as_list`, :func:`as_str`),
 language codes (:func:`language_of`, :func:`languages_of`), ids made from display names
-(:func:`slug`, :meth:`Importer.claim`), which parameters hold personal data
-(:func:`category_of`), which webhook actions conclude an agreement (:func:`agreement_of`), steps
-built with their origins (:class:`Step`), what a response says (:class:`Said`), and how the
-built flow file closes: its ``humans``, its ``privacy.data`` and the ``not-in-export`` notes
-both exports leave to ``cxaudit.overlay.yaml`` (:class:`Importer`).
+(:func:`slug`, :meth:`Dialogflow.claim`), which parameters hold personal data
+(:func:`category_of`), which webhook actions conclude an agreement (:func:`agreement_of`),
+what a response says (:class:`Said`, :func:`text_of`), and what both keep while they build
+(:class:`Dialogflow`): the flow, the handoffs met, and the notes on what both exports leave to
+``cxaudit.overlay.yaml``.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from cxaudit.importers.base import Ids, Project, Source
+from cxaudit.importers.base import Origin, Project, Source
+from cxaudit.importers.build import FlowBuilder, Step, Text
 from cxaudit.locations import DataPath
 
-Origin = tuple[DataPath, Source, DataPath]  # (path in the flow data, file, path in the file)
 Texts = dict[str, list[tuple[str, DataPath]]]  # language -> [(text, where in its file)]
 
 WELCOME_INTENT = "Default Welcome Intent"
@@ -162,22 +162,6 @@ def agreement_of(*names: str) -> str | None:
 
 
 @dataclass
-class Step:
-    """A step being built: its flow data and where each part of it was read from."""
-
-    data: dict[str, Any]
-    origins: list[Origin] = field(default_factory=list)
-
-    @property
-    def id(self) -> str:
-        return str(self.data["id"])
-
-    def mark(self, relative: DataPath, source: Source, at: DataPath) -> None:
-        """Record that ``relative`` (a path in the step) was read from ``at`` in ``source``."""
-        self.origins.append((relative, source, at))
-
-
-@dataclass
 class Said:
     """What a response or fulfilment says and whether it hands the customer over; each
     importer adds what else its export's messages do."""
@@ -186,113 +170,75 @@ class Said:
     handoff: tuple[str, DataPath] | None = None  # (the importer's kind of handoff, where)
 
 
-def record_steps(project: Project, flow: int, steps: list[Step]) -> None:
-    """Record the origins of the built ``steps`` of the flow at index ``flow``."""
-    for si, step in enumerate(steps):
-        for relative, source, at in step.origins:
-            project.origin(("flows", flow, "steps", si, *relative), source, at)
+def text_of(texts: Texts, source: Source, references: Texts | None = None) -> Text:
+    """What a step says: each language's texts, one per line, placed at the first of them (and
+    texts that are only parameter references, under their own key)."""
+    values: dict[str, str] = {}
+    origins: dict[str, Origin] = {}
+    for key, found in [*texts.items(), *(references or {}).items()]:
+        values[key] = "\n".join(text for text, _ in found)
+        origins[key] = Origin(source, found[0][1])
+    return Text(values, origins)
 
 
-class Importer:
-    """What both Dialogflow importers keep while they build: the ids taken, the languages,
-    the handoffs met, the personal data collected and the steps that conclude agreements."""
+class Dialogflow:
+    """What both Dialogflow importers keep while they build: the flow, the languages, the
+    handoffs met and the steps that conclude agreements."""
 
     def __init__(self, project: Project) -> None:
         self.project = project
-        self.ids = Ids("_")
+        self.flow = FlowBuilder(project, "_")
         self.languages: list[str] = []
         self.skipped_languages: set[str] = set()
-        self.humans: dict[str, tuple[Source, DataPath]] = {}  # kind -> where first met
-        self.undeclared: dict[str, tuple[dict[str, Any], Source, DataPath]] = {}
+        self.handoffs: dict[str, Origin] = {}  # kind of handoff -> where first met
         self.agreements: list[str] = []  # ids of steps with an agreement
 
     def claim(self, base: str) -> str:
         """A new id: ``base``, else ``base_2``, ``base_3``, ... (the first not taken)."""
-        return self.ids.claim(base)
+        return self.flow.claim(base)
 
     @property
     def taken(self) -> set[str]:
-        return self.ids.taken
+        return self.flow.ids.taken
 
     def known_language(self, lang: str) -> bool:
         """Is ``lang`` one of the bot's languages? Texts in others are skipped, with one
-        ``unsupported`` note per language."""
+        ``unlisted-language`` note per language."""
         if lang in self.languages:
             return True
         if lang not in self.skipped_languages:
             self.skipped_languages.add(lang)
-            self.project.note(
-                "unsupported",
-                None,
-                what=f"texts in '{lang}', a language agent.json does not list",
-            )
+            self.project.unsupported("unlisted-language", language=lang)
         return False
 
-    def mark_agreement(
-        self, step: Step, names: tuple[str, ...], source: Source, at: DataPath
-    ) -> None:
+    def mark_agreement(self, step: Step, names: tuple[str, ...], origin: Origin) -> None:
         """Give ``step`` the agreement one of ``names`` (its action, ...) names, if any."""
         agreement = agreement_of(*names)
         if agreement is not None:
-            step.data["agreement"] = agreement
-            step.mark(("agreement",), source, at)
+            step.set("agreement", agreement, origin)
             self.agreements.append(step.id)
 
-    def humans_entries(self, kinds: Mapping[str, tuple[str, str]]) -> list[dict[str, Any]]:
+    def add_humans(self, kinds: Mapping[str, tuple[str, str]]) -> list[str]:
         """The ``humans`` entries, in the order of ``kinds`` (a kind of handoff -> (humans id,
-        channel)), of the kinds of handoff met, with their origins."""
-        humans: list[dict[str, Any]] = []
+        channel)), of the kinds of handoff met; their ids."""
         for kind, (human_id, channel) in kinds.items():
-            if kind in self.humans:
-                source, at = self.humans[kind]
-                self.project.origin(("humans", len(humans)), source, at)
-                humans.append({"id": human_id, "channel": channel})
-        return humans
+            if kind in self.handoffs:
+                self.flow.human(human_id, channel, self.handoffs[kind])
+        return list(self.flow.humans)
 
-    def privacy_entries(self) -> list[dict[str, Any]]:
-        """The ``privacy.data`` entries of the personal data collected, with their origins."""
-        entries: list[dict[str, Any]] = []
-        for entry, source, at in self.undeclared.values():
-            self.project.origin(("privacy", "data", len(entries)), source, at)
-            entries.append(entry)
-        return entries
-
-    def note_not_in_export(
-        self, humans: list[dict[str, Any]], *, without_humans: bool, has_policy: bool
-    ) -> None:
-        """The ``not-in-export`` notes both exports need, in this order: when the ``humans``
-        are available and how long customers wait (CX05; with ``without_humans`` also when
-        no handoff names them, asking which team is behind the bot), what an agent receives at
-        a handoff (CX04, when there are humans), where the privacy policy is (CX09, unless
-        ``has_policy``) and where upset customers are routed (CX07)."""
+    def note_missing(self, humans: list[str], *, without_humans: bool, has_policy: bool) -> None:
+        """What both exports leave to ``cxaudit.overlay.yaml``, in this order: when the
+        ``humans`` are available and how long customers wait (CX05; with ``without_humans``
+        also when no handoff names them, asking which team is behind the bot), what an agent
+        receives at a handoff (CX04, when there are humans), where the privacy policy is (CX09,
+        unless ``has_policy``) and where upset customers are routed (CX07)."""
         project = self.project
-        if humans or without_humans:
-            names = ", ".join(h["id"] for h in humans)
-            project.note(
-                "not-in-export",
-                "CX05",
-                what=f"when the humans behind the bot ({names}) are available and how long customers wait"
-                if humans
-                else "which human team is behind the bot, when it is available and how long customers wait",
-                section="humans[].hours and humans[].expected_wait",
-            )
         if humans:
-            project.note(
-                "not-in-export",
-                "CX04",
-                what="what the human agent receives at a handoff",
-                section="handoff.context",
-            )
+            project.missing("hours", humans=humans)
+        elif without_humans:
+            project.missing("team")
+        if humans:
+            project.missing("handoff-context")
         if not has_policy:
-            project.note(
-                "not-in-export",
-                "CX09",
-                what="where the privacy policy is",
-                section="privacy.policy_url",
-            )
-        project.note(
-            "not-in-export",
-            "CX07",
-            what="where upset customers are routed",
-            section="escalation.upset",
-        )
+            project.missing("policy")
+        project.missing("upset-route")

@@ -12,26 +12,21 @@ import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Protocol
 
 from cxaudit.diagnostics import Diagnostic, InputError
-from cxaudit.importers.base import ARCHIVES, Project, Source, is_archive
+from cxaudit.importers.base import ARCHIVES, Origin, Project, Source, is_archive
 from cxaudit.loader import DEFAULT_MAX_BYTES
 from cxaudit.locations import DataPath
 
-# format -> the module whose build(project) imports it
+# The registry: format -> the module that reads it, imported on first use. Each module has a
+# ``build(project)`` that imports a project and ``MARKERS``, the files (or folders) a project
+# of its format cannot do without.
 FORMATS: dict[str, str] = {
     "rasa": "cxaudit.importers.rasa3",
     "rasa-calm": "cxaudit.importers.rasa_calm",
     "dialogflow-cx": "cxaudit.importers.dialogflow_cx",
     "dialogflow-es": "cxaudit.importers.dialogflow_es",
-}
-# The file (or folder) a project of each format cannot do without.
-MARKERS: dict[str, tuple[str, ...]] = {
-    "rasa": ("domain.yml", "domain.yaml", "domain"),
-    "rasa-calm": ("domain.yml", "domain.yaml", "domain"),
-    "dialogflow-cx": ("agent.json",),
-    "dialogflow-es": ("agent.json",),
 }
 OVERLAY = "cxaudit.overlay.yaml"
 OVERLAY_SECTIONS = ("bot", "humans", "handoff", "privacy", "escalation", "waivers")
@@ -225,12 +220,13 @@ def load_project(
                 )
             ]
         )
-    marked = any((path / name).exists() for name in MARKERS[kind])
+    markers = _format(kind).MARKERS
+    marked = any((path / name).exists() for name in markers)
     if kind == "dialogflow-es" and es_agent(path) is not None:
         marked = True  # the agent may sit one folder down
     if found is None and not marked:
         # Forced with --from: the layout may differ, but the format's main file must be there.
-        wanted = " or ".join(MARKERS[kind])
+        wanted = " or ".join(markers)
         raise InputError([Diagnostic(display, f"not a {kind} project: no {wanted} in this folder")])
     project = Project(path, display, kind, max_bytes)
     builder(kind)(project)
@@ -288,13 +284,25 @@ def add_stated_contacts(project: Project) -> None:
         origin = project.locator.origin_of(at)
         humans.append({"id": f"{channel}_in_text", "channel": channel})
         if origin is not None:
-            project.origin(("humans", len(humans) - 1), *origin)
+            project.origin(("humans", len(humans) - 1), origin)
+
+
+class Format(Protocol):
+    """What a format's module declares (see :data:`FORMATS`)."""
+
+    MARKERS: tuple[str, ...]
+
+    def build(self, project: Project) -> None: ...
+
+
+def _format(kind: str) -> Format:
+    module: Format = importlib.import_module(FORMATS[kind])
+    return module
 
 
 def builder(kind: str) -> Callable[[Project], None]:
     """The importer of a format: its module's ``build(project)``."""
-    build: Callable[[Project], None] = importlib.import_module(FORMATS[kind]).build
-    return build
+    return _format(kind).build
 
 
 def merge_overlay(project: Project, source: Source | None) -> None:
@@ -310,7 +318,7 @@ def merge_overlay(project: Project, source: Source | None) -> None:
     if data is None:
         return
     if not isinstance(data, dict):
-        raise project.fail("an overlay is a map of flow-file sections", source)
+        raise project.fail("an overlay is a map of flow-file sections", Origin(source))
     for key in data:
         if key not in OVERLAY_SECTIONS:
             from cxaudit.suggest import did_you_mean
@@ -318,8 +326,7 @@ def merge_overlay(project: Project, source: Source | None) -> None:
             raise project.fail(
                 f"'{key}' cannot be overlaid{did_you_mean(str(key), OVERLAY_SECTIONS)} "
                 f"(sections: {', '.join(OVERLAY_SECTIONS)})",
-                source,
-                (key,),
+                Origin(source, (key,)),
                 key=True,
             )
     target = project.data
@@ -332,7 +339,7 @@ def merge_overlay(project: Project, source: Source | None) -> None:
         elif section == "waivers" and isinstance(value, list):
             existing = target.setdefault("waivers", [])
             for i, item in enumerate(value):
-                project.origin(("waivers", len(existing)), source, ("waivers", i))
+                project.origin(("waivers", len(existing)), Origin(source, ("waivers", i)))
                 existing.append(item)
         elif section == "privacy" and isinstance(value, dict):
             privacy = target.setdefault("privacy", {})
@@ -341,14 +348,14 @@ def merge_overlay(project: Project, source: Source | None) -> None:
                     _merge_list(project, source, ("privacy", "data"), item, "field")
                 else:
                     privacy[key] = item
-                    project.origin(("privacy", key), source, ("privacy", key))
+                    project.origin(("privacy", key), Origin(source, ("privacy", key)))
         elif isinstance(value, dict) and isinstance(target.get(section), dict):
             for key, item in value.items():
                 target[section][key] = item
-                project.origin((section, key), source, (section, key))
+                project.origin((section, key), Origin(source, (section, key)))
         else:
             target[section] = value
-            project.origin((section,), source, (section,))
+            project.origin((section,), Origin(source, (section,)))
 
 
 def _merge_list(
@@ -373,4 +380,4 @@ def _merge_list(
             existing.append(item)
         else:
             existing[position] = item
-        project.origin((*at, position), source, (*at, i))
+        project.origin((*at, position), Origin(source, (*at, i)))

@@ -1,4 +1,4 @@
-"""Import a Rasa 3 project: NLU, rules, stories and forms (the shared parts are in rasa.py).
+"""Import a Rasa 3 project: NLU, rules, stories and forms (the shared parts: rasa_common.py).
 
 * an intent that starts a rule or story is a global intent that leads to its first action (the
   RulePolicy applies such rules at any turn); an ``action, intent, action`` sequence is an ``on``
@@ -17,13 +17,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cxaudit.importers.base import Project, Source
-from cxaudit.importers.rasa_common import Builder, Button, Flow, Origin, Step, name_words
+from cxaudit.importers.base import Origin, Project, Source
+from cxaudit.importers.build import Flow, Step
+from cxaudit.importers.rasa_buttons import form_buttons, intent_buttons
+from cxaudit.importers.rasa_common import MARKERS, Builder
+from cxaudit.importers.rasa_names import name_words
+from cxaudit.importers.rasa_notes import add_notes
 from cxaudit.locations import DataPath
+
+__all__ = ["MARKERS", "build"]
 
 _GREETING_INTENTS = ("greet", "hello", "hi", "start", "welcome", "session_start")
 _FALLBACK_INTENT = "nlu_fallback"
-_CANCELLED = "the form stops here: its question's refusing button (the form's code decides)"
 _RASA_DEFAULT_FALLBACK = "Sorry I didn't get that. Can you rephrase?"
 _MACHINE_WORDS = frozenset({"bot", "assistant", "assistent", "ai", "chatbot", "virtual"})
 
@@ -66,12 +71,11 @@ class Rasa3:
                     continue
                 if not isinstance(fragments, list):
                     b.project.note(
-                        "unreadable-file",
+                        "section-not-a-list",
                         None,
-                        source,
-                        (key,),
+                        Origin(source, (key,)),
                         file=source.display,
-                        problem=f"'{key}' is not a list",
+                        key=key,
                     )
                     continue
                 for i, fragment in enumerate(fragments):
@@ -80,9 +84,7 @@ class Rasa3:
                         for events in _expand(fragment["steps"], (key, i, "steps")):
                             self._walk(source, events, waits)
             if data.get("flows") is not None:
-                b.project.note(
-                    "unsupported", None, source, ("flows",), what="CALM flows in a Rasa 3 project"
-                )
+                b.project.unsupported("calm-flows-in-rasa3", Origin(source, ("flows",)))
         self._steps()
 
     def _handoff_hosts(self) -> None:
@@ -104,9 +106,9 @@ class Rasa3:
             for host, raw in sorted(hosts.items()):
                 title = raw.get("title", "") if isinstance(raw, dict) else ""
                 words = set(name_words(f"{host} {title}"))
-                b.handoff_hosts[f"{host}"] = (source, ("handoff_hosts", host))
+                b.handoff_hosts[f"{host}"] = Origin(source, ("handoff_hosts", host))
                 if words & _MACHINE_WORDS:
-                    b.bot_hosts[f"{host}"] = (source, ("handoff_hosts", host))
+                    b.bot_hosts[f"{host}"] = Origin(source, ("handoff_hosts", host))
 
     def _walk(self, source: Source, events: list[_Event], waits: bool) -> None:
         prev: str | None = None
@@ -119,15 +121,15 @@ class Rasa3:
                 name = event.name
                 if name == "action_listen":
                     continue
-                self.first_use.setdefault(name, (source, event.at))
+                self.first_use.setdefault(name, Origin(source, event.at))
                 self.flow_of.setdefault(name, source)
-                edge = _Edge(name, (source, event.at))
+                edge = _Edge(name, Origin(source, event.at))
                 if pending is not None:
                     if prev is None:
-                        self.entry.setdefault(pending.name, (edge, (source, pending.at)))
+                        self.entry.setdefault(pending.name, (edge, Origin(source, pending.at)))
                     else:
                         self.on.setdefault(prev, {}).setdefault(
-                            pending.name, _Edge(name, (source, pending.at))
+                            pending.name, _Edge(name, Origin(source, pending.at))
                         )
                     pending = None
                 elif prev is not None:
@@ -145,10 +147,16 @@ class Rasa3:
             b.ids.claim(name)
         ids = {name: b.ids.claim(name) for name in self.first_use if name not in b.domain.forms}
         ids.update({name: name for name in forms})
+        # Where each intent that starts a rule or story leads (a button may name one).
+        starts = {
+            intent: ids.get(edge.target, edge.target)
+            for intent, (edge, _) in self.entry.items()
+            if intent != _FALLBACK_INTENT
+        }
         flows: dict[str, Flow] = {}
         for source in b.data_sources:
             if any(self.flow_of.get(n) is source for n in ids if n not in b.domain.forms):
-                flow = Flow(b.ids.claim(Path(source.display).stem), (source, ()))
+                flow = Flow(b.ids.claim(Path(source.display).stem), Origin(source))
                 flows[source.display] = flow
                 b.flows.append(flow)
         for name, origin in self.first_use.items():
@@ -184,7 +192,7 @@ class Rasa3:
             if name in self.listens and not handoff:
                 step.set("end", True, self.listens[name])
             if "ask" in step.data and not handoff:
-                self._button_options(step, name, ids)
+                intent_buttons(b, step, name, starts)
             flows[self.flow_of[name].display].steps.append(step)
         for name in forms:
             b.flows.append(self._form(name, ids))
@@ -198,22 +206,6 @@ class Rasa3:
             if intent in self.entry:
                 b.start = ids.get(self.entry[intent][0].target)
                 break
-
-    def _button_options(self, step: Step, name: str, ids: dict[str, str]) -> None:
-        """A question's buttons are the customer's choices: each becomes an option to where its
-        intent leads from here (an ``on`` edge, else a global intent); unknown ones are left out."""
-        b = self.b
-        on: dict[str, str] = step.data.get("on", {})
-        for button in b.buttons(name):
-            intent = button.intent or ""
-            target = on.pop(intent, None)  # the button now carries that edge
-            if target is None and intent in self.entry and intent != _FALLBACK_INTENT:
-                edge = self.entry[intent][0]
-                target = ids.get(edge.target, edge.target)
-            if target is not None:
-                step.add_option(b.label(button), target, button.origin, button.title_origin)
-        if "on" in step.data and not on:
-            del step.data["on"]
 
     def _default_fallback(self, flows: dict[str, Flow]) -> None:
         """Without an nlu_fallback rule, Rasa's action_default_fallback sends utter_default."""
@@ -233,14 +225,14 @@ class Rasa3:
             step.data["ask"] = {b.language: _RASA_DEFAULT_FALLBACK}
         step.data["end"] = True
         if b.config_source is not None:
-            step.origins[()] = (b.config_source, ("pipeline",) if pipeline else ())
+            step.mark((), Origin(b.config_source, ("pipeline",) if pipeline else ()))
         b.flows[0].steps.append(step)
         b.fallback = (step.id, step.origins.get(()))
 
     def _form(self, name: str, ids: dict[str, str]) -> Flow:
         b = self.b
         source, raw = b.domain.forms[name]
-        flow = Flow(name, (source, ("forms", name)))
+        flow = Flow(name, Origin(source, ("forms", name)))
         required: Any = raw.get("required_slots") if isinstance(raw, dict) else None
         slots = list(required) if isinstance(required, (list, dict)) else []
         on = self.on.get(name, {})
@@ -260,10 +252,11 @@ class Rasa3:
             ]
             known = [c for c in candidates if c in b.domain.responses or c in b.domain.actions]
             step = Step(
-                b.ids.claim(known[0] if known else f"{name}_{slot}"), origins={(): (source, at)}
+                b.ids.claim(known[0] if known else f"{name}_{slot}"),
+                origins={(): Origin(source, at)},
             )
             b.ask_of(step, known)
-            b.collect(step, slot, (source, at))
+            b.collect(step, slot, Origin(source, at))
             if on:
                 step.data["on"] = {intent: ids.get(e.target, e.target) for intent, e in on.items()}
                 for intent, edge in on.items():
@@ -271,7 +264,7 @@ class Rasa3:
             flow.steps.append(step)
         if not flow.steps:
             flow.steps.append(
-                Step(b.ids.claim(f"{name}_submit"), origins={(): (source, ("forms", name))})
+                Step(b.ids.claim(f"{name}_submit"), origins={(): Origin(source, ("forms", name))})
             )
         for step, following in zip(flow.steps, flow.steps[1:], strict=False):
             step.data["next"] = following.id
@@ -282,43 +275,8 @@ class Rasa3:
         else:
             last.data["end"] = True
         for step in list(flow.steps):
-            self._form_buttons(flow, step)
+            form_buttons(b, flow, step)
         return flow
-
-    def _form_buttons(self, flow: Flow, step: Step) -> None:
-        """The buttons of a form's question: a choice to go on with the form, or to leave it.
-
-        A button whose intent leads elsewhere from here (an ``on`` edge) is that edge. Any other
-        button fills the slot and the form goes on, except one whose title refuses ("No, cancel
-        the transaction"): the form's validation, which is code, then stops the form. cxaudit
-        cannot read that code; it takes the title at its word and ends the form there.
-        """
-        b = self.b
-        buttons = b.buttons(step.asked_by)
-        if not buttons:
-            return
-        on: dict[str, str] = step.data.get("on", {})
-        onward = step.data.get("next")
-        for button in buttons:
-            target = on.get(button.intent or "")
-            if target is None and b.refuses(button.title):
-                target = self._cancelled(flow, button).id
-            if target is None:
-                target = onward
-            if target is not None:
-                step.add_option(b.label(button), target, button.origin, button.title_origin)
-        if onward is not None and any(o["goto"] == onward for o in step.data.get("options", [])):
-            del step.data["next"]  # going on is now a choice among the buttons
-
-    def _cancelled(self, flow: Flow, button: Button) -> Step:
-        """The end of a form that its question's refusing button stops (one per form)."""
-        for step in flow.steps:
-            if step.data.get("x-rasa") == _CANCELLED:
-                return step
-        step = Step(self.b.ids.claim(f"{flow.id}_cancelled"), origins={(): button.origin})
-        step.data.update({"end": True, "x-rasa": _CANCELLED})
-        flow.steps.append(step)
-        return step
 
 
 def _expand(steps: list[Any], at: DataPath, limit: int = 64) -> list[list[_Event]]:
@@ -358,3 +316,4 @@ def build(project: Project) -> None:
     builder = Builder(project)
     Rasa3(builder).build()
     builder.emit()
+    add_notes(builder)

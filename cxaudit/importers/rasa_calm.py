@@ -1,4 +1,4 @@
-"""Import a Rasa Pro CALM project: flows and patterns (the shared parts are in rasa.py).
+"""Import a Rasa Pro CALM project: flows and patterns (the shared parts: rasa_common.py).
 
 * a flow is a flow, ``collect`` is an ``ask`` step, ``call``/``link`` lead into the other flow,
   conditional ``next`` become options whose labels hold the condition (an ``x-if`` key, so no
@@ -10,14 +10,18 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from cxaudit.importers.base import Project, Source
-from cxaudit.importers.rasa_common import Builder, Button, Flow, Origin, Step
+from cxaudit.importers.base import Origin, Project, Source
+from cxaudit.importers.build import Flow, Step
+from cxaudit.importers.rasa_buttons import slot_buttons
+from cxaudit.importers.rasa_common import MARKERS, Builder
+from cxaudit.importers.rasa_notes import add_notes
 from cxaudit.locations import DataPath
+
+__all__ = ["MARKERS", "build"]
 
 _END = "END"
 
@@ -67,25 +71,13 @@ class Calm:
                 b.nlu(source, data["nlu"])
             for key in ("rules", "stories"):
                 if data.get(key):
-                    b.project.note(
-                        "unsupported",
-                        None,
-                        source,
-                        (key,),
-                        what=f"{key} beside CALM flows (the flows are checked)",
-                    )
+                    b.project.unsupported("rules-beside-calm", Origin(source, (key,)), key=key)
             flows = data.get("flows")
             if flows is None:
                 continue
             if not isinstance(flows, dict):
-                b.project.note(
-                    "unreadable-file",
-                    None,
-                    source,
-                    ("flows",),
-                    file=source.display,
-                    problem="'flows' is not a map of flow ids",
-                )
+                where = Origin(source, ("flows",))
+                b.project.note("section-not-a-map", None, where, file=source.display, key="flows")
                 continue
             for flow_id, raw in flows.items():
                 if isinstance(raw, dict) and isinstance(raw.get("steps"), list) and raw["steps"]:
@@ -127,7 +119,7 @@ class Calm:
         b = self.b
         for flow_id, flow in self.flows.items():
             guard = flow.raw.get("if")
-            origin = (flow.source, flow.at)
+            origin = Origin(flow.source, flow.at)
             if flow_id == "pattern_session_start":
                 b.start = flow_id
                 continue
@@ -143,14 +135,16 @@ class Calm:
                     if isinstance(name, dict):
                         name = name.get("name")
                     if isinstance(name, str):
-                        b.make_global(name, flow_id, (flow.source, (*flow.at, "nlu_trigger", i)))
+                        b.make_global(
+                            name, flow_id, Origin(flow.source, (*flow.at, "nlu_trigger", i))
+                        )
             if guard is False or str(guard).lower() == "false":
                 continue
             intent = b.intent(flow_id)
             description = flow.raw.get("description")
             if isinstance(description, str) and description.strip():
-                intent["examples"] = {b.language: [" ".join(description.split())]}
-                b.intent_origins[flow_id][("examples",)] = (flow.source, (*flow.at, "description"))
+                examples = {b.language: [" ".join(description.split())]}
+                intent.set("examples", examples, Origin(flow.source, (*flow.at, "description")))
             b.make_global(flow_id, flow_id, origin)
         for name in _DEFAULT_PATTERNS:
             if name in self.flows:
@@ -161,7 +155,7 @@ class Calm:
                 b.make_global(name, name, None)
 
     def _flow(self, flow: _CalmFlow) -> Flow:
-        built = Flow(flow.id, (flow.source, flow.at))
+        built = Flow(flow.id, Origin(flow.source, flow.at))
         self._sequence(flow, built, flow.raw["steps"], (*flow.at, "steps"), None)
         return built
 
@@ -179,7 +173,7 @@ class Calm:
         for i, raw in enumerate(raws):
             if not isinstance(raw, dict):
                 continue
-            step = Step(self._id(flow, raw), origins={(): (flow.source, (*at, i))})
+            step = Step(self._id(flow, raw), origins={(): Origin(flow.source, (*at, i))})
             built.steps.append(step)
             made.append((step, raw, (*at, i)))
         for k, (step, raw, here) in enumerate(made):
@@ -210,16 +204,16 @@ class Calm:
         following: str | None,
     ) -> None:
         b = self.b
-        origin = (flow.source, here)
+        origin = Origin(flow.source, here)
         if isinstance(raw.get("collect"), str):
             slot = raw["collect"]
             asks = [raw["utter"]] if isinstance(raw.get("utter"), str) else []
             b.ask_of(step, [*asks, f"utter_ask_{slot}", f"action_ask_{slot}"])
-            b.collect(step, slot, (flow.source, (*here, "collect")))
+            b.collect(step, slot, Origin(flow.source, (*here, "collect")))
             self._rejections(flow, built, step, raw, here)
         elif isinstance(raw.get("action"), str):
             action = raw["action"]
-            b.action_step(step, action, (flow.source, (*here, "action")))
+            b.action_step(step, action, Origin(flow.source, (*here, "action")))
             if action == "action_trigger_search":
                 step.data["generate"] = {
                     "prompt": {"x-rasa": "enterprise search answers from documents"}
@@ -231,8 +225,8 @@ class Calm:
             key = "link" if isinstance(raw.get("link"), str) else "call"
             target = raw[key]
             if target not in self.flows and target not in self.built:
-                raise b.project.fail(f"{key} '{target}' names no flow", flow.source, (*here, key))
-            step.set("next", target, (flow.source, (*here, key)))
+                raise b.project.fail(f"{key} '{target}' names no flow", origin.below(key))
+            step.set("next", target, origin.below(key))
             if key == "call":
                 back = raw.get("next")
                 ret = flow.ref(back) if isinstance(back, str) and back != _END else following
@@ -242,54 +236,7 @@ class Calm:
             return
         self._next(flow, built, step, raw.get("next"), here, following)
         if isinstance(raw.get("collect"), str):
-            self._collect_buttons(step, raw["collect"])
-
-    def _collect_buttons(self, step: Step, slot: str) -> None:
-        """The buttons of a CALM question set the slot; each goes where the flow's conditions
-        send that value (the first branch whose condition it meets, else the ``else`` branch),
-        or on to the next step. The branches that buttons now name keep no condition-only
-        option of their own."""
-        b = self.b
-        buttons: list[tuple[Button, str]] = []
-        for button in b.buttons(step.asked_by):
-            value = button.slot_value(slot)
-            if value is not None:
-                buttons.append((button, value))
-        if not buttons:
-            return
-        branches = [
-            (o["label"]["x-if"], o["goto"], step.origins.get(("options", i)))
-            for i, o in enumerate(step.data.get("options", []))
-            if set(o["label"]) == {"x-if"}
-        ]
-        onward = step.data.get("next")
-        chosen: list[tuple[Button, str]] = []
-        for button, value in buttons:
-            target = next((goto for cond, goto, _ in branches if _meets(cond, slot, value)), None)
-            if target is None:
-                target = next((goto for cond, goto, _ in branches if cond == "else"), onward)
-            if target is not None:
-                chosen.append((button, target))
-        if not chosen:
-            return
-        named = {target for _, target in chosen}
-        kept = [(cond, goto, origin) for cond, goto, origin in branches if goto not in named]
-        rejections = [
-            (o, step.origins.get(("options", i)))
-            for i, o in enumerate(step.data.get("options", []))
-            if set(o["label"]) != {"x-if"}
-        ]
-        step.data.pop("options", None)
-        for key in [k for k in step.origins if k[:1] == ("options",)]:
-            del step.origins[key]
-        for button, target in chosen:
-            step.add_option(b.label(button), target, button.origin, button.title_origin)
-        for cond, goto, origin in kept:
-            step.add_option({"x-if": cond}, goto, origin)
-        for option, origin in rejections:
-            step.add_option(option["label"], option["goto"], origin)
-        if onward is not None and onward in named:
-            del step.data["next"]
+            slot_buttons(b, step, raw["collect"])
 
     def _rejections(
         self, flow: _CalmFlow, built: Flow, step: Step, raw: dict[str, Any], here: DataPath
@@ -301,14 +248,16 @@ class Calm:
             if not isinstance(rejection, dict) or not isinstance(rejection.get("utter"), str):
                 continue
             at = (*here, "rejections", i)
-            retry = Step(self.b.ids.claim(rejection["utter"]), origins={(): (flow.source, at)})
-            self.b.action_step(retry, rejection["utter"], (flow.source, (*at, "utter")))
+            retry = Step(
+                self.b.ids.claim(rejection["utter"]), origins={(): Origin(flow.source, at)}
+            )
+            self.b.action_step(retry, rejection["utter"], Origin(flow.source, (*at, "utter")))
             retry.data["next"] = step.id
             built.steps.append(retry)
             step.data.setdefault("options", []).append(
                 {"label": {"x-if": str(rejection.get("if", ""))}, "goto": retry.id}
             )
-            step.origins[("options", len(step.data["options"]) - 1)] = (flow.source, at)
+            step.mark(("options", len(step.data["options"]) - 1), Origin(flow.source, at))
 
     def _next(
         self,
@@ -321,14 +270,14 @@ class Calm:
     ) -> None:
         at = (*here, "next")
         if raw is None:
-            self._go(flow, step, following, (flow.source, here))
+            self._go(flow, step, following, Origin(flow.source, here))
             return
         if isinstance(raw, str):
-            self._go(flow, step, None if raw == _END else flow.ref(raw), (flow.source, at))
+            self._go(flow, step, None if raw == _END else flow.ref(raw), Origin(flow.source, at))
             return
         if not isinstance(raw, list):
             raise self.b.project.fail(
-                "next must be a step id, END or a list of conditions", flow.source, at
+                "next must be a step id, END or a list of conditions", Origin(flow.source, at)
             )
         options = step.data.setdefault("options", [])
         for i, branch in enumerate(raw):
@@ -346,10 +295,10 @@ class Calm:
             if target is None:
                 target = self._end_step(flow, built)
             options.append({"label": {"x-if": condition}, "goto": target})
-            step.origins[("options", len(options) - 1)] = (flow.source, (*at, i))
+            step.mark(("options", len(options) - 1), Origin(flow.source, (*at, i)))
         if not options:
             del step.data["options"]
-            self._go(flow, step, following, (flow.source, here))
+            self._go(flow, step, following, Origin(flow.source, here))
 
     def _go(self, flow: _CalmFlow, step: Step, target: str | None, origin: Origin) -> None:
         if target is not None:
@@ -360,7 +309,7 @@ class Calm:
     def _end_step(self, flow: _CalmFlow, built: Flow) -> str:
         name = f"{flow.id}_END"
         if not any(s.id == name for s in built.steps):
-            end = Step(self.b.ids.claim(name), origins={(): (flow.source, flow.at)})
+            end = Step(self.b.ids.claim(name), origins={(): Origin(flow.source, flow.at)})
             built.steps.append(end)
             self.ends.setdefault(flow.id, []).append(end)
             return end.id
@@ -381,22 +330,6 @@ class Calm:
                     step.data["next"] = completed  # Rasa runs pattern_completed after a flow
                 else:
                     step.data["end"] = True
-
-
-def _meets(condition: str, slot: str, value: str) -> bool:
-    """Does ``slot`` set to ``value`` meet a CALM condition? Read for the common shapes only:
-    ``slots.x == 'v'`` or ``slots.x is "v"`` (joined with ``or``), ``slots.x``, ``not slots.x``."""
-    name = re.escape(f"slots.{slot}")
-    text = condition.strip()
-    if re.fullmatch(name, text):
-        return value.lower() in ("true", "yes", "1")
-    if re.fullmatch(rf"not\s+{name}", text):
-        return value.lower() in ("false", "no", "0")
-    for part in re.split(r"\s+or\s+", text):
-        found = re.fullmatch(rf"{name}\s*(?:==|is(?!\s+not\b))\s*(['\"]?)(.*?)\1", part.strip())
-        if found is not None and found.group(2).lower() == value.lower():
-            return True
-    return False
 
 
 def _calm_steps(raws: Any, at: DataPath) -> Iterator[tuple[dict[str, Any], DataPath]]:
@@ -420,3 +353,4 @@ def build(project: Project) -> None:
     builder = Builder(project)
     Calm(builder).build()
     builder.emit()
+    add_notes(builder)
