@@ -143,6 +143,7 @@ class Bot:
     """Everything a flow file declares, with references checked."""
 
     name: str
+    persona: bool  # False: the project's name, not one customers see (an import's agent id)
     organisation: str | None
     sector: str
     languages: tuple[str, ...]
@@ -234,6 +235,7 @@ class _Builder:
         flow_start = {flow.id: flow.steps[0].id for flow in flows}
         model = Bot(
             name=bot["name"],
+            persona=bool(bot.get("persona", True)),
             organisation=bot.get("organisation"),
             sector=bot.get("sector", "other"),
             languages=self.languages,

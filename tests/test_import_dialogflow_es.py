@@ -170,8 +170,9 @@ def test_banking_answers_and_asks_for_an_address() -> None:
     )
     result = findings(bot)
     assert ("basis-undeclared", "address") in {(c, s) for c, s, _ in result["CX09"]}
-    # COVID-19 mortgage help ("ability to pay") is a debt matter no person handles.
-    assert ("sensitive-intent", "mortgage.covid19_assistance") in {
+    # COVID-19 mortgage help ("ability to pay") is a debt matter no person handles; a bank (the
+    # sector its texts show) hands such matters over at once.
+    assert ("sensitive-intent-direct", "mortgage.covid19_assistance") in {
         (c, s) for c, s, _ in result["CX06"]
     }
     (webhooks,) = [n for n in project.notes if n.check == "webhook-code"]

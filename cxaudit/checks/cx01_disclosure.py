@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from cxaudit.checks.base import Collector, Context, Outcome, report_missing_lexicons, text_items
+from cxaudit.i18n import translated
 from cxaudit.lexicon import ANY_LANGUAGE, can_read, find, first_names, normalise
 from cxaudit.locations import format_path
 from cxaudit.model import Bot, Step
@@ -45,7 +46,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
         text, path = messages[language]
         if not can_read(RULE, language):
             disclosed_everywhere = False  # unknown: the no-lexicon info says why
-        elif not _discloses(text, language, bot.name):
+        elif not _discloses(text, language, bot.name if bot.persona else ""):
             disclosed_everywhere = False
             failing.append(("undisclosed", language, path, {}))
     # One finding per check about the first message, naming every language it fails in.
@@ -70,7 +71,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
             cause=check_id,
             language=", ".join(languages[kind]),
             shown=str(extra.get("shown", "")),
-            name=bot.name,
+            name=bot.name if bot.persona else translated("your-bot-name"),
         )
     reachable = ctx.graph.reachable
     for item in text_items(bot):
@@ -107,7 +108,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
                 phrase=claims[0].phrase,
             )
     out.checked("name")
-    if _is_bare_first_name(bot.name):
+    if bot.persona and _is_bare_first_name(bot.name):
         out.add(
             "human-name-disclosed" if disclosed_everywhere else "human-name",
             ("bot", "name"),

@@ -6,18 +6,18 @@ recorded elsewhere, waivers); :func:`import_path` also unpacks archives."""
 from __future__ import annotations
 
 import importlib
-import re
 import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
-from typing import Any, Protocol
+from typing import Protocol
 
 from cxaudit.diagnostics import Diagnostic, InputError
-from cxaudit.importers.base import ARCHIVES, Origin, Project, Source, is_archive
+from cxaudit.importers.base import ARCHIVES, Project, is_archive
+from cxaudit.importers.content import read_content, settle_notes
+from cxaudit.importers.overlay import OVERLAY, merge_overlay
 from cxaudit.loader import DEFAULT_MAX_BYTES
-from cxaudit.locations import DataPath
 
 # The registry: format -> the module that reads it, imported on first use. Each module has a
 # ``build(project)`` that imports a project and ``MARKERS``, the files (or folders) a project
@@ -28,8 +28,6 @@ FORMATS: dict[str, str] = {
     "dialogflow-cx": "cxaudit.importers.dialogflow_cx",
     "dialogflow-es": "cxaudit.importers.dialogflow_es",
 }
-OVERLAY = "cxaudit.overlay.yaml"
-OVERLAY_SECTIONS = ("bot", "humans", "handoff", "privacy", "escalation", "waivers")
 
 LOOKED_FOR = (
     "a Rasa project (domain.yml or domain/, with data/), "
@@ -147,6 +145,7 @@ def import_path(
         overlay = path.with_name(OVERLAY)  # beside the archive, outside what was unpacked
         if overlay.is_file():
             merge_overlay(project, project.read(overlay, contained=False))
+            settle_notes(project)
         return project
 
 
@@ -230,61 +229,12 @@ def load_project(
         raise InputError([Diagnostic(display, f"not a {kind} project: no {wanted} in this folder")])
     project = Project(path, display, kind, max_bytes)
     builder(kind)(project)
-    add_stated_contacts(project)
+    read_content(project)
     overlay = path / OVERLAY
     if overlay.is_file():
         merge_overlay(project, project.read(overlay))
+    settle_notes(project)
     return project
-
-
-# A phone number the bot gives ("call us on 020 7777 7777"): a word that says so, then at least
-# eight digits with the usual separators. Without the word, long digit runs are more often
-# amounts, dates or order numbers than phone numbers.
-_PHONE = re.compile(
-    r"\b(?:call|phone|ring|telephone|tel|contact|reach|bel|bellen|telefoon|telefonisch"
-    r"|anrufen|telefon|appeler|t[eé]l[eé]phone)\b[^.!?\n]{0,40}?"
-    r"(?P<number>\+?\d[\d ()./-]{6,}\d)",
-    re.IGNORECASE,
-)
-# An address to write to, said as one: "email us at ...", "mail ons op ...", "contact our team at
-# ..." (not "your email: jan@example.com", which reads a customer's data back).
-_EMAIL = re.compile(
-    r"\b(?:e-?mail|mail|write|contact|schrijf|kontaktieren|[eé]crivez)\s+(?:us|to|our|ons|naar"
-    r"|onze|uns|nous)\b[^.!?\n]{0,40}?\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b",
-    re.IGNORECASE,
-)
-
-
-def add_stated_contacts(project: Project) -> None:
-    """A phone number or email address the bot itself gives customers is a way to a person that
-    the export does not model: a ``humans`` entry (``phone_in_text``, ``email_in_text``) located
-    at the first text that gives it, for CX05 to weigh (its hours can go in the overlay)."""
-    data = project.data
-    found: dict[str, DataPath] = {}
-    for f, flow in enumerate(data.get("flows") or []):
-        for s, step in enumerate(flow.get("steps") or []):
-            for key in ("say", "ask"):
-                text = step.get(key)
-                variants = text.items() if isinstance(text, dict) else [(None, text)]
-                for language, value in variants:
-                    if not isinstance(value, str) or (language or "").startswith("x-"):
-                        continue
-                    at: DataPath = ("flows", f, "steps", s, key)
-                    at = at if language is None else (*at, language)
-                    phone = _PHONE.search(value)
-                    if phone and sum(c.isdigit() for c in phone.group("number")) >= 8:
-                        found.setdefault("phone", at)
-                    if _EMAIL.search(value):
-                        found.setdefault("email", at)
-    humans = data.setdefault("humans", []) if found else []
-    known = {h.get("channel") for h in humans if isinstance(h, dict)}
-    for channel, at in sorted(found.items()):
-        if channel in known:
-            continue
-        origin = project.locator.origin_of(at)
-        humans.append({"id": f"{channel}_in_text", "channel": channel})
-        if origin is not None:
-            project.origin(("humans", len(humans) - 1), origin)
 
 
 class Format(Protocol):
@@ -303,81 +253,3 @@ def _format(kind: str) -> Format:
 def builder(kind: str) -> Callable[[Project], None]:
     """The importer of a format: its module's ``build(project)``."""
     return _format(kind).build
-
-
-def merge_overlay(project: Project, source: Source | None) -> None:
-    """Merge an overlay's sections into the imported data; its positions point at the overlay.
-
-    Maps merge key by key (the overlay wins), ``humans`` entries by ``id``, ``privacy.data``
-    entries by ``field`` (a declared field replaces the importer's undeclared placeholder), and
-    ``waivers`` are appended.
-    """
-    if source is None:
-        return
-    data: Any = source.data
-    if data is None:
-        return
-    if not isinstance(data, dict):
-        raise project.fail("an overlay is a map of flow-file sections", Origin(source))
-    for key in data:
-        if key not in OVERLAY_SECTIONS:
-            from cxaudit.suggest import did_you_mean
-
-            raise project.fail(
-                f"'{key}' cannot be overlaid{did_you_mean(str(key), OVERLAY_SECTIONS)} "
-                f"(sections: {', '.join(OVERLAY_SECTIONS)})",
-                Origin(source, (key,)),
-                key=True,
-            )
-    target = project.data
-    for section in OVERLAY_SECTIONS:
-        if section not in data:
-            continue
-        value = data[section]
-        if section == "humans" and isinstance(value, list):
-            _merge_list(project, source, ("humans",), value, "id")
-        elif section == "waivers" and isinstance(value, list):
-            existing = target.setdefault("waivers", [])
-            for i, item in enumerate(value):
-                project.origin(("waivers", len(existing)), Origin(source, ("waivers", i)))
-                existing.append(item)
-        elif section == "privacy" and isinstance(value, dict):
-            privacy = target.setdefault("privacy", {})
-            for key, item in value.items():
-                if key == "data" and isinstance(item, list):
-                    _merge_list(project, source, ("privacy", "data"), item, "field")
-                else:
-                    privacy[key] = item
-                    project.origin(("privacy", key), Origin(source, ("privacy", key)))
-        elif isinstance(value, dict) and isinstance(target.get(section), dict):
-            for key, item in value.items():
-                target[section][key] = item
-                project.origin((section, key), Origin(source, (section, key)))
-        else:
-            target[section] = value
-            project.origin((section,), Origin(source, (section,)))
-
-
-def _merge_list(
-    project: Project, source: Source, at: tuple[str, ...], items: list[Any], key: str
-) -> None:
-    holder: Any = project.data
-    for part in at[:-1]:
-        holder = holder.setdefault(part, {})
-    existing: list[Any] = holder.setdefault(at[-1], [])
-    index = {
-        item[key]: i
-        for i, item in enumerate(existing)
-        if isinstance(item, dict) and isinstance(item.get(key), str)
-    }
-    for i, item in enumerate(items):
-        name = item.get(key) if isinstance(item, dict) else None
-        if not isinstance(name, str):
-            name = None  # not a name: appended, and the schema says what is wrong with it
-        position = index.get(name) if name is not None else None
-        if position is None:
-            position = len(existing)
-            existing.append(item)
-        else:
-            existing[position] = item
-        project.origin((*at, position), Origin(source, (*at, i)))
