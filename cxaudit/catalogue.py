@@ -33,6 +33,10 @@ class CheckInfo:
     # What to say instead for a project of a platform (its own words: a Rasa rule, a Dialogflow
     # route), per platform, per text kind (message, hint), per report language.
     platforms: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
+    # A failure that makes a bot unacceptable whatever else it does well (no person at all, a
+    # secret asked in the chat, a bot that does not say it is one): an error of this check
+    # multiplies the file's score by this factor.
+    weighs: float | None = None
 
     def text(self, kind: str, language: str, platform: str | None = None) -> str:
         """The message or hint in ``language``, in the words of ``platform`` where it has some."""
@@ -171,6 +175,7 @@ def _rule(data: dict[str, Any], source: str) -> RuleInfo:
                     _texts(chk["hint"]),
                     bool(chk.get("unknown", False)),
                     _platforms(chk.get("platforms"), f"{source}: {name}"),
+                    float(chk["weighs"]) if "weighs" in chk else None,
                 )
                 for name, chk in data["checks"].items()
             },

@@ -47,9 +47,10 @@ from cxaudit.report import (
     Status,
     Suppression,
     SuppressionKind,
+    Weighing,
 )
 from cxaudit.schema import validate
-from cxaudit.scoring import file_score, grade, round_score, rule_score
+from cxaudit.scoring import file_score, grade, round_score, rule_score, weigh
 from cxaudit.waivers import Waiver, apply_waivers, read_waivers
 
 if TYPE_CHECKING:
@@ -256,13 +257,17 @@ def check(item: Loaded, settings: Settings, language: str) -> FileReport:
     comparison = None
     known = settings.baseline.for_file(item.path) if settings.baseline else None
     if settings.baseline is not None and known is not None:
-        before = file_score(_results(groups, units, blocked, language))
+        before = weigh(
+            file_score(_results(groups, units, blocked, language)),
+            (w.factor for w in _weighings(groups)),
+        )
         groups, fixed = _apply_baseline(groups, known, settings.baseline)
         comparison = BaselineComparison(settings.baseline.display, known.score, before, fixed)
 
     notes += [import_note(note, document.path, language) for note in item.notes]
     results = _results(groups, units, blocked, language)
-    score = file_score(results)
+    weighed = _weighings(groups)
+    score = weigh(file_score(results), (w.factor for w in weighed))
     findings = sorted(
         [finding for finding, _ in groups] + notes,
         key=lambda f: (
@@ -291,10 +296,23 @@ def check(item: Loaded, settings: Settings, language: str) -> FileReport:
         rules=tuple(results),
         findings=tuple(findings),
         baseline=comparison,
+        weighed=weighed,
     )
 
 
 Grouped = list[tuple[Finding, tuple[Judged, ...]]]
+
+
+def _weighings(groups: Grouped) -> tuple[Weighing, ...]:
+    """The failures that weigh the whole score down: each check whose errors do (catalogue
+    ``weighs``) once, however many findings it has, if one of them counts."""
+    rules = catalogue()
+    found: dict[tuple[str, str], float] = {}
+    for finding, _ in groups:
+        factor = rules[finding.rule].checks[finding.check].weighs if finding.rule in rules else None
+        if factor is not None and finding.counts and finding.severity is Severity.ERROR:
+            found[(finding.rule, finding.check)] = factor
+    return tuple(Weighing(rule, check, factor) for (rule, check), factor in sorted(found.items()))
 
 
 def _results(

@@ -130,6 +130,15 @@ class BaselineComparison:
 
 
 @dataclass(frozen=True)
+class Weighing:
+    """A failure that weighs the whole score down: its rule, its check and the factor."""
+
+    rule: str
+    check: str
+    factor: float
+
+
+@dataclass(frozen=True)
 class FileReport:
     path: str
     bot: str
@@ -145,6 +154,7 @@ class FileReport:
     rules: tuple[RuleResult, ...]
     findings: tuple[Finding, ...]
     baseline: BaselineComparison | None = None
+    weighed: tuple[Weighing, ...] = ()  # the failures that multiplied the score down
 
     def count(self, severity: Severity) -> int:
         """Findings of this severity that count (not waived, not baselined)."""

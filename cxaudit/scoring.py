@@ -82,6 +82,13 @@ def file_score(results: Iterable[RuleResult]) -> float:
     return round_score(100 * total / weight) if weight else 100.0
 
 
+def weigh(score: float, factors: Iterable[float]) -> float:
+    """The file score times each factor of a failure that weighs it down, to one decimal."""
+    for factor in factors:
+        score *= factor
+    return round_score(score)
+
+
 def round_score(value: float, places: str = "0.1") -> float:
     """Round half up, the same on every machine (float round() rounds half to even)."""
     return float(Decimal(repr(value)).quantize(Decimal(places), rounding=ROUND_HALF_UP))

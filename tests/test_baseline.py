@@ -47,8 +47,8 @@ def test_a_baseline_taken_today_makes_the_gate_pass_and_a_new_violation_fails_it
     assert report["summary"]["baselined"] == 18
     assert file_report["baseline"] == {
         "path": "baseline.json",
-        "recorded_score": 46.6,
-        "score_without_baseline": 46.6,
+        "recorded_score": 32.6,
+        "score_without_baseline": 32.6,
         "change": 0.0,
         "fixed": [],
     }
@@ -84,16 +84,16 @@ def test_fixed_findings_are_listed_and_the_score_change_shown(project: Path) -> 
     assert code == 0
     # One finding (the Dutch and English text of one line): one entry, fixed.
     assert [(e["rule"], e["check"]) for e in baseline["fixed"]] == [("CX10", "feigned-empathy")]
-    assert baseline["recorded_score"] == 46.6
-    assert baseline["score_without_baseline"] > 46.6
-    assert baseline["change"] == round(baseline["score_without_baseline"] - 46.6, 1)
+    assert baseline["recorded_score"] == 32.6
+    assert baseline["score_without_baseline"] > 32.6
+    assert baseline["change"] == round(baseline["score_without_baseline"] - 32.6, 1)
     terminal = (
         CliRunner()
         .invoke(app, ["check", "bots", "--baseline", "baseline.json", "--lang", "en"])
         .output
     )
     assert "Fixed since the baseline (1)" in terminal
-    assert "Baseline baseline.json: 46.6 when taken" in terminal
+    assert "Baseline baseline.json: 32.6 when taken" in terminal
 
 
 def test_a_fingerprint_recorded_once_covers_one_finding(project: Path) -> None:

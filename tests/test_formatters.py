@@ -446,7 +446,7 @@ def test_sarif_helpers() -> None:
 
 def test_markdown_bank(bank: Report) -> None:
     text = render(bank, "markdown")
-    assert text.startswith("## Sophie (Polderbank N\\.V\\.): Score 46.6/100, Grade F, FAILED\n")
+    assert text.startswith("## Sophie (Polderbank N\\.V\\.): Score 32.6/100, Grade F, FAILED\n")
     assert text.count("\n| CX") == 10
     assert text.count("<details>") == text.count("</details>")
     assert "waived / baselined" not in text

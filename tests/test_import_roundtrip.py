@@ -31,10 +31,12 @@ PROJECTS = [
 ]
 
 
-def rule_findings(report: FileReport) -> list[tuple[str, str, str | None, str]]:
+def rule_findings(report: FileReport) -> list[tuple[str, str, str | None, int]]:
+    """The rule findings, by what they are about (a project's findings are worded for its
+    platform, the written flow file's for a flow file)."""
     notes = set(import_checks())
     return sorted(
-        (f.rule, f.check, f.step, f.message) for f in report.findings if f.check not in notes
+        (f.rule, f.check, f.step, f.count) for f in report.findings if f.check not in notes
     )
 
 

@@ -337,9 +337,9 @@ def test_import_writes_a_flow_file_that_checks_the_same(tmp_path: Path, fake: No
     imported = audit([(folder, "agent")], Settings(language="en")).files[0]
     written = audit([(target, "fake.flow.yaml")], Settings(language="en")).files[0]
 
-    def rule_findings(findings: object) -> list[tuple[str, str, str | None, str]]:
+    def rule_findings(findings: object) -> list[tuple[str, str, str | None, int]]:
         return sorted(
-            (f.rule, f.check, f.step, f.message)
+            (f.rule, f.check, f.step, f.count)
             for f in findings  # type: ignore[attr-defined]
             if f.check not in import_checks()  # notes stay in the written file's header
         )

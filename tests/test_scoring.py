@@ -143,3 +143,24 @@ def test_a_rule_the_bot_gives_nothing_to_judge_because_it_lacks_it_scores_zero(
     assert (cx04.status, cx04.score) == (Status.SKIPPED, 0.0)
     cx08 = next(r for r in report.files[0].rules if r.id == "CX08")
     assert (cx08.status, cx08.score) == (Status.SKIPPED, None)  # no agreement: not counted
+
+
+def test_a_failure_that_makes_a_bot_unacceptable_weighs_the_whole_score_down(
+    check_text: Check,
+) -> None:
+    """A first message that does not say it is a bot multiplies the file score by its factor,
+    once however many languages it fails in; its rule still scores as any rule does."""
+    flow = (
+        "cxaudit: 1\nbot: {name: Hulpbot, languages: [nl, en]}\nflows:\n  - id: main\n"
+        '    steps:\n      - {id: hi, say: {nl: "%s", en: "%s"}, end: true}\n'
+    )
+    disclosed = check_text(flow % ("Hoi, ik ben de digitale assistent.", "Hi, I'm the chatbot."))
+    hidden = check_text(flow % ("Hoi!", "Hi!"))
+    factors = {(w.rule, w.check): w.factor for w in hidden.files[0].weighed}
+    assert factors == {("CX01", "first-message"): 0.7, ("CX02", "no-human-anywhere"): 0.6}
+    assert {(w.rule, w.check) for w in disclosed.files[0].weighed} == {
+        ("CX02", "no-human-anywhere")  # neither bot has a person
+    }
+    unweighed = file_score(hidden.files[0].rules)
+    assert hidden.files[0].score == round_score(unweighed * 0.7 * 0.6)
+    assert hidden.files[0].score < disclosed.files[0].score

@@ -13,6 +13,8 @@ from cxaudit.locations import format_path
 from cxaudit.model import Bot, Step
 
 RULE = "CX01"
+# An assistant (of any kind): a word that people's job titles share with bots.
+_ASSISTANT = re.compile(r"\b(?:assistant|assistent|assistente|assistentin|assistante)\b")
 # A name part that tells the customer it is a machine: "PakketBot", "Lisa (AI)", "Ava Assistant".
 _MACHINE_WORD = re.compile(
     r"^(?:\w*bot|ai|gpt|ia|ki|robot|assistant|assistent|assistente|assistentin"
@@ -48,7 +50,16 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
             disclosed_everywhere = False  # unknown: the no-lexicon info says why
         elif not _discloses(text, language, bot.name if bot.persona else ""):
             disclosed_everywhere = False
-            failing.append(("undisclosed", language, path, {}))
+            # "I'm Rasano, your banking assistant": people are assistants too, but beside the
+            # bot's name, which no person has, it is a weak disclosure rather than none ("I'm
+            # your financial assistant", with no name, is none).
+            weak = (
+                bot.persona
+                and not _is_bare_first_name(bot.name)
+                and normalise(bot.name) in normalise(text)
+                and _ASSISTANT.search(normalise(text)) is not None
+            )
+            failing.append(("assistant" if weak else "undisclosed", language, path, {}))
     # One finding per check about the first message, naming every language it fails in.
     languages: dict[str, list[str]] = {}
     for kind, language, _, _ in failing:
@@ -60,6 +71,8 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
             if kind == "missing"
             else "first-message-untranslated"
             if kind == "untranslated"
+            else "first-message-assistant"
+            if kind == "assistant"
             else "first-message"
         )
         out.add(

@@ -1,9 +1,10 @@
 """CX03: the bot never gets stuck: fallbacks that reach a person, no traps, no dead ends.
 
-Findings are causes, not steps: one fallback that loops is one finding that lists every question
-it fails (by the step the chain goes to, or, for questions that ask themselves again, by where
-that fallback is written); the questions without a fallback, the dead ends and the parts no
-conversation reaches are one finding each. The score still counts every question and step.
+Findings are causes, not steps: fallbacks that loop are one finding that lists every question
+they fail, and so are fallbacks that end without a person, fallbacks that take too many tries,
+the questions without a fallback, the dead ends and the parts no conversation reaches; each
+finding is where the first of them is (the default fallback where it is written). The score still
+counts every question and step.
 """
 
 from __future__ import annotations
@@ -40,14 +41,11 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
                 cause="no-fallback",
             )
             continue
-        own = step.fallback is not None
         where = fallback.path  # its own, or escalation.fallback: where the fix goes
-        count, why = misses[i]
+        count, why, _ = misses[i]
         target = bot.resolve(fallback.then)
-        # Questions whose fallback goes to the same step share its chain: one cause. A question
-        # that asks itself again is one cause with the others whose fallback is written in the
-        # same place (a flow-wide no-match handler), which the engine finds by that place.
-        cause = None if own and target == step.id else f"{'own' if own else 'default'}:{target}"
+        # Every question whose fallback fails the same way is one cause: the bot's fallbacks
+        # loop (or end without a person, or take too many tries), listed place by place.
         shown = translated("same-question") if target == step.id else f"'{target}'"
         if count == INF:
             check_id = "fallback-loops" if why == "loop" else "fallback-no-human"
@@ -57,7 +55,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
                 subject=step.id,
                 step=step.id,
                 unit="fallback",
-                cause=cause,
+                cause=check_id,
                 at=step.path,
                 target=shown,
             )
@@ -68,7 +66,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
                 subject=step.id,
                 step=step.id,
                 unit="fallback",
-                cause=cause,
+                cause="too-many-misses",
                 at=step.path,
                 count_misses=str(int(count)),
                 limit=str(limit),
@@ -188,8 +186,9 @@ def _parts(bot: Bot, graph: FlowGraph, dead: list[int]) -> list[tuple[str, list[
     return result
 
 
-def _misunderstood_turns(bot: Bot, graph: FlowGraph) -> list[tuple[float, str]]:
-    """For each step: misunderstood turns in a row before a human, and how the chain ends.
+def _misunderstood_turns(bot: Bot, graph: FlowGraph) -> list[tuple[float, str, int]]:
+    """For each step: misunderstood turns in a row before a human, how the chain ends, and the
+    step where it ends (the handoff, the end or dead step, or where it loops back).
 
     At a customer turn with fallback {retries: N, then: T} the customer can be misunderstood
     N + 1 times before the bot goes to T; T adds its own count if it is a turn too, passes on
@@ -198,7 +197,7 @@ def _misunderstood_turns(bot: Bot, graph: FlowGraph) -> list[tuple[float, str]]:
     colouring finds every value, and every loop, in linear time.
     """
     n = len(bot.steps)
-    result: list[tuple[float, str] | None] = [None] * n
+    result: list[tuple[float, str, int] | None] = [None] * n
     in_walk = [False] * n
 
     def successor(i: int) -> tuple[int | None, float]:
@@ -215,33 +214,34 @@ def _misunderstood_turns(bot: Bot, graph: FlowGraph) -> list[tuple[float, str]]:
     for start in range(n):
         walk: list[tuple[int, float]] = []
         i: int | None = start
-        ending: tuple[float, str]
+        ending: tuple[float, str, int]
         while True:
             if i is None:
-                ending = (INF, "stuck")
+                ending = (INF, "stuck", walk[-1][0] if walk else start)
                 break
-            if result[i] is not None:
-                ending = result[i]  # type: ignore[assignment]
+            cached = result[i]
+            if cached is not None:
+                ending = cached
                 break
             if in_walk[i]:
-                ending = (INF, "loop")
+                ending = (INF, "loop", i)
                 break
             if bot.steps[i].handoff is not None:
-                ending = (0, "handoff")
+                ending = (0, "handoff", i)
                 result[i] = ending
                 break
             in_walk[i] = True
             j, cost = successor(i)
             if cost == INF:
-                ending = (INF, "end" if bot.steps[i].end else "stuck")
+                ending = (INF, "end" if bot.steps[i].end else "stuck", i)
                 result[i] = ending
                 in_walk[i] = False
                 break
             walk.append((i, cost))
             i = j
-        total, why = ending
+        total, why, last = ending
         for k, cost in reversed(walk):
             total = total + cost
-            result[k] = (total, why)
+            result[k] = (total, why, last)
             in_walk[k] = False
-    return [r if r is not None else (INF, "stuck") for r in result]
+    return [r if r is not None else (INF, "stuck", k) for k, r in enumerate(result)]

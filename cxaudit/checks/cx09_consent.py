@@ -106,7 +106,13 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
             free_by_fields[fields] = _finishes_without_collecting(graph, fields)
         if _can_decline(graph, i, replies[i], free_by_fields[fields]):
             refusable.add(i)
-    needs_consent = {d.field for d in bot.data if d.basis == "consent"}
+    # Consent is needed for data collected on that basis, and for special categories (health)
+    # whose basis nobody has declared: only explicit consent makes collecting those lawful.
+    needs_consent = {
+        d.field: d.basis == "consent"
+        for d in bot.data
+        if d.basis == "consent" or (d.basis == UNDECLARED and d.category in special)
+    }
     for name in sorted(needs_consent):
         takers = [i for i in collecting if bot.steps[i].collect == name and graph.reachable[i]]
         if not takers:
@@ -124,6 +130,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
                     unit="consent-first",
                     cause=f"field:{name}",
                     field=name,
+                    needs=translated("basis-consent" if needs_consent[name] else "special-data"),
                 )
     # A question that cannot be declined is reported where it is; it counts against the data
     # it was meant to cover (collected without valid consent), not as a unit of its own, so

@@ -80,6 +80,7 @@ def _file(report: FileReport) -> dict[str, Any]:
             }
             for r in report.rules
         ],
+        "weighed": [{"rule": w.rule, "check": w.check, "factor": w.factor} for w in report.weighed],
         "findings": [finding(f) for f in report.findings],
         "baseline": baseline,
     }

@@ -61,6 +61,9 @@ def _file(report: FileReport, lang: str) -> str:
         f"{escape(report.profile)} · {gate}",
         "",
     ]
+    if report.weighed:
+        factors = ", ".join(f"{w.rule} {escape(w.check)} ×{w.factor:g}" for w in report.weighed)
+        out += [f"{word(lang, 'weighed')}: {factors}", ""]
     waived, baselined = report.suppressed("waiver"), report.suppressed("baseline")
     if waived or baselined:
         out += [word(lang, "suppressed_file", waived=waived, baselined=baselined), ""]

@@ -76,6 +76,9 @@ def _file(console: Console, report: FileReport, lang: str) -> None:
         f"  ({word(lang, 'fail_under', fail_under=f'{report.fail_under:g}')})", style="dim"
     )
     console.print(verdict)
+    if report.weighed:
+        factors = ", ".join(f"{w.rule} {w.check} ×{w.factor:g}" for w in report.weighed)
+        console.print(Text(f"{word(lang, 'weighed')}: {factors}", style="dim"), soft_wrap=True)
     waived, baselined = report.suppressed("waiver"), report.suppressed("baseline")
     if waived or baselined:
         console.print(
