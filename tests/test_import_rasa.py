@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
+from cxaudit.catalogue import import_checks
 from cxaudit.checks import REGISTRY
 from cxaudit.checks.base import Context, Issue
 from cxaudit.diagnostics import InputError
-from cxaudit.engine import Settings, effective_settings
+from cxaudit.engine import Settings, audit, effective_settings
 from cxaudit.graph import FlowGraph
 from cxaudit.importers import load_project
 from cxaudit.importers.base import Project
@@ -21,6 +22,7 @@ from cxaudit.importers.rasa_buttons import meets
 from cxaudit.locations import Location
 from cxaudit.model import Bot
 from cxaudit.model import build as build_bot
+from cxaudit.report import FileReport, Finding
 from cxaudit.schema import validate
 from tests.conftest import SHARED, needs_shared
 
@@ -48,6 +50,24 @@ def findings(project: Project, bot: Bot) -> list[tuple[str, Issue, Location]]:
         for rule, run in REGISTRY.items()
         for issue in run(context, effective.rules[rule].option_values()).issues
     ]
+
+
+@cache
+def checked(path: Path, display: str) -> FileReport:
+    """The project as ``cxaudit check`` reports it (the engine: importer, overlay, rules)."""
+    report = audit([(path, display)], Settings(language="en", discover_config=False))
+    assert report.errors == (), [e.render() for e in report.errors]
+    return report.files[0]
+
+
+def rule_findings(report: FileReport) -> list[Finding]:
+    """The rules' findings, without the import notes."""
+    notes = import_checks()
+    return [f for f in report.findings if f.check not in notes]
+
+
+def status(report: FileReport, rule: str) -> str:
+    return next(r.status.value for r in report.rules if r.id == rule)
 
 
 def steps(project: Project) -> dict[str, dict[str, Any]]:
@@ -100,22 +120,52 @@ class TestFinancialDemo:
     def fd(self) -> tuple[Project, Bot]:
         return imported(FINANCIAL, "financial-demo")
 
-    def test_first_words_are_the_greeting_in_english(self, fd: tuple[Project, Bot]) -> None:
+    def test_the_customer_speaks_first(self, fd: tuple[Project, Bot]) -> None:
+        """No rule or story makes the bot speak before the customer; the custom
+        action_session_start could, in code the project does not hold (the reviewers: "Who
+        speaks first: the customer")."""
         project, bot = fd
         assert bot.languages == ("en",)  # config.yml: language: en
-        assert bot.start == "utter_greet"  # the customer greets; the bot answers
+        assert bot.start == "action_session_start"
         by_id = steps(project)
+        assert by_id["action_session_start"] == {
+            "id": "action_session_start",
+            "ask": {
+                "x-rasa": "the customer speaks first, unless the custom action_session_start "
+                "sends a message (its code is not here)"
+            },
+            "end": True,
+        }
+        # Placed where the bot greets only after the customer has greeted (rule "greet").
+        rules = FINANCIAL / "data/rules/rules.yml"
+        greeting = line_of(rules, "intent: greet", after="rule: greet")
+        assert where(project, *step_path(project, "action_session_start")) == (
+            "financial-demo/data/rules/rules.yml",
+            greeting,
+        )
+        domain = FINANCIAL / "domain.yml"
+        custom = line_of(domain, "- action_session_start")
+        (note,) = [n for n in project.notes if n.check == "custom-session-start"]
+        assert note.rule == "CX01" and note.location is not None
+        assert (note.location.file, note.location.line) == ("financial-demo/domain.yml", custom)
+        # The greeting answers the customer's greeting; no response stands in for a first one.
+        greet = next(i for i in project.data["intents"] if i["id"] == "greet")
+        assert greet["goto"] == "utter_greet" and greet["global"] is True
         assert by_id["utter_greet"]["ask"] == {"en": "Hi! I'm your Financial Assistant!"}
         assert by_id["utter_greet"]["next"] == "utter_help"  # rule "greet": two responses
         assert where(project, *step_path(project, "utter_greet"), "ask", "en") == (
             "financial-demo/domain.yml",
-            line_of(FINANCIAL / "domain.yml", "Hi! I'm your Financial Assistant!"),
+            line_of(domain, "Hi! I'm your Financial Assistant!"),
         )
         # Asked whether it is a bot, it says so (rule "Confirm that the bot is not a human").
         assert by_id["utter_bot"]["ask"]["en"] == "I'm a virtual assistant made with Rasa."
         assert {"id": "check_human", "goto": "utter_bot", "global": True}.items() <= (
             next(i for i in project.data["intents"] if i["id"] == "check_human").items()
         )
+        cx01 = [
+            (i.check, loc.file, loc.line) for r, i, loc in findings(project, bot) if r == "CX01"
+        ]
+        assert cx01 == [("first-message-missing", "financial-demo/data/rules/rules.yml", greeting)]
 
     def test_nothing_hands_off_to_a_person(self, fd: tuple[Project, Bot]) -> None:
         project, bot = fd
@@ -158,20 +208,20 @@ class TestFinancialDemo:
         notes = {
             n.params["name"]: n for n in project.notes if n.check == "says-transfer-without-handoff"
         }
-        assert set(notes) == {
-            "utter_ask_handoff",  # "It looks like you want to be transferred to a human agent."
-            "utter_handoff",  # "Alright, I'll try to transfer you." (sent by action_handoff)
-            "utter_wouldve_handed_off",
-        }
+        # "Alright, I'll try to transfer you." (sent by action_handoff, to another bot). The
+        # evidence layer reads "It looks like you want to be transferred to a human agent" as
+        # the customer's wish and "If you were talking to me via chatroom, I would have handed
+        # you off" as a condition: neither promises the transfer itself.
+        assert set(notes) == {"utter_handoff"}
         assert all(n.rule == "CX02" for n in notes.values())
         # The only handoff host is a bot: its own note, at the host in the skill's configuration.
         (bot_host,) = [n for n in project.notes if n.check == "hands-off-to-a-bot"]
         assert (bot_host.rule, bot_host.params["host"]) == ("CX02", "helpdesk_assistant")
-        location = notes["utter_ask_handoff"].location
+        location = notes["utter_handoff"].location
         assert location is not None
         assert (location.file, location.line) == (
             "financial-demo/domain.yml",
-            line_of(FINANCIAL / "domain.yml", "transferred to a human agent"),
+            line_of(FINANCIAL / "domain.yml", "Alright, I'll try to transfer you."),
         )
         host = bot_host.location
         assert host is not None and host.file == "financial-demo/actions/handoff_config.yml"
@@ -305,11 +355,24 @@ class TestFinancialDemo:
         assert ("CX05", "no-humans") in checks
         assert ("CX07", "no-upset-route") in checks
         assert ("CX09", "no-policy") in checks
-        assert ("CX01", "first-message") in checks  # "Financial Assistant" is no disclosure
+        assert ("CX01", "first-message-missing") in checks  # the customer speaks first
         kinds = {(n.check, n.rule) for n in project.notes}
         assert ("missing-team", "CX05") in kinds  # the only handoff host is a bot
         assert ("missing-written-confirmation", "CX08") in kinds  # by a back end?
         assert ("custom-code", None) in kinds  # custom actions are code
+
+    def test_agreements_made_in_code_are_unknown(self, fd: tuple[Project, Bot]) -> None:
+        """action_pay_cc and action_transfer_money pay after a summary and a yes/no; whether
+        they confirm in writing is their code's: unknown, as the reviewers have it."""
+        project, _ = fd
+        by_id = steps(project)
+        for action in ("action_pay_cc", "action_transfer_money"):
+            assert by_id[action]["agreement"] == "payment"
+            assert by_id[action]["confirm"] == {"channel": "undeclared"}
+        report = checked(FINANCIAL, "financial-demo")
+        cx08 = {(f.check, f.step) for f in rule_findings(report) if f.rule == "CX08"}
+        assert cx08 == {("confirmation-undeclared", "action_pay_cc")}  # one cause, both steps
+        assert status(report, "CX08") == "unknown"
 
 
 # -- rasa-customers/starterpack-retail-banking-en (Rasa Pro CALM) ------------------------------
@@ -382,15 +445,43 @@ class TestRetailBanking:
             "action_human_handoff",
             "utter_human_handoff_cancelled",
         ]
-        intent = next(i for i in project.data["intents"] if i["id"] == "human_handoff")
-        assert intent["global"] and intent["goto"] == "human_handoff"
         assert not [n for n in project.notes if n.check == "says-transfer-without-handoff"]
-        # Rasa's own pattern_human_handoff is not overridden: it tells the customer "no".
-        default = flow(project, "pattern_human_handoff")[0]
-        assert "cannot help you" in default["say"]["en"] and "handoff" not in default
         assert bot.human("action_human_handoff") is not None
         graph = FlowGraph(bot)
         assert graph.turns_to_handoff[bot.step_index["confirm_human_handoff"]] == 1
+        # What the agent receives is action_human_handoff's code: not in the files.
+        assert project.data["handoff"] == {"context": "undeclared"}
+        assert where(project, "handoff") == (
+            "retail-banking/data/general/human_handoff.yml",
+            line_of(BANKING / "data/general/human_handoff.yml", "action: action_human_handoff"),
+        )
+
+    def test_asking_for_a_person_gets_rasas_refusal(self, rb: tuple[Project, Bot]) -> None:
+        """The command generator turns "I want to talk to a human" into HumanHandoff, which
+        runs pattern_human_handoff; the project does not override it, so Rasa's default says
+        that no human is available (the project's own e2e test expects exactly that). The
+        human_handoff flow stays, but such a request does not start it."""
+        project, _ = rb
+        asks = next(i for i in project.data["intents"] if i["id"] == "pattern_human_handoff")
+        assert asks["global"] is True and asks["goto"] == "pattern_human_handoff"
+        assert "asks for a person" in asks["x-rasa"]
+        default = flow(project, "pattern_human_handoff")[0]
+        assert "cannot help you" in default["say"]["en"] and "handoff" not in default
+        flow_intent = next(i for i in project.data["intents"] if i["id"] == "human_handoff")
+        assert flow_intent["goto"] == "human_handoff" and flow_intent["global"] is False
+        (note,) = [n for n in project.notes if n.check == "default-handoff-pattern"]
+        assert (note.rule, note.params) == ("CX02", {"flows": "'human_handoff'"})
+        assert note.location is not None
+        assert (note.location.file, note.location.line) == (
+            "retail-banking/data/general/human_handoff.yml",
+            line_of(BANKING / "data/general/human_handoff.yml", "human_handoff:"),
+        )
+        report = checked(BANKING, "retail-banking")
+        # The handoff exists (no "nobody"), but no request reaches a person in one turn.
+        cx02 = {f.check for f in rule_findings(report) if f.rule == "CX02"}
+        assert "no-global-human" in cx02 and "no-human-anywhere" not in cx02
+        assert status(report, "CX02") == "fail"
+        assert status(report, "CX04") == "unknown"
 
     def test_guarded_flows_cannot_be_started(self, rb: tuple[Project, Bot]) -> None:
         project, bot = rb
@@ -425,6 +516,8 @@ class TestRetailBanking:
     def test_personal_data(self, rb: tuple[Project, Bot]) -> None:
         project, bot = rb
         collected = {s.collect for s in bot.steps if s.collect}
+        # payment_date is a date, not the customer's data (the evidence layer: only a birth
+        # date or a card's expiry date is).
         assert collected == {
             "account",
             "card",
@@ -432,7 +525,6 @@ class TestRetailBanking:
             "account_from",
             "payee_name",
             "amount",
-            "payment_date",
         }
         by_id = steps(project)
         assert "collect" not in by_id["reason_for_blocking"]  # a categorical choice
@@ -450,13 +542,21 @@ class TestRetailBanking:
     def test_fallback_never_reaches_a_person(self, rb: tuple[Project, Bot]) -> None:
         project, bot = rb
         assert project.data["escalation"] == {"fallback": "pattern_cannot_handle"}
-        assert flow(project, "pattern_cannot_handle")[0]["say"] == {
-            "en": "I'm sorry, I'm not able to assist with that."
-        }
+        # Rasa's default pattern_cannot_handle: asks to rephrase (or, for what is not
+        # supported, says it cannot help), and never reaches a person.
+        default = flow(project, "pattern_cannot_handle")[0]
+        assert default["id"] == "utter_ask_rephrase"
+        assert default["say"]["en"].splitlines() == [
+            "I\u2019m sorry I am unable to understand you, could you please rephrase?",
+            "I'm sorry, I'm not trained to help with that.",
+        ]
         checks = {(rule, i.check, i.subject) for rule, i, _ in findings(project, bot)}
         assert ("CX03", "fallback-no-human", "confirm_human_handoff") in checks
-        assert ("CX04", "no-context", "handoff.context") in checks
-        assert ("CX08", "no-confirmation", "action_schedule_payment") in checks
+        # What action_human_handoff passes on and whether the payment actions confirm in
+        # writing is their code's: unknown, not a failure.
+        assert ("CX04", "context-undeclared", "handoff.context") in checks
+        assert ("CX08", "confirmation-undeclared", "action_schedule_payment") in checks
+        assert ("CX08", "no-confirmation", "action_schedule_payment") not in checks
         assert (
             "CX08",
             "no-question",
@@ -570,7 +670,7 @@ def test_minimal_rasa3_mapping(tmp_path: Path) -> None:
     assert validate(document, "flow.schema.json") == []
     bot = build_bot(document)
     assert bot.languages == ("nl",)
-    assert bot.start == "utter_greet"
+    assert bot.start == "action_session_start"  # the customer greets first; see below
     by_id = steps(project)
     assert by_id["utter_greet"] == {
         "id": "utter_greet",
@@ -587,6 +687,7 @@ def test_minimal_rasa3_mapping(tmp_path: Path) -> None:
         "handoff": "action_human_handoff",
     }
     assert project.data["humans"] == [{"id": "action_human_handoff", "channel": "live_chat"}]
+    assert project.data["handoff"] == {"context": "undeclared"}  # the action's code decides
     form = flow(project, "news_form")
     assert [(s["id"], s.get("collect")) for s in form] == [
         ("utter_ask_wants_news", None),
@@ -804,18 +905,350 @@ def test_calm_link_to_nothing(tmp_path: Path) -> None:
     assert (diagnostic.path, diagnostic.line) == ("calm/data/flows.yml", 16)
 
 
-def test_without_a_greeting_the_first_words_start(tmp_path: Path) -> None:
-    greeting = "  - intent: greet\n  - action: utter_greet\n"
-    shopping = "  - intent: shop\n  - action: action_subscribe\n  - intent: affirm\n  - action: utter_greet\n"
-    root = minimal(tmp_path, **{"data/rules.yml": MINIMAL_RULES.replace(greeting, shopping)})
+def test_without_a_greeting_the_customer_speaks_first(tmp_path: Path) -> None:
+    """No rule or story sends anything after action_session_start: the conversation starts
+    with the customer, in words cxaudit does not invent (no fallback or handoff text stands in
+    for a first message), and CX01 says that the bot says nothing first."""
+    root = minimal(tmp_path)
+    report = checked(root, "bot")
+    project = load_project(root, "bot")
+    start = flow(project, "session_start")
+    assert start == [
+        {"id": "action_session_start", "ask": {"x-rasa": "the customer speaks first"}, "end": True}
+    ]
+    assert project.data["bot"]["start"] == "action_session_start"
+    # Placed at the rule that answers the customer's greeting.
+    greet = line_of(root / "data/rules.yml", "intent: greet")
+    assert where(project, *step_path(project, "action_session_start")) == (
+        "bot/data/rules.yml",
+        greet,
+    )
+    # From there the customer's intents lead on: the greeting, the fraud report, ...
+    intents = {i["id"]: i for i in project.data["intents"]}
+    assert intents["greet"]["goto"] == "utter_greet" and intents["greet"]["global"] is True
+    cx01 = [f for f in rule_findings(report) if f.rule == "CX01"]
+    assert [(f.check, f.step, f.path, f.line) for f in cx01] == [
+        ("first-message-missing", "action_session_start", "bot/data/rules.yml", greet)
+    ]
+    assert "says nothing before the customer speaks" in cx01[0].message
+    assert not any(n.check == "custom-session-start" for n in project.notes)
+
+
+def test_a_custom_session_start_is_said_to_be_unseen(tmp_path: Path) -> None:
+    domain = MINIMAL_DOMAIN.replace(
+        "actions: [action_human_handoff, action_subscribe]",
+        "actions: [action_session_start, action_human_handoff, action_subscribe]",
+    )
+    # Without a rule for the customer's greeting, the start is placed at the custom action.
+    rules = MINIMAL_RULES.replace("- rule: greet\n  steps:\n  - intent: greet\n", "")
+    rules = rules.replace("  - action: utter_greet\n- rule: fraud", "- rule: fraud")
+    root = minimal(tmp_path, **{"domain.yml": domain, "data/rules.yml": rules})
+    project = load_project(root, "bot")
+    assert "greet" not in {i["id"] for i in project.data["intents"] if "goto" in i}
+    start = steps(project)["action_session_start"]
+    assert start["ask"] == {
+        "x-rasa": "the customer speaks first, unless the custom action_session_start sends a "
+        "message (its code is not here)"
+    }
+    (note,) = [n for n in project.notes if n.check == "custom-session-start"]
+    assert (note.rule, note.params) == ("CX01", {"action": "action_session_start"})
+    assert note.location is not None and (note.location.file, note.location.line) == (
+        "bot/domain.yml",
+        line_of(root / "domain.yml", "actions:"),
+    )
+    report = checked(root, "bot")
+    (missing,) = [f for f in rule_findings(report) if f.rule == "CX01"]
+    assert (missing.check, missing.path) == ("first-message-missing", "bot/domain.yml")
+    assert status(report, "CX01") == "fail"
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "- rule: greet first\n  steps:\n  - action: action_session_start\n"
+        "  - action: utter_greet\n",
+        "- rule: greet first\n  conversation_start: true\n  steps:\n  - action: utter_greet\n",
+    ],
+)
+def test_a_bot_that_greets_after_session_start_speaks_first(tmp_path: Path, opening: str) -> None:
+    rules = MINIMAL_RULES.replace("rules:\n", "rules:\n" + opening, 1)
+    root = minimal(tmp_path, **{"data/rules.yml": rules})
     project = load_project(root, "bot")
     bot = build_bot(project.document())
-    assert steps(project)["action_subscribe"]["ask"] == {
-        "x-rasa": "action_subscribe answers in code cxaudit cannot read"
+    assert bot.start in ("action_session_start", "utter_greet")
+    assert "session_start" not in {f["id"] for f in project.data["flows"]}
+    report = checked(root, "bot")
+    assert status(report, "CX01") == "pass"  # "Ik ben de digitale assistent van Voorbeeld."
+    assert not [f for f in rule_findings(report) if f.rule == "CX01"]
+
+
+E2E_DOMAIN = """\
+version: "3.1"
+intents: [affirm, deny]
+slots:
+  invoice: {type: text}
+responses:
+  utter_ask_pay:
+  - text: Shall I pay your invoice of 20 euros now?
+  utter_paid:
+  - text: Done! We've emailed you a receipt.
+  utter_cancelled:
+  - text: Fine, I won't pay it.
+actions: [action_pay_invoice, action_transfer_to_agent]
+"""
+
+E2E_STORIES = """\
+version: "3.1"
+stories:
+- story: pay, end to end
+  steps:
+  - user: "I want to pay my [invoice](invoice)"
+  - bot: "Sure, let me look that up."
+  - action: utter_ask_pay
+  - intent: affirm
+    user: "yes please"
+  - action: action_pay_invoice
+- story: do not pay
+  steps:
+  - action: utter_ask_pay
+  - user: "no"
+    intent: deny
+  - bot: "Fine, I won't pay it."
+- story: a person
+  steps:
+  - user: "Can I talk to a person?"
+  - bot: "I'm connecting you with a colleague now."
+  - action: action_transfer_to_agent
+"""
+
+
+def e2e(tmp_path: Path, **extra: str) -> Path:
+    files = {
+        "config.yml": "language: en\npipeline:\n- name: FallbackClassifier\n",
+        "domain.yml": E2E_DOMAIN,
+        "data/stories.yml": E2E_STORIES,
+        # Rasa's test conversations: not the bot, never read.
+        "data/test_stories.yml": "stories:\n- story: t\n  steps:\n  - user: hello there\n"
+        "  - bot: I am a human, honestly.\n",
     }
-    assert bot.start == "utter_greet"  # not action_subscribe, whose words are in code
-    checks = {i.check for rule, i, _ in findings(project, bot) if rule == "CX01"}
-    assert "first-message-missing" not in checks
+    return write(tmp_path / "shop", {**files, **extra})
+
+
+def test_end_to_end_stories(tmp_path: Path) -> None:
+    root = e2e(tmp_path)
+    project = load_project(root, "shop")
+    assert validate(project.document(), "flow.schema.json") == []
+    intents = {i["id"]: i for i in project.data["intents"]}
+    # An unnamed user step is an intent of its own, whose example is what the customer says
+    # (without the entity annotation); a named one adds its words to the intent.
+    pay = intents["user_i_want_to_pay_my_invoice"]
+    assert pay == {
+        "id": "user_i_want_to_pay_my_invoice",
+        "examples": {"en": ["I want to pay my invoice"]},
+        "goto": "bot_sure_let_me_look_that_up",
+        "global": True,
+    }
+    assert where(project, "intents", list(intents).index(pay["id"])) == (
+        "shop/data/stories.yml",
+        line_of(root / "data/stories.yml", "I want to pay"),
+    )
+    assert intents["affirm"]["examples"] == {"en": ["yes please"]}
+    assert intents["deny"]["examples"] == {"en": ["no"]}
+    assert "user_hello_there" not in intents  # data/test_stories.yml is not the bot
+    by_id = steps(project)
+    # A bot step is a text the bot says, placed where the story writes it.
+    assert by_id["bot_sure_let_me_look_that_up"] == {
+        "id": "bot_sure_let_me_look_that_up",
+        "say": {"en": "Sure, let me look that up."},
+        "next": "utter_ask_pay",
+    }
+    assert where(project, *step_path(project, "bot_sure_let_me_look_that_up"), "say", "en") == (
+        "shop/data/stories.yml",
+        line_of(root / "data/stories.yml", "Sure, let me look"),
+    )
+    assert by_id["utter_ask_pay"]["on"] == {
+        "affirm": "action_pay_invoice",
+        "deny": "bot_fine_i_won_t_pay_it",
+    }
+    assert by_id["bot_fine_i_won_t_pay_it"]["ask"] == {"en": "Fine, I won't pay it."}
+    assert not any("human, honestly" in str(s) for s in by_id.values())
+    # The announcement before the handoff is its message.
+    assert by_id["action_transfer_to_agent"]["say"] == {
+        "en": "I'm connecting you with a colleague now."
+    }
+    assert intents["user_can_i_talk_to_a_person"]["goto"] == "action_transfer_to_agent"
+    report = checked(root, "shop")
+    assert status(report, "CX02") == "pass"  # a person is one global intent away
+    assert status(report, "CX04") == "unknown"  # the action's code hands over
+
+
+def test_a_payment_in_code_after_a_yes_no_is_unknown_in_writing(tmp_path: Path) -> None:
+    root = e2e(tmp_path)
+    project = load_project(root, "shop")
+    pay = steps(project)["action_pay_invoice"]
+    assert (pay["agreement"], pay["confirm"]) == ("payment", {"channel": "undeclared"})
+    report = checked(root, "shop")
+    cx08 = [(f.check, f.step) for f in rule_findings(report) if f.rule == "CX08"]
+    assert cx08 == [("confirmation-undeclared", "action_pay_invoice")]
+    assert status(report, "CX08") == "unknown"
+
+
+def test_a_response_that_says_it_emailed_a_receipt_confirms_in_writing(tmp_path: Path) -> None:
+    stories = E2E_STORIES.replace(
+        "  - action: action_pay_invoice\n",
+        "  - action: action_pay_invoice\n  - action: utter_paid\n",
+    )
+    root = e2e(tmp_path, **{"data/stories.yml": stories})
+    project = load_project(root, "shop")
+    by_id = steps(project)
+    assert by_id["utter_paid"]["confirm"] == {"channel": "email"}
+    assert where(project, *step_path(project, "utter_paid"), "confirm") == (
+        "shop/domain.yml",
+        line_of(root / "domain.yml", "emailed you a receipt"),
+    )
+    report = checked(root, "shop")
+    assert not [f for f in rule_findings(report) if f.rule == "CX08"]
+    assert status(report, "CX08") == "pass"
+
+
+def test_a_handoff_action_in_rasa3_leaves_the_context_to_its_code(tmp_path: Path) -> None:
+    root = minimal(tmp_path)
+    project = load_project(root, "bot")
+    assert project.data["handoff"] == {"context": "undeclared"}
+    assert list(project.data)[:4] == ["cxaudit", "bot", "humans", "handoff"]
+    assert where(project, "handoff") == (
+        "bot/data/rules.yml",
+        line_of(root / "data/rules.yml", "action: action_human_handoff"),
+    )
+    report = checked(root, "bot")
+    cx04 = [(f.check, f.path) for f in rule_findings(report) if f.rule == "CX04"]
+    assert ("context-undeclared", "bot/data/rules.yml") in cx04
+    assert not [check for check, _ in cx04 if check == "no-context"]
+    # (The handoff itself says nothing, so CX04 still fails for its announcement.)
+    assert ("no-announcement", "bot/data/rules.yml") in cx04
+
+
+@pytest.mark.parametrize(
+    ("action", "hands_off"),
+    [
+        ("action_human_handoff", True),
+        ("action_transfer_to_agent", True),
+        ("action_doorverbinden_medewerker", True),  # Dutch: put through to a colleague
+        ("action_uebergabe_mitarbeiter", True),
+        ("action_handoff_options", False),  # offers the choice
+        ("action_ask_handoff", False),
+        ("action_transfer_money", False),  # money, not a person
+    ],
+)
+def test_which_custom_actions_hand_off(tmp_path: Path, action: str, hands_off: bool) -> None:
+    domain = MINIMAL_DOMAIN.replace("action_human_handoff", action)
+    rules = MINIMAL_RULES.replace("action_human_handoff", action)
+    root = minimal(tmp_path, **{"domain.yml": domain, "data/rules.yml": rules})
+    assert ("handoff" in steps(load_project(root, "bot"))[action]) is hands_off
+
+
+def test_personal_data_by_name_and_by_question(tmp_path: Path) -> None:
+    domain = MINIMAL_DOMAIN.replace(
+        "  wants_news: {type: bool}\n",
+        "  wants_news: {type: bool}\n  input: {type: text}\n  geboortedatum: {type: text}\n"
+        "  payment_date: {type: text}\n",
+    ).replace(
+        "    required_slots: [wants_news, email_address]",
+        "    required_slots: [wants_news, input, geboortedatum, payment_date]",
+    ) + (
+        "  utter_ask_input:\n  - text: Wat is je e-mailadres?\n"
+        "  utter_ask_geboortedatum:\n  - text: Wanneer ben je geboren?\n"
+        "  utter_ask_payment_date:\n  - text: Op welke datum wil je betalen?\n"
+    )
+    domain = domain.replace("actions: [action_human_handoff, action_subscribe]\n", "") + (
+        "actions: [action_human_handoff, action_subscribe]\n"
+    )
+    project = load_project(minimal(tmp_path, **{"domain.yml": domain}), "bot")
+    categories = {d["field"]: d["category"] for d in project.data["privacy"]["data"]}
+    # A generic slot asked for an e-mail address is contact data (the question says so); a
+    # Dutch birth date is an identifier; a payment date and a yes/no are nobody's data.
+    assert categories == {"geboortedatum": "identifier", "input": "contact"}
+
+
+CALM_HANDOFF_DOMAIN = """\
+slots:
+  email: {type: text}
+responses:
+  utter_ask_email:
+    - text: What's your email address?
+  utter_transferring:
+    - text: I'm connecting you with a colleague now.
+actions: [action_human_handoff]
+"""
+
+CALM_HANDOFF_FLOWS = """\
+flows:
+  newsletter:
+    description: Sign up for the newsletter
+    steps:
+      - collect: email
+  human_handoff:
+    description: Hands the conversation over to a human agent
+    steps:
+      - action: utter_transferring
+      - action: action_human_handoff
+"""
+
+
+def calm_handoff(tmp_path: Path, **extra: str) -> Path:
+    files = {
+        "config.yml": "language: en\npipeline:\n- name: CompactLLMCommandGenerator\n",
+        "domain.yml": CALM_HANDOFF_DOMAIN,
+        "data/flows.yml": CALM_HANDOFF_FLOWS,
+    }
+    return write(tmp_path / "calm", {**files, **extra})
+
+
+def test_calm_without_session_start_and_with_rasas_handoff_pattern(tmp_path: Path) -> None:
+    """No pattern_session_start: the customer speaks first; Rasa's default handoff refusal is
+    not the first message. Asking for a person runs the default pattern_human_handoff, which
+    refuses; the project's handoff flow is not what such a request starts."""
+    root = calm_handoff(tmp_path)
+    project = load_project(root, "calm")
+    assert validate(project.document(), "flow.schema.json") == []
+    assert project.data["bot"]["start"] == "action_session_start"
+    assert flow(project, "session_start")[0]["ask"] == {"x-rasa": "the customer speaks first"}
+    assert where(project, *step_path(project, "action_session_start")) == (
+        "calm/data/flows.yml",
+        1,
+    )
+    intents = {i["id"]: i for i in project.data["intents"]}
+    assert intents["pattern_human_handoff"]["global"] is True
+    assert intents["human_handoff"]["global"] is False  # not on a request for a person
+    assert intents["human_handoff"]["goto"] == "human_handoff"  # but there, and reachable
+    assert intents["newsletter"]["global"] is True
+    assert project.data["handoff"] == {"context": "undeclared"}
+    (note,) = [n for n in project.notes if n.check == "default-handoff-pattern"]
+    assert note.location is not None and note.location.line == 6
+    report = checked(root, "calm")
+    found = {(f.rule, f.check) for f in rule_findings(report)}
+    assert ("CX01", "first-message-missing") in found
+    first = next(f for f in report.findings if f.check == "first-message-missing")
+    assert "connected to a human agent" not in first.message
+    assert ("CX02", "no-global-human") in found
+    assert ("CX02", "no-human-anywhere") not in found  # the handoff exists
+    assert status(report, "CX02") == "fail"
+    assert status(report, "CX04") == "unknown"
+
+
+def test_calm_pattern_human_handoff_that_links_to_the_handoff(tmp_path: Path) -> None:
+    flows = CALM_HANDOFF_FLOWS + (
+        "  pattern_human_handoff:\n    description: Human handoff\n    steps:\n"
+        "      - link: human_handoff\n"
+    )
+    root = calm_handoff(tmp_path, **{"data/flows.yml": flows})
+    project = load_project(root, "calm")
+    intents = {i["id"]: i for i in project.data["intents"]}
+    assert intents["human_handoff"]["global"] is True
+    assert intents["pattern_human_handoff"]["goto"] == "pattern_human_handoff"
+    assert not [n for n in project.notes if n.check == "default-handoff-pattern"]
+    report = checked(root, "calm")
+    assert status(report, "CX02") == "pass"
 
 
 @pytest.mark.parametrize(

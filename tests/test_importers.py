@@ -486,7 +486,7 @@ def test_the_documented_overlay_works_on_the_starter_pack(tmp_path: Path) -> Non
         return {(f.rule, f.check, f.step) for f in file.findings if f.counts}  # type: ignore[attr-defined]
 
     gone = checks(before) - checks(after)
-    assert ("CX08", "no-confirmation", "action_process_immediate_payment") in gone  # waived
+    assert ("CX08", "confirmation-undeclared", "action_process_immediate_payment") in gone  # waived
     assert ("CX09", "no-policy", None) in gone
     undeclared = {f.message for f in after.findings if f.check == "basis-undeclared"}
     assert not any("'account_number'" in m for m in undeclared)

@@ -3,7 +3,11 @@
 * an intent that starts a rule or story is a global intent that leads to its first action (the
   RulePolicy applies such rules at any turn); an ``action, intent, action`` sequence is an ``on``
   edge; consecutive actions are ``next``; where a rule or story ends the bot listens, so that
-  step is a customer turn (its text is asked) and the conversation may end there;
+  step is a customer turn (its text is asked) and the conversation may end there; end-to-end
+  steps (``user:``, ``bot:``) are read as ``rasa_stories.py`` says;
+* the bot speaks first only where the files show it: a rule or story that goes on from
+  ``action_session_start`` to what the bot says, or a ``conversation_start`` rule that begins
+  with the bot; otherwise the customer does (see ``rasa_common.py``);
 * a form is a flow of its own (its id is the form's name, so ``action: cc_payment_form`` leads
   into it), one ``ask`` step per required slot, and its last step goes on where the rule that
   submits the form goes on;
@@ -18,26 +22,21 @@ from pathlib import Path
 from typing import Any
 
 from cxaudit.importers.base import Origin, Project, Source
-from cxaudit.importers.build import Flow, Step
+from cxaudit.importers.build import Flow, Step, Text
 from cxaudit.importers.rasa_buttons import form_buttons, intent_buttons
 from cxaudit.importers.rasa_common import MARKERS, Builder
-from cxaudit.importers.rasa_names import name_words
+from cxaudit.importers.rasa_names import SESSION_START, is_machine
 from cxaudit.importers.rasa_notes import add_notes
+from cxaudit.importers.rasa_stories import Event, expand, is_bot_text, slug
 from cxaudit.locations import DataPath
 
 __all__ = ["MARKERS", "build"]
 
-_GREETING_INTENTS = ("greet", "hello", "hi", "start", "welcome", "session_start")
 _FALLBACK_INTENT = "nlu_fallback"
 _RASA_DEFAULT_FALLBACK = "Sorry I didn't get that. Can you rephrase?"
-_MACHINE_WORDS = frozenset({"bot", "assistant", "assistent", "ai", "chatbot", "virtual"})
-
-
-@dataclass
-class _Event:
-    kind: str  # intent | action | form_done
-    name: str
-    at: DataPath
+# Rasa's template names the customer's greeting so (rasa init): where a start that the customer
+# makes is placed, when the project has a rule for it. It decides nothing else.
+_GREETING = "greet"
 
 
 @dataclass
@@ -57,6 +56,9 @@ class Rasa3:
         self.bot_next: dict[str, list[_Edge]] = {}
         self.on: dict[str, dict[str, _Edge]] = {}
         self.listens: dict[str, Origin] = {}
+        self.bot_texts: dict[str, Text] = {}  # bot text key -> the text, where it is written
+        self.opening: str | None = None  # what the bot runs first, when the files show it
+        self.said: set[tuple[str, str]] = set()  # (intent, words) of end-to-end user steps
 
     def build(self) -> None:
         b = self.b
@@ -81,8 +83,9 @@ class Rasa3:
                 for i, fragment in enumerate(fragments):
                     if isinstance(fragment, dict) and isinstance(fragment.get("steps"), list):
                         waits = fragment.get("wait_for_user_input", True) is not False
-                        for events in _expand(fragment["steps"], (key, i, "steps")):
-                            self._walk(source, events, waits)
+                        opens = fragment.get("conversation_start") is True
+                        for events in expand(fragment["steps"], (key, i, "steps")):
+                            self._walk(source, events, waits, opens)
             if data.get("flows") is not None:
                 b.project.unsupported("calm-flows-in-rasa3", Origin(source, ("flows",)))
         self._steps()
@@ -105,22 +108,27 @@ class Rasa3:
                 continue
             for host, raw in sorted(hosts.items()):
                 title = raw.get("title", "") if isinstance(raw, dict) else ""
-                words = set(name_words(f"{host} {title}"))
                 b.handoff_hosts[f"{host}"] = Origin(source, ("handoff_hosts", host))
-                if words & _MACHINE_WORDS:
+                if is_machine(f"{host} {title}"):
                     b.bot_hosts[f"{host}"] = Origin(source, ("handoff_hosts", host))
 
-    def _walk(self, source: Source, events: list[_Event], waits: bool) -> None:
+    def _walk(self, source: Source, events: list[Event], waits: bool, opens: bool) -> None:
         prev: str | None = None
-        pending: _Event | None = None
+        pending: Event | None = None
         for event in events:
             if event.kind == "intent":
                 pending = event
-                self.b.intent(event.name)
-            elif event.kind == "action":
+                self._customer_says(source, event)
+            elif event.kind in ("action", "bot"):
                 name = event.name
                 if name == "action_listen":
                     continue
+                if event.kind == "bot":
+                    where = Origin(source, (*event.at, "bot"))
+                    text = Text({self.b.language: event.text}, {self.b.language: where})
+                    self.bot_texts.setdefault(name, text)
+                if prev is None and pending is None and (opens or name == SESSION_START):
+                    self.opening = self.opening or name  # the bot begins the conversation
                 self.first_use.setdefault(name, Origin(source, event.at))
                 self.flow_of.setdefault(name, source)
                 edge = _Edge(name, Origin(source, event.at))
@@ -140,12 +148,32 @@ class Rasa3:
         if prev is not None and pending is None and waits and prev not in self.b.domain.forms:
             self.listens.setdefault(prev, self.first_use[prev])
 
+    def _customer_says(self, source: Source, event: Event) -> None:
+        """An intent of a rule or story; an end-to-end step's words are one of its examples."""
+        intent = self.b.intent(event.name)
+        if not event.text:
+            return
+        if (event.name, event.text) in self.said:
+            return
+        self.said.add((event.name, event.text))
+        where = Origin(source, (*event.at, "user"))
+        intent.origins.setdefault((), where)
+        examples = intent.data.setdefault("examples", {}).setdefault(self.b.language, [])
+        examples.append(event.text)
+        intent.origins.setdefault(("examples",), where)
+
     def _steps(self) -> None:
         b = self.b
         forms = [name for name in self.first_use if name in b.domain.forms]
         for name in forms:
             b.ids.claim(name)
-        ids = {name: b.ids.claim(name) for name in self.first_use if name not in b.domain.forms}
+        ids = {
+            name: b.ids.claim(slug("bot", self.bot_texts[name].values[b.language]))
+            if is_bot_text(name)
+            else b.ids.claim(name)
+            for name in self.first_use
+            if name not in b.domain.forms
+        }
         ids.update({name: name for name in forms})
         # Where each intent that starts a rule or story leads (a button may name one).
         starts = {
@@ -163,7 +191,10 @@ class Rasa3:
             if name in b.domain.forms:
                 continue
             step = Step(ids[name], origins={(): origin})
-            b.action_step(step, name, origin)
+            if is_bot_text(name):
+                step.set_text("say", self.bot_texts[name])
+            else:
+                b.action_step(step, name, origin)
             handoff = "handoff" in step.data
             on = self.on.get(name, {})
             if name in self.listens or on:
@@ -202,10 +233,30 @@ class Rasa3:
                 continue
             b.make_global(intent, ids.get(edge.target, edge.target), origin)
         self._default_fallback(flows)
-        for intent in _GREETING_INTENTS:
-            if intent in self.entry:
-                b.start = ids.get(self.entry[intent][0].target)
-                break
+        self._start(flows, ids)
+
+    def _start(self, flows: dict[str, Flow], ids: dict[str, str]) -> None:
+        """Where the conversation starts: what the bot runs first when the files show it (and it
+        goes on to say something), else the customer's turn (see ``Builder.customer_first``)."""
+        b = self.b
+        if self.opening is not None and self.opening in ids:
+            step = next(s for f in b.flows for s in f.steps if s.id == ids[self.opening])
+            if self.opening != SESSION_START or "next" in step.data or "options" in step.data:
+                b.start = step.id
+                return
+            b.customer_first(step)
+            return
+        if _GREETING in self.entry:
+            b.start_origin = self.entry[_GREETING][1]
+        elif SESSION_START not in b.domain.actions:  # else at the custom action_session_start
+            b.start_origin = next(
+                (
+                    Origin(source, ("session_config",))
+                    for source in b.domain.sources
+                    if isinstance(source.data, dict) and "session_config" in source.data
+                ),
+                None,
+            )
 
     def _default_fallback(self, flows: dict[str, Flow]) -> None:
         """Without an nlu_fallback rule, Rasa's action_default_fallback sends utter_default."""
@@ -277,38 +328,6 @@ class Rasa3:
         for step in list(flow.steps):
             form_buttons(b, flow, step)
         return flow
-
-
-def _expand(steps: list[Any], at: DataPath, limit: int = 64) -> list[list[_Event]]:
-    """A rule's or story's steps as event lists, one per combination of its `or` branches."""
-    paths: list[list[_Event]] = [[]]
-    for i, raw in enumerate(steps):
-        here = (*at, i)
-        if not isinstance(raw, dict):
-            continue
-        if isinstance(raw.get("or"), list):
-            choices = [
-                _event(alt, (*here, "or", j))
-                for j, alt in enumerate(raw["or"])
-                if isinstance(alt, dict)
-            ]
-            choices = [c for c in choices if c is not None] or [None]
-            paths = [[*p, c] if c is not None else p for p in paths for c in choices][:limit]
-            continue
-        event = _event(raw, here)
-        if event is not None:
-            paths = [[*p, event] for p in paths]
-    return paths
-
-
-def _event(raw: dict[str, Any], at: DataPath) -> _Event | None:
-    if isinstance(raw.get("intent"), str):
-        return _Event("intent", raw["intent"], at)
-    if isinstance(raw.get("action"), str):
-        return _Event("action", raw["action"], at)
-    if "active_loop" in raw and raw["active_loop"] is None:
-        return _Event("form_done", "", at)
-    return None
 
 
 def build(project: Project) -> None:

@@ -4,8 +4,10 @@
   conditional ``next`` become options whose labels hold the condition (an ``x-if`` key, so no
   text rule reads them), and every flow that is not guarded by ``if: False`` can be started by
   the command generator at any turn (a global intent whose example is its description);
-* ``pattern_session_start`` is the start and ``pattern_cannot_handle`` the fallback; Rasa's
-  default patterns stand in where the project does not override them.
+* ``pattern_session_start`` is the start (without it the customer speaks first) and
+  ``pattern_cannot_handle`` the fallback; Rasa's default patterns stand in where the project
+  does not override them, and a request for a person runs ``pattern_human_handoff``, whatever
+  flows the project has for it (``rasa_patterns.py``).
 """
 
 from __future__ import annotations
@@ -19,25 +21,17 @@ from cxaudit.importers.build import Flow, Step
 from cxaudit.importers.rasa_buttons import slot_buttons
 from cxaudit.importers.rasa_common import MARKERS, Builder
 from cxaudit.importers.rasa_notes import add_notes
+from cxaudit.importers.rasa_patterns import (
+    DEFAULTS,
+    default_entries,
+    default_pattern,
+    person_requests,
+)
 from cxaudit.locations import DataPath
 
 __all__ = ["MARKERS", "build"]
 
 _END = "END"
-
-# Rasa Pro's own patterns when a project does not override them (rasa/dialogue_understanding/
-# patterns/default_flows_for_patterns.yml): the two that decide whether a person is reachable.
-_DEFAULT_PATTERNS: dict[str, tuple[str, str]] = {
-    "pattern_human_handoff": (
-        "utter_human_handoff_not_available",
-        "I understand you want to be connected to a human agent, but that's something I "
-        "cannot help you with at the moment. Is there something else I can help you with?",
-    ),
-    "pattern_cannot_handle": (
-        "utter_cannot_handle",
-        "I'm sorry, I'm not able to assist with that.",
-    ),
-}
 
 
 @dataclass
@@ -84,9 +78,9 @@ class Calm:
                     self.flows.setdefault(
                         str(flow_id), _CalmFlow(str(flow_id), source, raw, ("flows", flow_id))
                     )
-        for name in _DEFAULT_PATTERNS:
+        for name in DEFAULTS:
             if name not in self.flows:
-                self._default_pattern(name)
+                self.built[name] = default_pattern(b, name)
         for flow_id in self.flows:
             b.ids.claim(flow_id)
         # Explicit step ids (local to their flow in Rasa) keep their names where they can;
@@ -100,20 +94,7 @@ class Calm:
             b.flows.append(self.built[flow.id])
         self._connect_ends()
         self._entries()
-
-    def _default_pattern(self, name: str) -> None:
-        response, text = _DEFAULT_PATTERNS[name]
-        b = self.b
-        flow = Flow(b.ids.claim(name), None)
-        step = Step(b.ids.claim(response))
-        step.data = {
-            "say": {b.language: text},
-            "x-rasa": "Rasa's default, not overridden",
-            "end": True,
-        }
-        flow.steps.append(step)
-        b.flows.append(flow)
-        self.built[name] = flow
+        person_requests(b, self.built, self._places())
 
     def _entries(self) -> None:
         b = self.b
@@ -146,13 +127,10 @@ class Calm:
                 examples = {b.language: [" ".join(description.split())]}
                 intent.set("examples", examples, Origin(flow.source, (*flow.at, "description")))
             b.make_global(flow_id, flow_id, origin)
-        for name in _DEFAULT_PATTERNS:
-            if name in self.flows:
-                continue
-            if name == "pattern_cannot_handle":
-                b.fallback = (name, None)
-            else:
-                b.make_global(name, name, None)
+        default_entries(b, self._places())
+
+    def _places(self) -> dict[str, tuple[Source, DataPath]]:
+        return {flow_id: (flow.source, flow.at) for flow_id, flow in self.flows.items()}
 
     def _flow(self, flow: _CalmFlow) -> Flow:
         built = Flow(flow.id, Origin(flow.source, flow.at))

@@ -2,7 +2,8 @@
 
 Both become flow data (format 1) whose positions point into the project's own files. This
 module holds the builder the two flavours share; the domain and ``config.yml`` are read by
-``rasa_domain.py``, names are judged by ``rasa_names.py``, the notes come from
+``rasa_domain.py``, what only Rasa names say by ``rasa_names.py`` (the rest of what names and
+texts say by :mod:`cxaudit.evidence`, as for every importer), the notes come from
 ``rasa_notes.py``, and each flavour's module has its own ``build``:
 
 * ``rasa3.py``: rules and stories become edges between steps, forms become flows;
@@ -14,26 +15,37 @@ In both:
   project (``utter_greet``, ``action_pay_cc``, a CALM step id); its text is the response's text
   in the language of ``config.yml`` (all variants, one per line);
 * the fallback is the ``nlu_fallback`` rule (Rasa 3) or ``pattern_cannot_handle`` (CALM);
+* who speaks first is what the files show: a greeting after ``action_session_start`` (Rasa 3)
+  or ``pattern_session_start`` (CALM) is the start; without one the customer speaks first, so
+  the start is a customer turn without words (an ``ask`` with only an ``x-rasa`` key, from
+  which the global intents lead on), and a custom ``action_session_start``, whose messages are
+  code, gets a ``custom-session-start`` note; no other response stands in for a first message;
 * a step hands off only when it runs a custom action whose name says so and nothing in the
   project contradicts it; a response never transfers anyone, so a response that announces a
   transfer without reaching a handoff gets a ``says-transfer-without-handoff`` note (CX02: the
-  customer is promised a person that no path reaches);
+  customer is promised a person that no path reaches); what the agent receives is the custom
+  action's code: ``handoff: {context: undeclared}``;
 * a response that announces the transfer right before the handoff is the handoff step's
   message (what CX04 reads);
-* without ``pattern_session_start`` (or a greeting), the start is the first step with words;
-  the bot's name is the project folder's (Rasa has no name the customer sees).
+* a custom action whose name makes an agreement (:func:`~cxaudit.evidence.agreement_of_name`)
+  marks its step ``agreement`` with ``confirm: {channel: undeclared}`` (the code may send a
+  confirmation); a response the bot sends right after it that says a confirmation went out by
+  e-mail, SMS or letter confirms in writing on that channel;
+* the bot's name is the project folder's (Rasa has no name the customer sees).
 
-Collected slots whose names say they hold personal data get ``collect`` and a ``privacy.data``
-entry with the category judged from the name and ``basis: undeclared`` (the project never says
-on what basis it collects them), so that CX09 reports them until the overlay declares them.
+Collected slots that hold personal data (:func:`~cxaudit.evidence.personal_category`, read from
+the slot's name and the question that asks for it; ``bool`` and ``categorical`` slots are
+choices, never personal data) get ``collect`` and a ``privacy.data`` entry with
+``basis: undeclared`` (the project never says on what basis it collects them), so that CX09
+reports them until the overlay declares them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from cxaudit.evidence import agreement_of_name, personal_category
 from cxaudit.importers.base import Ids, Origin, Project, Source
 from cxaudit.importers.build import Flow, FlowBuilder, Intent, Step
 from cxaudit.importers.rasa_domain import (
@@ -44,7 +56,9 @@ from cxaudit.importers.rasa_domain import (
     read_domain,
     yaml_files,
 )
-from cxaudit.importers.rasa_names import BUILTIN_ACTIONS, agreement, category, says_handoff
+from cxaudit.importers.rasa_names import BUILTIN_ACTIONS, SESSION_START, says_handoff
+from cxaudit.importers.rasa_steps import fold_announcements, written_confirmations
+from cxaudit.importers.rasa_stories import TEST_PREFIX
 from cxaudit.lexicon import find
 
 #: The file (or folder) a Rasa project cannot do without (see :mod:`cxaudit.importers.load`).
@@ -64,12 +78,16 @@ class Builder:
         self.asked_by: dict[str, str] = {}  # step id -> the response that asks its question
         self.fallback: tuple[str, Origin | None] | None = None
         self.start: str | None = None
+        self.start_origin: Origin | None = None  # where a customer-first start is placed
+        self.handoff_origin: Origin | None = None  # the first handoff a custom action makes
         self.custom_actions: set[str] = set()
         self.rephrased: set[str] = set()
         self.handoff_hosts: dict[str, Origin] = {}  # actions/handoff_config.yml (financial-demo)
         self.bot_hosts: dict[str, Origin] = {}  # those of them that are bots
         self.data_sources: list[Source] = []
         for path in yaml_files(project.root / "data"):
+            if path.name.startswith(TEST_PREFIX):
+                continue  # Rasa's test conversations, not the bot
             source = project.read(path, required=False)
             if source is None or source.data is None:
                 continue
@@ -139,16 +157,20 @@ class Builder:
             step.origins.setdefault((), Origin(response.source, ("responses", action)))
         human = self.human_for(action)
         if human is not None:
+            where = self.domain.actions.get(action) or origin
             step.set("action", action, origin)
-            step.set("handoff", human, self.domain.actions.get(action) or origin)
+            step.set("handoff", human, where)
+            self.handoff_origin = self.handoff_origin or origin or where
             return
         if action not in self.domain.responses:
             step.set("action", action, origin)
             if self.is_custom(action):
                 self.custom_actions.add(action)
-                kind = agreement(action)
+                kind = agreement_of_name(action)
                 if kind is not None:
+                    # The action's code may confirm in writing; the files cannot show it.
                     step.set("agreement", kind, origin)
+                    step.set("confirm", {"channel": "undeclared"}, origin)
 
     def ask_of(self, step: Step, names: list[str]) -> None:
         """Make a step a customer turn asked by the first of ``names`` the project has."""
@@ -168,7 +190,9 @@ class Builder:
     def collect(self, step: Step, slot: str, origin: Origin | None) -> None:
         if self.domain.slot_types.get(slot) in ("bool", "categorical"):
             return  # a yes/no or a choice from a list, not the customer's own data
-        kind = category(slot)
+        asked = step.data.get("ask", {}).get(self.language)
+        question = asked if isinstance(asked, str) else None
+        kind = personal_category(slot, question=question, language=self.language)
         if kind is None:
             return
         step.set("collect", slot, origin or self.domain.slots.get(slot))
@@ -221,20 +245,8 @@ class Builder:
                 "(looked in data/ for rules:, stories: and flows:)"
             )
         if self.start is None:
-            # No greeting: start at the first step with words (CX01 reads the first message).
-            self.start = next(
-                (
-                    step.id
-                    for flow in self.flows
-                    for step in flow.steps
-                    if any(
-                        isinstance(step.data.get(k), dict)
-                        and any(not lang.startswith("x-") for lang in step.data[k])
-                        for k in ("say", "ask")
-                    )
-                ),
-                None,
-            )
+            self.customer_first(None)
+        written_confirmations(self.flows)
         built = self.flow
         # Rasa has no name the customer sees: the folder's name stands in (the overlay can give
         # the real one). assistant_id is an internal id; as a name it would "disclose" the bot
@@ -262,65 +274,48 @@ class Builder:
             built.escalation = {"fallback": target}
             built.mark(("escalation", "fallback"), origin)
         built.emit()
+        if self.handoff_origin is not None:
+            # What the agent receives is the handoff action's code: the files cannot show it.
+            data = project.data
+            data["handoff"] = {"context": "undeclared"}
+            order = ("cxaudit", "bot", "humans", "handoff", "escalation", "privacy")
+            project.data = {
+                **{k: data[k] for k in order if k in data},
+                **{k: v for k, v in data.items() if k not in order},
+            }
+            project.origin(("handoff",), self.handoff_origin)
+
+    def customer_first(self, step: Step | None) -> None:
+        """No greeting the files show: the conversation starts with the customer's turn.
+
+        The start is ``step`` (Rasa's ``action_session_start`` in a story), else a step of its
+        own, placed at ``start_origin``. It asks nothing in words (CX01 then says that the bot
+        says nothing first); the global intents lead on from it, and the customer may also just
+        leave. A custom ``action_session_start`` may send a message in code: a note says so.
+        """
+        custom = self.domain.actions.get(SESSION_START)
+        said = "the customer speaks first"
+        if custom is not None:
+            said += f", unless the custom {SESSION_START} sends a message (its code is not here)"
+            self.project.note("custom-session-start", "CX01", custom, action=SESSION_START)
+        if step is None:
+            where = self.start_origin or custom or Origin(self.domain.sources[0])
+            flow = Flow(self.ids.claim("session_start"), None)
+            step = Step(self.ids.claim(SESSION_START), origins={(): where})
+            step.data["end"] = True
+            flow.steps.append(step)
+            self.flows.insert(0, flow)
+        step.data.pop("ask", None)
+        step.data = {"ask": {"x-rasa": said}, **step.data}
+        self.start = step.id
 
     def _fold_announcements(self) -> None:
-        """A response that announces a transfer right before the handoff action is the handoff
-        step's message: one step, as a customer experiences it (and as CX04 reads it)."""
-        steps = {step.id: step for flow in self.flows for step in flow.steps}
-        pointed: dict[str, int] = {}
-        for step in steps.values():
-            for name in targets(step.data):
-                pointed[name] = pointed.get(name, 0) + 1
-        for flow in self.flows:
-            for step in list(flow.steps):
-                target = steps.get(step.data.get("next", ""))
-                if (
-                    target is None
-                    or "handoff" not in target.data
-                    or "say" in target.data
-                    or {k for k in step.data if not k.startswith("x-")} - {"say", "next"}
-                    or "say" not in step.data
-                    or pointed.get(target.id, 0) != 1
-                ):
-                    continue
-                target.data = {"say": step.data["say"], **target.data}
-                for rel, origin in step.origins.items():
-                    if rel and rel[0] == "say":
-                        target.origins[rel] = origin
-                flow.steps.remove(step)
-                self._redirect(step.id, target.id)
-                if self.start == step.id:
-                    self.start = target.id
-
-    def _redirect(self, old: str, new: str) -> None:
-        for flow in self.flows:
-            for step in flow.steps:
-                _rewrite(step.data, old, new)
-        for intent in self.flow.intents.values():
-            if intent.data.get("goto") == old:
-                intent.data["goto"] = new
-        if self.fallback is not None and self.fallback[0] == old:
-            self.fallback = (new, self.fallback[1])
+        """Announcements before a handoff become its message (see ``rasa_steps.py``)."""
+        for old, new in fold_announcements(self.flows, self.flow.intents.values()).items():
+            if self.fallback is not None and self.fallback[0] == old:
+                self.fallback = (new, self.fallback[1])
+            if self.start == old:
+                self.start = new
 
     def domain_asks(self) -> set[str]:
         return {n for n in self.domain.responses if n.startswith("utter_ask_")}
-
-
-def targets(data: dict[str, Any]) -> Iterator[str]:
-    """The step ids a built step leads to."""
-    if isinstance(data.get("next"), str):
-        yield data["next"]
-    for option in data.get("options", []):
-        yield option["goto"]
-    yield from data.get("on", {}).values()
-
-
-def _rewrite(data: dict[str, Any], old: str, new: str) -> None:
-    if data.get("next") == old:
-        data["next"] = new
-    for option in data.get("options", []):
-        if option["goto"] == old:
-            option["goto"] = new
-    for intent, target in list(data.get("on", {}).items()):
-        if target == old:
-            data["on"][intent] = new

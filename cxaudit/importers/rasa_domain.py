@@ -27,6 +27,7 @@ from cxaudit.locations import DataPath
 
 _INTENT_PAYLOAD = re.compile(r"^/([A-Za-z0-9_.-]+)(?:\{.*\})?$", re.DOTALL)
 _SET_SLOTS = re.compile(r"^/SetSlots\((.*)\)$", re.DOTALL)
+_ANNOTATION = re.compile(r"\[([^\]\n]{0,200})\](?:\([^)\n]{0,200}\)|\{[^}\n]{0,400}\})")
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class Domain:
     forms: dict[str, tuple[Source, Any]] = field(default_factory=dict)
     actions: dict[str, Origin] = field(default_factory=dict)
     intents: dict[str, Origin] = field(default_factory=dict)
+    sources: list[Source] = field(default_factory=list)  # the domain's files, in reading order
 
     def text(self, name: str, language: str, languages: list[str]) -> RasaText | None:
         """A response's text per language: its variants joined, one per line."""
@@ -163,6 +165,7 @@ def read_domain(project: Project) -> Domain:
         source = project.read(path)
         assert source is not None  # required files raise instead
         data = _map(project, source, source.data, (), "a domain file")
+        domain.sources.append(source)
         for name, raw in _map(
             project, source, data.get("responses"), ("responses",), "responses"
         ).items():
@@ -220,7 +223,12 @@ def examples(raw: Any) -> list[str]:
         lines = [text for text in texts if isinstance(text, str)]
     else:
         return []
-    return [re.sub(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})", r"\1", line) for line in lines if line]
+    return [plain(line) for line in lines if line]
+
+
+def plain(text: str) -> str:
+    """A customer's words without entity annotations: [Amazon](vendor_name) -> Amazon."""
+    return _ANNOTATION.sub(r"\1", text)
 
 
 def custom_texts(raw: Any, at: DataPath) -> Iterator[tuple[str, DataPath]]:

@@ -1,18 +1,24 @@
-"""What the names in a Rasa project say: which custom actions hand off to a person or conclude
-an agreement, which slots hold personal data, and which texts promise a transfer.
+"""What is Rasa's own in a project's names and texts; the rest is the evidence layer's.
 
-Rasa projects say little about what their custom actions do (that is Python code), so the
-importer reads their names: ``action_human_handoff`` hands off, ``action_pay_cc`` is a payment,
-``payee_name`` is an identifier. A name is split into words (``payeeName`` and ``payee_name``
-are ``payee name``) and judged by the word sets below; lookups (``check``, ``get``, ...) agree
-nothing, and choices and statuses (``card_type``, ``confirm``) are no personal data.
+What a name or a text says about agreements, personal data and promised transfers is read by
+:mod:`cxaudit.evidence` (``agreement_of_name``, ``personal_category``, ``promises_transfer``),
+as for every importer. Left here is what only a Rasa project has:
+
+* Rasa's built-in actions (never a custom action with a message of its own);
+* whether a custom action's name says it hands the customer over to a person
+  (``action_human_handoff``, ``action_transfer_to_agent``, ``action_doorverbinden_medewerker``),
+  and not just offers to (``action_handoff_options``, ``action_ask_handoff``);
+* whether a handoff host of ``actions/handoff_config.yml`` is another bot;
+* whether a response the bot sends after an agreement says that a written confirmation went out
+  ("We've emailed you a receipt"), and by which channel.
 """
 
 from __future__ import annotations
 
 import re
 
-from cxaudit.lexicon import find
+from cxaudit.evidence import words_of
+from cxaudit.evidence.texts import is_question, sentences, without_placeholders
 
 # Built-in Rasa actions: never a custom action with a message of its own.
 BUILTIN_ACTIONS = frozenset(
@@ -36,162 +42,48 @@ BUILTIN_ACTIONS = frozenset(
         "action_run_slot_rejections",
         "action_correct_flow_slot",
         "action_clarify_flows",
+        "action_cannot_handle",
+        "action_block_digressions",
+        "action_continue_digression",
+        "action_hangup",
+        "action_repeat_bot_messages",
     }
 )
+SESSION_START = "action_session_start"
 
-_HANDOFF_WORDS = frozenset({"handoff", "handover"})
-_PERSON_WORDS = frozenset({"human", "agent", "person", "operator", "live", "staff", "colleague"})
-_MOVE_WORDS = frozenset({"transfer", "connect", "escalate", "to", "hand"})
-_NOT_A_TRANSFER = frozenset(
-    {"options", "ask", "offer", "check", "confirm", "cancel", "cancelled", "deny", "not", "no"}
+# Words of a custom action's name (nl, en, de, fr): a handoff word alone says it, a person word
+# needs a word that moves the customer; a word that asks, offers or checks says it does not.
+_HANDOFF_WORDS = frozenset(
+    {"handoff", "handover", "overdracht", "doorverbinden", "doorschakelen", "uebergabe"}
 )
-
-_TRANSFER_TEXT = re.compile(
-    r"\b(?:(?:transferr?(?:ed|ing)?|connect(?:ed|ing)?|hand(?:ed|ing)? (?:you )?(?:off|over)"
-    r"|put(?:ting)? (?:you )?through|pass(?:ed|ing)? (?:you )?(?:on|over))\b.{0,40}?\b"
-    r"(?:human|agent|person|colleague|team|staff|someone|representative|operator|advis[oe]r"
-    r"|specialist|employee)\b"
-    r"|(?:transfer|hand(?:ed)?|put|connect|pass) you\b(?! (?:money|funds|the|a|\d)))",
-    re.IGNORECASE,
-)
-_REFUSAL = re.compile(
-    r"\b(?:can't|cannot|can not|unable|not able|not available|unavailable|not possible)\b",
-    re.IGNORECASE,
-)
-
-# Slot name words that say which kind of personal data a slot holds (first match wins).
-_CATEGORIES: tuple[tuple[str, frozenset[str]], ...] = (
-    (
-        "government_id",
-        frozenset({"bsn", "ssn", "passport", "nationalid", "national", "social", "tax", "nino"}),
-    ),
-    (
-        "health",
-        frozenset({"health", "medical", "illness", "symptom", "symptoms", "diagnosis", "allergy"}),
-    ),
-    ("special", frozenset({"religion", "ethnicity", "sexual", "political", "biometric"})),
-    (
-        "financial",
-        frozenset(
-            {
-                "account",
-                "iban",
-                "card",
-                "credit",
-                "debit",
-                "amount",
-                "money",
-                "balance",
-                "payment",
-                "salary",
-                "income",
-                "loan",
-                "mortgage",
-                "bank",
-                "sort",
-            }
-        ),
-    ),
-    ("contact", frozenset({"email", "mail", "phone", "telephone", "mobile", "address", "contact"})),
-    ("location", frozenset({"location", "city", "postcode", "zip", "street", "country", "gps"})),
-    (
-        "identifier",
-        frozenset(
-            {
-                "name",
-                "person",
-                "username",
-                "customer",
-                "dob",
-                "birth",
-                "birthday",
-                "payee",
-                "recipient",
-                "member",
-                "client",
-            }
-        ),
-    ),
-)
-# Words that make a slot a yes/no, a choice or a status, not the customer's data.
-_NOT_PERSONAL = frozenset(
+_PERSON_WORDS = frozenset(
     {
-        "confirm",
-        "confirmed",
-        "confirmation",
-        "continue",
-        "exists",
-        "added",
-        "removed",
-        "type",
-        "status",
-        "timing",
-        "reason",
-        "rating",
-        "feedback",
-        "reported",
-        "sufficient",
-        "requested",
-        "vendor",
-        "business",
-        "company",
-        "merchant",
-        "product",
+        *("human", "agent", "person", "operator", "live", "staff", "colleague"),
+        *("representative", "advisor", "adviser", "specialist", "mens", "medewerker"),
+        *("collega", "mensch", "mitarbeiter", "berater", "humain", "conseiller", "operateur"),
     }
 )
-_AGREEMENTS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("refund", frozenset({"refund"})),
-    ("cancellation", frozenset({"cancel", "cancellation", "terminate"})),
-    ("payment", frozenset({"pay", "payment", "payments"})),
-    ("order", frozenset({"order", "purchase", "buy"})),
-    ("appointment", frozenset({"appointment", "book", "booking", "reservation"})),
+_MOVE_WORDS = frozenset(
+    {
+        *("transfer", "connect", "escalate", "to", "hand", "route", "forward"),
+        *("verbinden", "escaleren", "naar", "weiterleiten", "zu", "transferer", "transfert"),
+        *("vers", "escalader"),
+    }
 )
-# Actions that look something up or check it: they agree nothing.
-_LOOKUPS = frozenset(
-    {"validate", "check", "verify", "get", "list", "show", "search", "ask", "fetch", "lookup"}
+_NOT_A_TRANSFER = frozenset(
+    {
+        *("options", "ask", "offer", "check", "confirm", "cancel", "cancelled", "deny"),
+        *("not", "no", "availability", "available", "hours", "aanbieden", "vragen", "anbieten"),
+        *("proposer", "money", "funds", "payment"),
+    }
 )
-_CHANGE_VERBS = frozenset(
-    {"add", "remove", "delete", "update", "change", "block", "freeze", "unblock", "close", "open"}
-)
-_CHANGE_OBJECTS = frozenset(
-    {"card", "account", "payee", "beneficiary", "address", "plan", "subscription", "contract"}
-)
-
-
-def name_words(name: str) -> list[str]:
-    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name)
-    return [w for w in re.split(r"[^a-z0-9]+", spaced.lower()) if w]
-
-
-def category(slot: str) -> str | None:
-    """The kind of personal data a slot's name says it holds, or None."""
-    words = set(name_words(slot))
-    if words & _NOT_PERSONAL:
-        return None
-    for category, keys in _CATEGORIES:
-        if words & keys:
-            return category
-    return None
-
-
-def agreement(action: str) -> str | None:
-    """The agreement a custom action's name says it makes (a payment, an order, ...), or None."""
-    words = set(name_words(action))
-    if words & _LOOKUPS:
-        return None
-    if {"money"} <= words and {"transfer", "send"} & words:
-        return "payment"
-    for kind, keys in _AGREEMENTS:
-        if words & keys:
-            return kind
-    if words & _CHANGE_VERBS and words & _CHANGE_OBJECTS:
-        return "contract_change"
-    return None
+# A handoff host whose name or title says it is a machine (financial-demo's "Helpdesk Assistant").
+_MACHINE_WORDS = frozenset({"bot", "assistant", "assistent", "ai", "chatbot", "virtual"})
 
 
 def says_handoff(action: str) -> bool:
     """Does a custom action's name say it transfers to a person (and not just offer to)?"""
-    words = set(name_words(action))
+    words = set(words_of(action))
     if words & _NOT_A_TRANSFER:
         return False
     if words & _HANDOFF_WORDS or {"hand", "off"} <= words or {"hand", "over"} <= words:
@@ -199,15 +91,52 @@ def says_handoff(action: str) -> bool:
     return bool(words & _PERSON_WORDS and words & _MOVE_WORDS)
 
 
-def promises_transfer(text: str, language: str) -> bool:
-    """Does a text tell the customer they are (being) transferred? Offers and refusals don't.
+def is_machine(name: str) -> bool:
+    """Does a handoff host's name or title say it is another bot?"""
+    return bool(set(words_of(name)) & _MACHINE_WORDS)
 
-    CX04's phrase list for the text's language decides; in English a looser pattern also
-    catches "I would have handed you off" and "transferred to a human agent".
-    """
-    text = re.sub(r"\{[^{}]*\}", "…", text)  # {PERSON} is a slot, not a person
-    if text.rstrip().endswith("?") or (language == "en" and _REFUSAL.search(text)):
-        return False
-    if any(m.entry.attrs.get("kind") == "transfer" for m in find("CX04", language, text)):
-        return True
-    return language == "en" and _TRANSFER_TEXT.search(text) is not None
+
+# -- written confirmations ---------------------------------------------------------------------
+
+# A sentence that reports a written message as sent (or on its way), in nl, en, de or fr: a verb
+# that says it was sent, or one that says it will come with what comes (a confirmation, a
+# receipt), and a channel; negations, failures and conditions report nothing.
+_SENT = re.compile(
+    r"\b(?:sent|e-?mailed|mailed|texted|posted|gestuurd|verstuurd|toegestuurd|gemaild"
+    r"|gesendet|geschickt|zugeschickt|envoy[ée]e?s?)\b",
+    re.IGNORECASE,
+)
+_COMING = re.compile(
+    r"\b(?:send(?:ing)?|receive|get|sturen|stuurt|mailen|ontvang\w*|krijg\w*|senden|schicken"
+    r"|erhalt\w*|bekomm\w*|envoy\w*|enverr\w*|recev\w*)\b",
+    re.IGNORECASE,
+)
+_PROOF = re.compile(
+    r"\b(?:confirmation|receipt|copy|summary|bevestiging\w*|ontvangstbewijs|kopie|overzicht"
+    r"|best[äa]tigung\w*|quittung|beleg|zusammenfassung|re[cç]u|r[ée]capitulatif|justificatif)\b",
+    re.IGNORECASE,
+)
+_CHANNELS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("email", re.compile(r"\b(?:e-?mail\w*|mail(?:ed|box)?|inbox|courriel|gemaild)\b", re.I)),
+    ("sms", re.compile(r"\b(?:sms\w*|text(?:ed| message)|texto)\b", re.IGNORECASE)),
+    ("letter", re.compile(r"\b(?:letter|by post|per post|brief|lettre|courrier)\b", re.I)),
+)
+_NOT_SENT = re.compile(
+    r"\b(?:not|n't|never|no|unable|failed|fail|if|unless|niet|geen|nooit|mislukt|als|indien"
+    r"|nicht|kein\w*|nie|fehlgeschlagen|wenn|falls|pas|jamais|[ée]chou\w*|si)\b",
+    re.IGNORECASE,
+)
+
+
+def written_confirmation(text: str) -> str | None:
+    """The channel (``email``, ``sms``, ``letter``) by which a bot text says a written message
+    went out to the customer, or None ("We've emailed you a receipt" -> ``email``)."""
+    for sentence in sentences(without_placeholders(text)):
+        if is_question(sentence) or _NOT_SENT.search(sentence):
+            continue
+        if not (_SENT.search(sentence) or (_COMING.search(sentence) and _PROOF.search(sentence))):
+            continue
+        for channel, pattern in _CHANNELS:
+            if pattern.search(sentence):
+                return channel
+    return None

@@ -15,10 +15,11 @@
 
 from __future__ import annotations
 
+from cxaudit.evidence import promises_transfer
 from cxaudit.importers.base import Origin
 from cxaudit.importers.build import Step
-from cxaudit.importers.rasa_common import Builder, targets
-from cxaudit.importers.rasa_names import promises_transfer
+from cxaudit.importers.rasa_common import Builder
+from cxaudit.importers.rasa_steps import targets
 
 
 def add_notes(builder: Builder) -> None:
