@@ -71,7 +71,12 @@ class FlowGraph:
         self.entries: frozenset[int] = frozenset(entries)
 
     def is_handoff(self, i: int) -> bool:
-        return self.steps[i].handoff is not None
+        """Does step ``i`` hand the customer over to a person (not to another bot)?"""
+        return self._to_people[i]
+
+    @cached_property
+    def _to_people(self) -> list[bool]:
+        return [self.bot.hands_to_a_person(step) for step in self.steps]
 
     def is_turn(self, i: int) -> bool:
         return self.steps[i].is_turn

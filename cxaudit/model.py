@@ -19,6 +19,8 @@ from cxaudit.suggest import did_you_mean, short
 #: What an imported project (or a team that has not decided yet) writes where the files cannot
 #: say: a legal basis, what an agent receives, who confirms an agreement in writing.
 UNDECLARED = "undeclared"
+#: The humans channel of another assistant: a handoff reaches it, but it is no person.
+BOT_CHANNEL = "bot"
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,13 @@ class Bot:
 
     def human(self, human_id: str) -> Human | None:
         return next((h for h in self.humans if h.id == human_id), None)
+
+    def hands_to_a_person(self, step: Step) -> bool:
+        """Does the step hand the customer over to people (not to another bot)?"""
+        if step.handoff is None:
+            return False
+        target = self.human(step.handoff)
+        return target is None or target.channel != BOT_CHANNEL
 
     def data_field(self, name: str) -> DataField | None:
         return next((d for d in self.data if d.field == name), None)

@@ -226,7 +226,7 @@ def _misunderstood_turns(bot: Bot, graph: FlowGraph) -> list[tuple[float, str, i
             if in_walk[i]:
                 ending = (INF, "loop", i)
                 break
-            if bot.steps[i].handoff is not None:
+            if graph.is_handoff(i):
                 ending = (0, "handoff", i)
                 result[i] = ending
                 break

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from cxaudit.checks.base import Collector, Context, Outcome, lacks_phrase, report_missing_lexicons
+from cxaudit.model import BOT_CHANNEL
 
 RULE = "CX05"
 #: Channels a customer uses without the bot handing them over.
@@ -16,18 +17,20 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
     bot = ctx.bot
     out = Collector()
     out.checked("humans")
-    if not bot.humans:
+    # Another assistant a handoff reaches is no person: it is no one's humans entry here.
+    people = [h for h in bot.humans if h.channel != BOT_CHANNEL]
+    if not people:
         out.add("no-humans", ("humans",), subject="humans", unit="humans", key=True)
         return out.outcome()
     graph = ctx.graph
     handed_to = {
         step.handoff
         for i, step in enumerate(bot.steps)
-        if step.handoff is not None and graph.reachable[i]
+        if graph.is_handoff(i) and graph.reachable[i]
     }
     # People customers can reach outside the bot (a phone number, an address the bot gives)
     # are there even when no step hands over to them.
-    reachable = [h for h in bot.humans if h.id in handed_to or h.channel in OUTSIDE_THE_BOT]
+    reachable = [h for h in people if h.id in handed_to or h.channel in OUTSIDE_THE_BOT]
     if not reachable:
         out.add(
             "humans-unreachable",
@@ -35,10 +38,10 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
             subject="humans",
             unit="humans",
             key=True,
-            humans=", ".join(h.id for h in bot.humans),
+            humans=", ".join(h.id for h in people),
         )
     incomplete = []
-    for human in bot.humans:
+    for human in people:
         out.checked("complete")
         missing = [
             key
@@ -59,7 +62,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
             missing=", ".join(missing),
             humans=listed,
         )
-    always_open = [h for h in bot.humans if h.hours == "24/7"]
+    always_open = [h for h in people if h.hours == "24/7"]
     fallback_channels = set(options["outside_hours_channels"])
     out.checked("outside-hours")
     if not always_open:
@@ -85,7 +88,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
             )
     other = set(options["other_channels"])
     out.checked("other-channel")
-    if not any(h.channel in other for h in bot.humans):
+    if not any(h.channel in other for h in people):
         out.add(
             "no-other-channel",
             ("humans",),
@@ -94,11 +97,11 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
             key=True,
             channels=", ".join(sorted(other)),
         )
-    handoffs = [step for step in bot.steps if step.handoff is not None]
+    handoffs = [step for i, step in enumerate(bot.steps) if ctx.graph.is_handoff(i)]
     if handoffs:
         report_missing_lexicons(out, bot, RULE)
     for i, step in enumerate(bot.steps):
-        if step.handoff is None or not ctx.graph.reachable[i]:
+        if not ctx.graph.is_handoff(i) or not ctx.graph.reachable[i]:
             continue
         out.checked("wait-time")
         where = lacks_phrase(RULE, "wait-time", step)

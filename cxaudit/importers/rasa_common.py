@@ -142,9 +142,11 @@ class Builder:
         """The humans id a custom action hands off to, or None when it is no real transfer."""
         if not self.is_custom(action) or not says_handoff(action):
             return None
-        if self.handoff_hosts and set(self.handoff_hosts) == set(self.bot_hosts):
-            return None  # every host the project hands off to is another bot, not a person
-        self.flow.human(action, "live_chat", self.domain.actions.get(action))
+        # Every host the project hands off to is another bot: a handoff (CX04 checks what it
+        # carries), but to no person (CX02 and CX05 do not count it).
+        to_bots = bool(self.handoff_hosts) and set(self.handoff_hosts) == set(self.bot_hosts)
+        channel = "bot" if to_bots else "live_chat"
+        self.flow.human(action, channel, self.domain.actions.get(action))
         return action
 
     def action_step(self, step: Step, action: str, origin: Origin | None) -> None:
