@@ -45,7 +45,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
                 count_turns=str(len(turns)),
             )
         return out.outcome()
-    has_global = any(distance[t] == 0 for t in graph.global_targets)
+    has_global = any(distance[t] == 0 for t in graph.global_targets) or _everywhere(ctx, turns)
     if not has_global:
         out.add(
             "no-global-human",
@@ -72,6 +72,23 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
             limit=str(limit),
         )
     return out.outcome()
+
+
+def _everywhere(ctx: Context, turns: list[int]) -> bool:
+    """Is one intent, though not declared global, routed to a person from every customer turn?
+    (A Dialogflow CX agent routes "talk to a person" from every page, flow by flow.)"""
+    bot, to_person = ctx.bot, ctx.graph.turns_to_handoff_in_flow
+    common: set[str] | None = None
+    for i in turns:
+        here = {
+            name
+            for name, target in bot.steps[i].on
+            if to_person[bot.step_index[bot.resolve(target)]] == 0
+        }
+        common = here if common is None else common & here
+        if not common:
+            return False
+    return bool(common)
 
 
 def _far_text(far: list[str], limit: int) -> Mapping[str, str]:
