@@ -259,7 +259,7 @@ def check(item: Loaded, settings: Settings, language: str) -> FileReport:
     if settings.baseline is not None and known is not None:
         before = weigh(
             file_score(_results(groups, units, blocked, language)),
-            (w.factor for w in _weighings(groups)),
+            (w.factor**w.times for w in _weighings(groups)),
         )
         groups, fixed = _apply_baseline(groups, known, settings.baseline)
         comparison = BaselineComparison(settings.baseline.display, known.score, before, fixed)
@@ -267,7 +267,7 @@ def check(item: Loaded, settings: Settings, language: str) -> FileReport:
     notes += [import_note(note, document.path, language) for note in item.notes]
     results = _results(groups, units, blocked, language)
     weighed = _weighings(groups)
-    score = weigh(file_score(results), (w.factor for w in weighed))
+    score = weigh(file_score(results), (w.factor**w.times for w in weighed))
     findings = sorted(
         [finding for finding, _ in groups] + notes,
         key=lambda f: (
@@ -304,15 +304,20 @@ Grouped = list[tuple[Finding, tuple[Judged, ...]]]
 
 
 def _weighings(groups: Grouped) -> tuple[Weighing, ...]:
-    """The failures that weigh the whole score down: each check whose errors do (catalogue
-    ``weighs``) once, however many findings it has, if one of them counts."""
+    """The failures that weigh the whole score down (catalogue ``weighs``): once per cause, that
+    is per finding that counts (a bot that asks for a PIN and a CVV has two such causes), never
+    per place a cause affects."""
     rules = catalogue()
-    found: dict[tuple[str, str], float] = {}
+    found: dict[tuple[str, str], tuple[float, int]] = {}
     for finding, _ in groups:
         factor = rules[finding.rule].checks[finding.check].weighs if finding.rule in rules else None
         if factor is not None and finding.counts and finding.severity is Severity.ERROR:
-            found[(finding.rule, finding.check)] = factor
-    return tuple(Weighing(rule, check, factor) for (rule, check), factor in sorted(found.items()))
+            times = found.get((finding.rule, finding.check), (factor, 0))[1]
+            found[(finding.rule, finding.check)] = (factor, times + 1)
+    return tuple(
+        Weighing(rule, check, factor, times)
+        for (rule, check), (factor, times) in sorted(found.items())
+    )
 
 
 def _results(

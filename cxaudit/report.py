@@ -136,6 +136,7 @@ class Weighing:
     rule: str
     check: str
     factor: float
+    times: int = 1  # how many causes of this check: the score is multiplied by factor ** times
 
 
 @dataclass(frozen=True)

@@ -123,14 +123,14 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
             if unasked[i]:
                 step = bot.steps[i]
                 out.add(
-                    "no-consent-before",
+                    "no-consent-before" if needs_consent[name] else "special-no-consent",
                     (*step.path, "collect"),
                     subject=step.id,
                     step=step.id,
                     unit="consent-first",
                     cause=f"field:{name}",
                     field=name,
-                    needs=translated("basis-consent" if needs_consent[name] else "special-data"),
+                    category=declared[name].category,
                 )
     # A question that cannot be declined is reported where it is; it counts against the data
     # it was meant to cover (collected without valid consent), not as a unit of its own, so

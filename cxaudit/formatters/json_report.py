@@ -80,7 +80,10 @@ def _file(report: FileReport) -> dict[str, Any]:
             }
             for r in report.rules
         ],
-        "weighed": [{"rule": w.rule, "check": w.check, "factor": w.factor} for w in report.weighed],
+        "weighed": [
+            {"rule": w.rule, "check": w.check, "factor": w.factor, "times": w.times}
+            for w in report.weighed
+        ],
         "findings": [finding(f) for f in report.findings],
         "baseline": baseline,
     }

@@ -62,7 +62,10 @@ def _file(report: FileReport, lang: str) -> str:
         "",
     ]
     if report.weighed:
-        factors = ", ".join(f"{w.rule} {escape(w.check)} ×{w.factor:g}" for w in report.weighed)
+        factors = ", ".join(
+            f"{w.rule} {escape(w.check)} ×{w.factor:g}" + (f" ({w.times}×)" if w.times > 1 else "")
+            for w in report.weighed
+        )
         out += [f"{word(lang, 'weighed')}: {factors}", ""]
     waived, baselined = report.suppressed("waiver"), report.suppressed("baseline")
     if waived or baselined:

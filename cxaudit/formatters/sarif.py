@@ -198,7 +198,10 @@ def _file(report: FileReport) -> dict[str, Any]:
         "passed": report.passed,
         "failUnder": report.fail_under,
         "profile": report.profile,
-        "weighed": [{"rule": w.rule, "check": w.check, "factor": w.factor} for w in report.weighed],
+        "weighed": [
+            {"rule": w.rule, "check": w.check, "factor": w.factor, "times": w.times}
+            for w in report.weighed
+        ],
     }
     if report.baseline is not None:
         b = report.baseline

@@ -77,7 +77,10 @@ def _file(console: Console, report: FileReport, lang: str) -> None:
     )
     console.print(verdict)
     if report.weighed:
-        factors = ", ".join(f"{w.rule} {w.check} ×{w.factor:g}" for w in report.weighed)
+        factors = ", ".join(
+            f"{w.rule} {w.check} ×{w.factor:g}" + (f" ({w.times}×)" if w.times > 1 else "")
+            for w in report.weighed
+        )
         console.print(Text(f"{word(lang, 'weighed')}: {factors}", style="dim"), soft_wrap=True)
     waived, baselined = report.suppressed("waiver"), report.suppressed("baseline")
     if waived or baselined:
