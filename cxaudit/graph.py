@@ -66,7 +66,7 @@ class FlowGraph:
         upset = [index[bot.resolve(bot.upset)]] if bot.upset is not None else []
         self.turn_targets: tuple[int, ...] = tuple(sorted({*self.global_targets, *upset}))
         # A conversation may begin at the start or with any intent that leads somewhere.
-        entries = {index[bot.resolve(bot.start)]}
+        entries = {index[bot.resolve(start)] for start in bot.starts}
         entries.update(index[t] for targets in self.intent_targets.values() for t in targets)
         self.entries: frozenset[int] = frozenset(entries)
 

@@ -152,6 +152,9 @@ class Bot:
     declared_languages: bool
     channels: tuple[str, ...]
     start: str
+    #: Every step a conversation begins at with the bot speaking first (``start`` and the other
+    #: openers a list names: a web, app or SMS welcome); ``start`` is the first.
+    starts: tuple[str, ...]
     humans: tuple[Human, ...]
     handoff_context: tuple[str, ...] | None
     context_undeclared: bool  # handoff.context: undeclared (the files cannot say)
@@ -242,6 +245,14 @@ class _Builder:
         )
         step_index = {step.id: i for i, step in enumerate(steps)}
         flow_start = {flow.id: flow.steps[0].id for flow in flows}
+        declared = bot.get("start")
+        starts: tuple[str, ...] = (
+            tuple(dict.fromkeys(declared))
+            if isinstance(declared, list) and declared
+            else (declared,)
+            if isinstance(declared, str) and declared
+            else (steps[0].id,)
+        )
         model = Bot(
             name=bot["name"],
             persona=bool(bot.get("persona", True)),
@@ -250,7 +261,8 @@ class _Builder:
             languages=self.languages,
             declared_languages=self.declared_languages,
             channels=tuple(bot.get("channels", ())),
-            start=bot.get("start") or steps[0].id,
+            start=starts[0],
+            starts=starts,
             humans=humans,
             handoff_context=_context(handoff),
             context_undeclared=handoff.get("context") == UNDECLARED,
@@ -421,7 +433,12 @@ class _Builder:
                     hint = f" (the file declares no {what} at all)"
                 self.error(path, f"'{short(value)}' names no {what}{hint}", key=key)
 
-        ref(self.data["bot"].get("start"), ("bot", "start"), targets, "step or flow")
+        declared = self.data["bot"].get("start")
+        if isinstance(declared, list):
+            for k, value in enumerate(declared):
+                ref(value, ("bot", "start", k), targets, "step or flow")
+        else:
+            ref(declared, ("bot", "start"), targets, "step or flow")
         ref(model.upset, ("escalation", "upset"), targets, "step or flow")
         if model.default_fallback is not None:
             fb = model.default_fallback

@@ -19,6 +19,7 @@ from cxaudit.checks import REGISTRY
 from cxaudit.checks.base import Context, text_items
 from cxaudit.config import Overrides, resolve
 from cxaudit.diagnostics import InputError
+from cxaudit.engine import Settings, audit
 from cxaudit.graph import FlowGraph
 from cxaudit.importers import load_project
 from cxaudit.importers.base import Project
@@ -26,6 +27,7 @@ from cxaudit.importers.dialogflow import category_of
 from cxaudit.loader import Document
 from cxaudit.model import Bot
 from cxaudit.model import build as build_bot
+from cxaudit.report import FileReport
 from cxaudit.schema import validate
 from tests.conftest import SHARED, needs_shared
 
@@ -97,6 +99,12 @@ def write_export(
 
 def say(*texts: str) -> dict[str, Any]:
     return {"messages": [{"text": {"text": list(texts)}, "languageCode": "en"}]}
+
+
+def ending(page: dict[str, Any]) -> dict[str, Any]:
+    """A page that goes on to End Session (a page with no routes at all waits for the customer
+    when its flow has intent routes)."""
+    return {**page, "transitionRoutes": [{"condition": "true", "targetPage": "End Session"}]}
 
 
 def line_of(path: Path, needle: str, nth: int = 1) -> int:
@@ -215,6 +223,30 @@ def test_ccai_handoffs() -> None:
     assert {"goto": "Agent_Handoff"} in [
         {"goto": o["goto"]} for o in steps["Confirm_Password"]["options"]
     ]
+    # The phone transfer puts the call through and passes nothing: no context, shown at the
+    # transfer (the escalations' integration could pass more, but this one passes nothing).
+    assert project.data["handoff"] == {}
+    loc = document.source_map.locate(("handoff",))
+    assert (loc.file, loc.line) == (
+        "CCAI/flows/Agent_Handoff/Agent_Handoff.json",
+        line_of(agent_handoff, "telephonyTransferCall"),
+    )
+
+
+@needs_corpus
+def test_ccai_agent_request_from_the_main_menu_is_a_phone_handoff() -> None:
+    project, _, _ = ccai()
+    steps = steps_of(project)
+    assert steps["Menu_Options"]["on"]["general.agent_request"] == "Agent_Handoff"
+    (flow,) = [f for f in project.data["flows"] if f["id"] == "Agent_Handoff"]
+    assert flow["steps"][0]["id"] == "Agent_Handoff.start"  # where the menu's "agent" leads
+    transfer = steps[steps["Agent_Handoff.start"]["next"]]
+    assert transfer["handoff"] == "telephony_transfer"
+    report = audited(CCAI, "CCAI")
+    cx02 = {c for c, _ in found(report, "CX02")}
+    assert "no-human-anywhere" not in cx02
+    assert ("no-context", None) in found(report, "CX04")  # the reviewers' sure fail
+    assert status(report, "CX04") == "fail"
 
 
 @needs_corpus
@@ -283,8 +315,11 @@ def test_ccai_rules_find_what_a_reviewer_finds() -> None:
     cx04 = {(check, step) for check, step, _ in result["CX04"]}
     assert ("no-announcement", "Agent_Handoff.start.route1") in cx04
     assert ("no-announcement", "Make_A_Payment.end_escalation") not in cx04
+    # The payment webhooks make the payments; whether their back end confirms them in writing
+    # the export cannot show: unknown, as the reviewers have it.
     cx08 = {(check, step) for check, step, _ in result["CX08"]}
-    assert ("no-confirmation", "process_debit_card_payment_API") in cx08
+    assert ("confirmation-undeclared", "process_debit_card_payment_API") in cx08
+    assert ("no-confirmation", "process_debit_card_payment_API") not in cx08
     path = step_path(project, "explain_Bill")
     loc = document.source_map.locate(path)
     assert loc.file == "CCAI/flows/Billing/pages/explain Bill.json"
@@ -292,11 +327,9 @@ def test_ccai_rules_find_what_a_reviewer_finds() -> None:
     assert ("generated-text", "Telecom geet", None) in notes
     # The only payload holds chips, and each is placed (test_ccai_chips_are_options).
     assert not [n for n in project.notes if n.check in ("unsupported-message", "unplaced-chips")]
-    missing = {(n.check, n.rule) for n in project.notes if n.check.startswith("missing-")}
-    assert {("missing-hours", "CX05"), ("missing-policy", "CX09")} <= missing
-    hours = next(n for n in project.notes if n.check == "missing-hours")
-    assert hours.params == {"humans": "'telephony_transfer', 'human_escalation'"}
-    assert hours.location is None  # about the project as a whole
+    # What the export cannot say the rules say: no hours for the humans, no privacy policy.
+    assert {"human-incomplete"} <= {check for check, _, _ in result["CX05"]}
+    assert "no-policy" in {check for check, _, _ in result["CX09"]}
 
 
 @needs_corpus
@@ -450,7 +483,7 @@ def test_route_to_a_missing_flow_is_an_input_error(tmp_path: Path) -> None:
 
 def test_unknown_message_type_is_a_note(tmp_path: Path) -> None:
     entry = {"messages": [{"playAudio": {"audioUri": "gs://x"}}, *say("Hello")["messages"]]}
-    root = minimal(tmp_path, **{"Start/Audio": {"entryFulfillment": entry}})
+    root = minimal(tmp_path, **{"Start/Audio": ending({"entryFulfillment": entry})})
     project, _, _ = imported(root)
     (note,) = [n for n in project.notes if n.check == "unsupported-message"]
     assert note.params == {"kind": "playAudio"} and note.rule is None
@@ -538,8 +571,9 @@ def test_escalation_page_becomes_the_handoff(tmp_path: Path) -> None:
         ("birthday", "@sys.date", "identifier"),
         ("month", "@prebuilt_components_dob_collection_dob_month", "identifier"),
         ("date", "@sys.date", None),
-        # The type's name alone would say birth date; its file says it is a choice.
-        ("incorrect_part", "@prebuilt_components_dob_collection_wrong_part", "identifier"),
+        # A custom type's name says no more than the component it belongs to.
+        ("incorrect_part", "@prebuilt_components_dob_collection_wrong_part", None),
+        ("spelling_separator", "@prebuilt_components_name_collection_seperator", None),
     ],
 )
 def test_data_category_from_parameter_and_entity_type(
@@ -633,7 +667,7 @@ def test_entity_types_that_enumerate_choices_are_not_collected(tmp_path: Path) -
     assert undeclared["dob_day"] == "identifier"
     assert undeclared["card_holder"] == "financial"
     assert undeclared["iban"] == "financial"
-    assert undeclared["membership"] == "identifier"  # dob in the type's name
+    assert "membership" not in undeclared  # dob in the type's name says nothing of it
     assert undeclared["card_code"] == "financial"
     assert "collect" not in steps["Form"]  # the form's first question: which part is wrong
 
@@ -692,7 +726,9 @@ def test_ssml_in_a_text_message(tmp_path: Path) -> None:
         "<speak>Your balance is <say-as interpret-as='currency'>$session.params.balance"
         "</say-as>.<break time='1s'/>Anything else?</speak>"
     )
-    root = minimal(tmp_path, **{"Start/Balance": {"entryFulfillment": say(text, "a < b > c")}})
+    root = minimal(
+        tmp_path, **{"Start/Balance": ending({"entryFulfillment": say(text, "a < b > c")})}
+    )
     project, _, _ = imported(root)
     assert steps_of(project)["Balance"]["say"] == {
         "en": "Your balance is $session.params.balance. Anything else?\na < b > c"
@@ -724,13 +760,20 @@ def test_parameter_reference_texts(tmp_path: Path) -> None:
     root = minimal(
         tmp_path,
         **{
-            "Start/Failure": {"entryFulfillment": say("$flow.failure_msg")},
-            "Start/Mixed": {
-                "entryFulfillment": say(
-                    "Sorry.", "$session.params.x", " $flow.a $page.params.b.status ", "$$flow.total"
-                )
-            },
-            "Start/Balance": {"entryFulfillment": say("Your balance is $session.params.balance")},
+            "Start/Failure": ending({"entryFulfillment": say("$flow.failure_msg")}),
+            "Start/Mixed": ending(
+                {
+                    "entryFulfillment": say(
+                        "Sorry.",
+                        "$session.params.x",
+                        " $flow.a $page.params.b.status ",
+                        "$$flow.total",
+                    )
+                }
+            ),
+            "Start/Balance": ending(
+                {"entryFulfillment": say("Your balance is $session.params.balance")}
+            ),
         },
     )
     project, _, bot = imported(root)
@@ -861,3 +904,443 @@ def test_chips_that_cannot_be_placed_stay_a_note(tmp_path: Path) -> None:
         ("agent/flows/Start/pages/Card.json", "unsupported-message", {"kind": "payload"}),
         ("agent/flows/Start/pages/Say.json", "unplaced-chips", {"chips": "'bye'"}),
     ]
+
+
+# -- handoffs, wherever the export puts them ---------------------------------------------------
+
+
+def audited(root: Path, display: str = "agent") -> FileReport:
+    """The engine's report on an export (what ``cxaudit check`` prints)."""
+    report = audit([(root, display)], Settings(language="en", discover_config=False))
+    assert report.errors == (), [e.render() for e in report.errors]
+    return report.files[0]
+
+
+def found(report: FileReport, rule: str) -> set[tuple[str, str | None]]:
+    return {(f.check, f.step) for f in report.findings if f.rule == rule}
+
+
+def status(report: FileReport, rule: str) -> str:
+    return next(r.status.value for r in report.rules if r.id == rule)
+
+
+def live_agent(text: str, metadata: Any = None) -> dict[str, Any]:
+    """A fulfilment that says ``text`` and hands over to a live agent."""
+    handoff = {} if metadata is None else {"metadata": metadata}
+    return {"messages": [*say(text)["messages"], {"liveAgentHandoff": handoff}]}
+
+
+def welcome_to(page: str, **routes: str) -> dict[str, Any]:
+    """A start flow: the welcome leads to ``page``; ``routes`` are intent -> flow."""
+    start = [
+        {
+            "intent": "Default Welcome Intent",
+            "triggerFulfillment": say("Hi, I'm the helpdesk bot, a virtual assistant."),
+            "targetPage": page,
+        },
+        *({"intent": intent, "targetFlow": flow} for intent, flow in routes.items()),
+    ]
+    return {"transitionRoutes": start}
+
+
+INTENTS = {
+    "Default Welcome Intent": ["hi"],
+    "agent": ["a person please"],
+    "support": ["support"],
+    "bye": ["bye"],
+    "yes": ["yes"],
+}
+
+
+def test_a_no_match_handler_without_a_target_hands_over(tmp_path: Path) -> None:
+    """``sys.no-match-3`` that hands over without a target page: the fallback ends with a person,
+    not a question asked for ever."""
+    ask = {
+        "entryFulfillment": say("What is your question?"),
+        "transitionRoutes": [{"intent": "bye", "targetPage": "End Session"}],
+        "eventHandlers": [
+            {"event": "sys.no-match-1", "triggerFulfillment": say("Sorry?")},
+            {"event": "sys.no-match-2", "triggerFulfillment": say("Once more?")},
+            {
+                "event": "sys.no-match-3",
+                "triggerFulfillment": live_agent("I'm transferring you to a colleague."),
+            },
+            {"event": "sys.no-input-1", "triggerFulfillment": say("Are you there?")},
+        ],
+    }
+    root = write_export(
+        tmp_path / "agent",
+        {"Start": welcome_to("Ask")},
+        pages={"Start/Ask": ask},
+        intents=INTENTS,
+        agent={"startFlow": "Start"},
+    )
+    project, document, _ = imported(root)
+    steps = steps_of(project)
+    assert steps["Ask"]["fallback"] == {"retries": 2, "then": "Ask.sys.no-match-3"}
+    assert steps["Ask.sys.no-match-3"] == {
+        "id": "Ask.sys.no-match-3",
+        "say": {"en": "I'm transferring you to a colleague."},
+        "handoff": "live_agent",  # no target: the person is where it ends
+    }
+    # The integration makes the handoff and may pass a summary: the export cannot say.
+    assert project.data["handoff"] == {"context": "undeclared"}
+    page = root / "flows" / "Start" / "pages" / "Ask.json"
+    loc = document.source_map.locate(("handoff",))
+    assert (loc.file, loc.line) == ("agent/flows/Start/pages/Ask.json", line_of(page, "liveAgent"))
+    report = audited(root)
+    assert not {c for c, s in found(report, "CX03") if s == "Ask"} & {
+        "fallback-loops",
+        "fallback-no-human",
+    }
+    assert ("context-undeclared", None) in found(report, "CX04")
+    assert status(report, "CX04") == "unknown"
+    assert "no-human-anywhere" not in {c for c, _ in found(report, "CX02")}
+
+
+def test_handoffs_in_form_prompts_reprompts_and_event_handlers(tmp_path: Path) -> None:
+    """A form parameter's reprompt handler that hands over (no target), a prompt that hands
+    over, and event handlers of the page and the flow that hand over."""
+    form = {
+        "form": {
+            "parameters": [
+                {
+                    "displayName": "order_number",
+                    "entityType": "@sys.number",
+                    "required": True,
+                    "fillBehavior": {
+                        "initialPromptFulfillment": say("Which order?"),
+                        "repromptEventHandlers": [
+                            {"event": "sys.no-match-1", "triggerFulfillment": say("Which?")},
+                            {
+                                "event": "sys.no-match-2",
+                                "triggerFulfillment": live_agent("A colleague will help you."),
+                            },
+                        ],
+                    },
+                },
+                {
+                    "displayName": "nothing",
+                    "entityType": "@sys.any",
+                    "required": True,
+                    "fillBehavior": {"initialPromptFulfillment": live_agent("Let me connect you.")},
+                },
+            ]
+        },
+        "transitionRoutes": [
+            {"condition": "$page.params.status = FINAL", "targetPage": "End Session"}
+        ],
+        "eventHandlers": [
+            {"event": "sys.no-input-3", "triggerFulfillment": live_agent("Connecting you now.")}
+        ],
+    }
+    flows = welcome_to("Order")
+    flows["eventHandlers"] = [
+        {"event": "webhook.error", "triggerFulfillment": live_agent("Connecting you now.")}
+    ]
+    root = write_export(
+        tmp_path / "agent",
+        {"Start": flows},
+        pages={"Start/Order": form},
+        intents=INTENTS,
+        agent={"startFlow": "Start"},
+    )
+    project, _, _ = imported(root)
+    steps = steps_of(project)
+    assert steps["Order"]["fallback"] == {"retries": 1, "then": "Order.sys.no-match-2"}
+    assert steps["Order.sys.no-match-2"]["handoff"] == "live_agent"
+    assert steps["Order.nothing"]["handoff"] == "live_agent"  # its prompt hands over
+    branches = {o["label"].get("x-event"): o["goto"] for o in steps["Order.nothing"]["options"]}
+    assert steps[branches["sys.no-input-3"]]["handoff"] == "live_agent"
+    assert steps[branches["webhook.error"]]["handoff"] == "live_agent"  # the flow's handler
+
+
+def test_a_route_group_hands_over_on_every_page_that_uses_it(tmp_path: Path) -> None:
+    """The agent's route groups and a flow's own: a flow's group wins in its flow."""
+    menu = {
+        "entryFulfillment": say("Anything else?"),
+        "transitionRoutes": [{"intent": "bye", "targetPage": "End Session"}],
+        "transitionRouteGroups": ["Common"],
+        "eventHandlers": [{"event": "sys.no-match-default", "targetPage": "Menu"}],
+    }
+    root = write_export(
+        tmp_path / "agent",
+        {"Start": welcome_to("Menu", support="Support"), "Support": {}},
+        pages={
+            "Start/Menu": menu,
+            "Support/Desk": {
+                **menu,
+                "entryFulfillment": say("Desk."),
+                "eventHandlers": [{"event": "sys.no-match-default", "targetPage": "Desk"}],
+            },
+        },
+        intents=INTENTS,
+        agent={"startFlow": "Start"},
+    )
+    metadata = {"summary": "$session.params.summary", "reason": "$session.params.topic"}
+    agent_group = {
+        "displayName": "Common",
+        "transitionRoutes": [
+            {"intent": "agent", "triggerFulfillment": live_agent("Connecting you now.", metadata)}
+        ],
+    }
+    flow_group = {
+        "displayName": "Common",
+        "transitionRoutes": [{"intent": "agent", "targetPage": "End Session"}],
+    }
+    (root / "transitionRouteGroups").mkdir()
+    (root / "transitionRouteGroups" / "Common.json").write_text(json.dumps(agent_group, indent=2))
+    (root / "flows" / "Support" / "transitionRouteGroups").mkdir()
+    flow_file = root / "flows" / "Support" / "transitionRouteGroups" / "Common.json"
+    flow_file.write_text(json.dumps(flow_group, indent=2))
+    project, document, _ = imported(root)
+    steps = steps_of(project)
+    assert steps["Menu"]["on"]["agent"] == "Menu.agent"
+    assert steps["Menu.agent"]["handoff"] == "live_agent"
+    assert steps["Desk"]["on"]["agent"] == "END_SESSION"  # the flow's own group
+    loc = document.source_map.locate(step_path(project, "Menu.agent", "handoff"))
+    assert loc.file == "agent/transitionRouteGroups/Common.json"
+    # The metadata says what the agent receives: the summary and the reason (the intent).
+    assert project.data["handoff"] == {"context": ["summary", "intent"]}
+    report = audited(root)
+    assert not found(report, "CX04") & {("context-undeclared", None), ("no-context", None)}
+
+
+def test_flow_routes_where_the_start_page_has_condition_routes(tmp_path: Path) -> None:
+    """A flow's intent routes are in scope on its start page when no condition holds there,
+    and on its pages that wait (a page with no routes of its own waits too)."""
+    vip = {
+        "transitionRoutes": [
+            {"condition": "$session.params.vip = true", "targetPage": "VIP"},
+            {
+                "intent": "agent",
+                "triggerFulfillment": {
+                    "messages": [{"telephonyTransferCall": {"phoneNumber": "+31201234567"}}]
+                },
+            },
+        ]
+    }
+    desk = {
+        "transitionRoutes": [
+            {"condition": "true", "targetPage": "Menu"},
+            {"intent": "agent", "triggerFulfillment": live_agent("Connecting you.")},
+        ]
+    }
+    root = write_export(
+        tmp_path / "agent",
+        {"Start": welcome_to("Hello", support="Support", bye="Desk"), "Support": vip, "Desk": desk},
+        pages={
+            "Start/Hello": ending({"entryFulfillment": say("Hello.")}),
+            "Support/VIP": ending({"entryFulfillment": say("Welcome, VIP.")}),
+            "Desk/Menu": {"entryFulfillment": say("What can I do for you?")},
+        },
+        intents=INTENTS,
+        agent={"startFlow": "Start"},
+    )
+    project, _, _ = imported(root)
+    steps = steps_of(project)
+    start = steps["Support.start"]
+    assert start["ask"] == "" and start["next"] == "VIP"
+    assert steps[start["on"]["agent"]]["handoff"] == "telephony_transfer"
+    # Where a condition always holds, the start page goes on at once; the page that waits
+    # (no routes of its own) has the flow's routes.
+    assert "on" not in steps["Desk.start"] and steps["Desk.start"]["next"] == "Menu"
+    assert steps["Menu"]["ask"] == {"en": "What can I do for you?"}
+    assert steps[steps["Menu"]["on"]["agent"]]["handoff"] == "live_agent"
+    # A phone transfer passes nothing: whatever the live agent gets, CX04 fails the bot.
+    assert project.data["handoff"] == {}
+    assert ("no-context", None) in found(audited(root), "CX04")
+
+
+def test_a_parameter_transfer_and_end_session(tmp_path: Path) -> None:
+    """A preset the integration acts on (``transfer: true``, usually before End Session), and
+    End Session right after a text that transfers, are handoffs; a reason alone is none."""
+    hold = {
+        "entryFulfillment": say("Please hold."),
+        "transitionRoutes": [
+            {
+                "condition": "true",
+                "triggerFulfillment": {
+                    "setParameterActions": [{"parameter": "transfer", "value": True}]
+                },
+                "targetPage": "End Session",
+            }
+        ],
+    }
+    reason = {
+        "entryFulfillment": say("Let me see."),
+        "transitionRoutes": [
+            {
+                "condition": "true",
+                "triggerFulfillment": {
+                    "setParameterActions": [{"parameter": "transfer_reason", "value": "agent"}]
+                },
+                "targetPage": "Menu",
+            }
+        ],
+    }
+    menu = {
+        "entryFulfillment": say("Anything else?"),
+        "transitionRoutes": [
+            {"intent": "agent", "targetPage": "Hold"},
+            {"intent": "yes", "targetPage": "Goodbye"},
+            {"intent": "bye", "targetPage": "Reason"},
+        ],
+        "eventHandlers": [{"event": "sys.no-match-default", "targetPage": "Hold"}],
+    }
+    goodbye = ending({"entryFulfillment": say("I'm transferring you to a colleague now.")})
+    root = write_export(
+        tmp_path / "agent",
+        {"Start": welcome_to("Menu")},
+        pages={
+            "Start/Hold": hold,
+            "Start/Reason": reason,
+            "Start/Menu": menu,
+            "Start/Goodbye": goodbye,
+        },
+        intents=INTENTS,
+        agent={"startFlow": "Start"},
+    )
+    project, document, _ = imported(root)
+    steps = steps_of(project)
+    transfer = steps[steps["Hold"]["next"]]
+    assert transfer["handoff"] == "integration_transfer" and transfer["next"] == "END_SESSION"
+    loc = document.source_map.locate(step_path(project, transfer["id"], "handoff"))
+    page = root / "flows" / "Start" / "pages" / "Hold.json"
+    assert (loc.file, loc.line) == ("agent/flows/Start/pages/Hold.json", line_of(page, "transfer"))
+    assert steps["Goodbye"]["handoff"] == "integration_transfer"  # said, then the session ends
+    assert steps["Reason"]["next"] == "Menu" and "handoff" not in steps["Reason"]
+    assert project.data["humans"][0] == {"id": "integration_transfer", "channel": "live_chat"}
+    assert project.data["handoff"] == {"context": "undeclared"}
+    assert not [n for n in project.notes if n.check == "says-transfer-without-handoff"]
+    report = audited(root)
+    assert "no-human-anywhere" not in {c for c, _ in found(report, "CX02")}
+    assert ("context-undeclared", None) in found(report, "CX04")
+
+
+@pytest.mark.parametrize(
+    ("metadata", "context"),
+    [
+        (None, "undeclared"),
+        ({}, "undeclared"),
+        ({"queue": "billing"}, "undeclared"),  # names nothing the agent receives
+        ({"conversation_summary": "$request.generative.summary"}, ["summary"]),
+        (
+            {"transcript": True, "account": "$session.params.account"},
+            ["transcript", "collected_data"],
+        ),
+    ],
+)
+def test_what_a_live_agent_handoff_passes(
+    tmp_path: Path, metadata: Any, context: list[str] | str
+) -> None:
+    page = {"entryFulfillment": live_agent("I'm connecting you to a colleague.", metadata)}
+    root = write_export(
+        tmp_path / "agent",
+        {"Start": welcome_to("Human")},
+        pages={"Start/Human": page},
+        intents=INTENTS,
+        agent={"startFlow": "Start"},
+    )
+    project, _, _ = imported(root)
+    assert steps_of(project)["Human"]["handoff"] == "live_agent"
+    assert project.data["handoff"] == {"context": context}
+    report = audited(root)
+    cx04 = {c for c, _ in found(report, "CX04")}
+    if context == "undeclared":
+        assert "context-undeclared" in cx04 and status(report, "CX04") == "unknown"
+    else:
+        assert not cx04 & {"context-undeclared", "no-context"}
+
+
+def test_agreements_by_webhook_and_by_text(tmp_path: Path) -> None:
+    """A webhook named for a payment makes one, whose written confirmation a back end may send
+    (unknown); its success text is its report. A text alone that reports an agreement made
+    marks its page; a webhook that reads makes none."""
+    pay = {
+        "entryFulfillment": {"webhook": "payments", "tag": "processPayment"},
+        "transitionRoutes": [{"condition": "true", "targetPage": "Paid"}],
+    }
+    balance = ending({"entryFulfillment": {"webhook": "payments", "tag": "getBalance"}})
+    menu = {
+        "entryFulfillment": say("Shall I pay your bill?"),
+        "transitionRoutes": [
+            {"intent": "yes", "targetPage": "Pay"},
+            {"intent": "bye", "targetPage": "Balance"},
+            {"intent": "support", "targetFlow": "Booking"},
+        ],
+        "eventHandlers": [{"event": "sys.no-match-default", "targetPage": "Menu"}],
+    }
+    root = write_export(
+        tmp_path / "agent",
+        {
+            "Start": welcome_to("Menu"),
+            "Booking": {"transitionRoutes": [{"condition": "true", "targetPage": "Booked"}]},
+        },
+        pages={
+            "Start/Menu": menu,
+            "Start/Pay": pay,
+            "Start/Paid": ending({"entryFulfillment": say("Your payment has been processed.")}),
+            "Start/Balance": balance,
+            "Booking/Booked": ending(
+                {"entryFulfillment": say("Your appointment has been booked for Monday.")}
+            ),
+        },
+        intents=INTENTS,
+        agent={"startFlow": "Start"},
+    )
+    project, document, _ = imported(root)
+    steps = steps_of(project)
+    assert steps["Pay"]["agreement"] == "payment"
+    assert steps["Pay"]["confirm"] == {"channel": "undeclared"}
+    assert steps["Pay"]["action"] == "payments processPayment"
+    assert "agreement" not in steps["Paid"] and "agreement" not in steps["Balance"]
+    assert steps["Booked"]["agreement"] == "appointment" and "confirm" not in steps["Booked"]
+    page = root / "flows" / "Booking" / "pages" / "Booked.json"
+    loc = document.source_map.locate(step_path(project, "Booked", "agreement"))
+    assert loc.line == line_of(page, "has been booked")
+    report = audited(root)
+    cx08 = found(report, "CX08")
+    assert ("confirmation-undeclared", "Pay") in cx08 and ("no-confirmation", "Pay") not in cx08
+    assert ("no-confirmation", "Booked") in cx08
+
+
+# -- the corpus, as the reviewers read it -------------------------------------------------------
+
+GRAFFITI = SHARED / "corpus" / "GoogleCloudPlatform__contact-center-ai-samples"
+GRAFFITI = GRAFFITI / "goodbye-graffiti-agent" / "agent"
+
+
+@needs_shared("corpus", "GoogleCloudPlatform__contact-center-ai-samples")
+def test_graffiti_escalates_only_in_its_address_sub_flow() -> None:
+    project, document, _ = imported(GRAFFITI, "graffiti")
+    flows = {f["id"]: {s["id"]: s for s in f["steps"]} for f in project.data["flows"]}
+    handoffs = {
+        (flow, sid) for flow, steps in flows.items() for sid, s in steps.items() if "handoff" in s
+    }
+    assert handoffs == {("Address_Collection", "end_escalation")}
+    escalate = "prebuilt_components_escalate_human_agent"
+    asking = sorted(
+        sid for sid, s in flows["Address_Collection"].items() if escalate in s.get("on", {})
+    )
+    assert len(asking) == 6  # "I want to speak to an agent" on six of its pages
+    assert all(
+        flows["Address_Collection"][sid]["on"][escalate] == "end_escalation" for sid in asking
+    )
+    step = flows["Address_Collection"]["end_escalation"]
+    assert step["say"] == {
+        "en": "Please hold while I transfer you to someone to better assist you."
+    }
+    assert step["handoff"] == "human_escalation"
+    # The escalation clears the address it collected: nothing passes (the reviewers' fail).
+    assert project.data["handoff"] == {}
+    loc = document.source_map.locate(("handoff",))
+    page = GRAFFITI / "flows" / "Address Collection" / "pages" / "end escalation.json"
+    assert (loc.file, loc.line) == (
+        "graffiti/flows/Address Collection/pages/end escalation.json",
+        line_of(page, "END_FLOW_WITH_HUMAN_ESCALATION"),
+    )
+    report = audited(GRAFFITI, "graffiti")
+    assert not {c for c, _ in found(report, "CX02")} & {"no-human-anywhere"}
+    assert status(report, "CX02") == "fail"  # the main flow reaches no person
+    assert ("no-context", None) in found(report, "CX04")

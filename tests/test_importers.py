@@ -55,7 +55,7 @@ def fake_build(project: Project) -> None:
         "flows": [{"id": "main", "steps": steps}],
     }
     project.origin(("bot",), Origin(agent, ("displayName",)))
-    project.missing("hours", humans=["agents"])
+    project.note("generated-text", None, None, name="welcome")
 
 
 @pytest.fixture
@@ -156,12 +156,10 @@ def test_a_project_is_checked_as_one_bot_with_findings_in_its_files(
 
 
 def _note_calls() -> dict[str, set[str]]:
-    """Every note the importers make (``project.note``, ``.missing``, ``.unsupported`` and
-    ``Note(...)``), by check id, with the names of the parameters it is given."""
+    """Every note the importers make (``project.note``, ``.unsupported`` and ``Note(...)``), by
+    check id, with the names of the parameters it is given."""
     import ast
-    from typing import get_args
 
-    from cxaudit.importers.base import Topic
     from tests.conftest import ROOT
 
     calls: dict[str, set[str]] = {}
@@ -172,13 +170,13 @@ def _note_calls() -> dict[str, set[str]]:
             first = node.args[0]
             name = node.func.attr if isinstance(node.func, ast.Attribute) else None
             name = name or (node.func.id if isinstance(node.func, ast.Name) else None)
-            if name not in ("note", "missing", "unsupported", "Note"):
+            if name not in ("note", "unsupported", "Note"):
                 continue
             if not isinstance(first, ast.Constant) or not isinstance(first.value, str):
                 if path.name == "base.py":  # the helpers themselves pass theirs on
                     continue
                 raise AssertionError(f"{path}:{node.lineno}: a note's check must be a literal")
-            check = f"missing-{first.value}" if name == "missing" else first.value
+            check = first.value
             params = {k.arg for k in node.keywords if k.arg is not None}
             if name == "Note" and len(node.args) > 2 and isinstance(node.args[2], ast.Dict):
                 keys = node.args[2].keys
@@ -188,7 +186,6 @@ def _note_calls() -> dict[str, set[str]]:
                     if isinstance(k, ast.Constant) and isinstance(k.value, str)
                 }
             calls.setdefault(check, set()).update(params)
-    assert {f"missing-{topic}" for topic in get_args(Topic)} <= set(calls)
     return calls
 
 
@@ -200,13 +197,12 @@ def test_every_note_is_in_the_catalogue_in_every_language() -> None:
     from typing import get_args
 
     from cxaudit.catalogue import LANGUAGES, import_checks
-    from cxaudit.importers.base import MISSING, Unsupported
+    from cxaudit.importers.base import Unsupported
 
     calls = _note_calls()
     checks = import_checks()
     assert set(calls) == set(checks)
     assert set(get_args(Unsupported)) <= set(checks)
-    assert set(MISSING) == {c.removeprefix("missing-") for c in checks if c.startswith("missing-")}
     for check, params in calls.items():
         info = checks[check]
         for language in LANGUAGES:
@@ -221,17 +217,14 @@ def test_notes_are_reported_in_every_language_and_never_scored(tmp_path: Path, f
     folder = export(tmp_path / "agent")
     en = audit([(folder, "agent")], Settings(language="en")).files[0]
     nl = audit([(folder, "agent")], Settings(language="nl")).files[0]
-    (note,) = [f for f in en.findings if f.check == "missing-hours"]
-    assert note.rule == "CX05" and note.path == "agent"
-    assert "when the people behind the bot ('agents') are available" in note.message
-    assert "cxaudit.overlay.yaml" in note.hint
-    (dutch,) = [f for f in nl.findings if f.check == "missing-hours"]
-    assert "wanneer de mensen achter de bot ('agents') bereikbaar zijn" in dutch.message
-    assert "cxaudit.overlay.yaml" in dutch.hint
-    cx05 = next(r for r in en.rules if r.id == "CX05")
-    assert note.fingerprint and cx05.infos + cx05.warnings + cx05.errors == sum(
-        1 for f in en.findings if f.rule == "CX05" and f.check != "missing-hours"
-    )
+    (note,) = [f for f in en.findings if f.check == "generated-text"]
+    assert note.rule == "import" and note.path == "agent"
+    assert "'welcome' is rephrased by a language model" in note.message
+    (dutch,) = [f for f in nl.findings if f.check == "generated-text"]
+    assert "'welcome' wordt tijdens het gesprek door een taalmodel herschreven" in dutch.message
+    # A note concerns no rule's score: the rules count only their own findings.
+    counted = sum(r.infos + r.warnings + r.errors for r in en.rules)
+    assert note.fingerprint and counted == sum(1 for f in en.findings if f.rule != "import")
 
 
 def test_an_overlay_adds_what_the_export_cannot_say(tmp_path: Path, fake: None) -> None:
@@ -333,7 +326,7 @@ def test_import_writes_a_flow_file_that_checks_the_same(tmp_path: Path, fake: No
     assert result.exit_code == 0, result.output
     text = target.read_text(encoding="utf-8")
     assert text.startswith("# Imported by cxaudit")
-    assert "# - The project's files do not say when the people behind the bot ('agents')" in text
+    assert "# - 'welcome' is rephrased by a language model" in text
     imported = audit([(folder, "agent")], Settings(language="en")).files[0]
     written = audit([(target, "fake.flow.yaml")], Settings(language="en")).files[0]
 

@@ -426,6 +426,21 @@ def test_top_level_references(tmp_path: Path) -> None:
     )
 
 
+def test_every_start_in_a_list_is_a_reference(tmp_path: Path) -> None:
+    text = MINIMAL.replace(
+        "bot: {name: Hulpbot, languages: [nl]}",
+        "bot: {name: Hulpbot, languages: [nl], start: [main, helo]}",
+    )
+    messages = [e.message for e in errors_for(tmp_path, text)]
+    assert messages == ["bot.start[1]: 'helo' names no step or flow; did you mean 'hello'?"]
+    text = MINIMAL.replace(
+        "bot: {name: Hulpbot, languages: [nl]}",
+        "bot: {name: Hulpbot, languages: [nl], start: []}",
+    )
+    (error,) = errors_for(tmp_path, text)
+    assert error.message.startswith("bot.start: "), error.message
+
+
 def test_text_in_a_language_the_bot_does_not_declare(tmp_path: Path) -> None:
     text = MINIMAL.replace('say: "Hoi, ik ben de digitale assistent."', "say: {nl: Hoi, ne: Hi}")
     (error,) = errors_for(tmp_path, text)

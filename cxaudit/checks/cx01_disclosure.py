@@ -6,8 +6,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from cxaudit.catalogue import LANGUAGES
 from cxaudit.checks.base import Collector, Context, Outcome, report_missing_lexicons, text_items
-from cxaudit.i18n import translated
+from cxaudit.i18n import translated, word
 from cxaudit.lexicon import ANY_LANGUAGE, can_read, find, first_names, normalise
 from cxaudit.locations import format_path
 from cxaudit.model import Bot, Step
@@ -26,46 +27,58 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
     bot = ctx.bot
     out = Collector()
     report_missing_lexicons(out, bot, RULE)
-    first = _first_step_with_text(bot)
-    messages = first.messages() if first is not None else {}
-    # Confirmed only where a phrase list could read the first message in that language.
+    # Confirmed only where a phrase list could read every opener in every language.
     disclosed_everywhere = True
-    failing: list[tuple[str, str, Any, dict[str, Any]]] = []  # (check, language, path, params)
-    for language in bot.languages:
-        out.checked("first-message")
-        if first is None:
-            disclosed_everywhere = False
-            start = bot.steps[bot.step_index[bot.resolve(bot.start)]]
-            failing.append(("missing", language, start.path, {"step": start.id}))
-            continue
-        if language not in messages:
-            # These customers get the message in another language, judged under that one.
-            shown = (
-                bot.default_language if bot.default_language in messages else next(iter(messages))
-            )
-            failing.append(("untranslated", language, messages[shown][1], {"shown": shown}))
-            continue
-        text, path = messages[language]
-        if not can_read(RULE, language):
-            disclosed_everywhere = False  # unknown: the no-lexicon info says why
-        elif not _discloses(text, language, bot.name if bot.persona else ""):
-            disclosed_everywhere = False
-            # "I'm Rasano, your banking assistant": people are assistants too, but beside the
-            # bot's name, which no person has, it is a weak disclosure rather than none ("I'm
-            # your financial assistant", with no name, is none).
-            weak = (
-                bot.persona
-                and not _is_bare_first_name(bot.name)
-                and normalise(bot.name) in normalise(text)
-                and _ASSISTANT.search(normalise(text)) is not None
-            )
-            failing.append(("assistant" if weak else "undisclosed", language, path, {}))
-    # One finding per check about the first message, naming every language it fails in.
+    # (check, language, path, step id, params): every opener in every language.
+    failing: list[tuple[str, str, Any, str, dict[str, str]]] = []
+    for opener in bot.starts:
+        first = _first_step_with_text(bot, opener)
+        messages = first.messages() if first is not None else {}
+        for language in bot.languages:
+            out.checked("first-message")
+            if first is None:
+                disclosed_everywhere = False
+                start = bot.steps[bot.step_index[bot.resolve(opener)]]
+                failing.append(("missing", language, start.path, start.id, {}))
+                continue
+            if language not in messages:
+                # These customers get the message in another language, judged under that one.
+                shown = (
+                    bot.default_language
+                    if bot.default_language in messages
+                    else next(iter(messages))
+                )
+                failing.append(
+                    ("untranslated", language, messages[shown][1], first.id, {"shown": shown})
+                )
+                continue
+            text, path = messages[language]
+            if not can_read(RULE, language):
+                disclosed_everywhere = False  # unknown: the no-lexicon info says why
+            elif not _discloses(text, language, bot.name if bot.persona else ""):
+                disclosed_everywhere = False
+                # "I'm Rasano, your banking assistant": people are assistants too, but beside
+                # the bot's name, which no person has, it is a weak disclosure rather than none
+                # ("I'm your financial assistant", with no name, is none).
+                weak = (
+                    bot.persona
+                    and not _is_bare_first_name(bot.name)
+                    and normalise(bot.name) in normalise(text)
+                    and _ASSISTANT.search(normalise(text)) is not None
+                )
+                failing.append(
+                    ("assistant" if weak else "undisclosed", language, path, first.id, {})
+                )
+    # One finding per check about first messages, naming every language it fails in and
+    # listing every opener it fails at: one cause, however many channels open with it.
     languages: dict[str, list[str]] = {}
-    for kind, language, _, _ in failing:
+    openers: dict[str, set[str]] = {}
+    for kind, language, _, step, _ in failing:
+        openers.setdefault(kind, set()).add(step)
         shown_language = "any" if language == ANY_LANGUAGE else language
-        languages.setdefault(kind, []).append(shown_language)
-    for kind, language, path, extra in failing:
+        if shown_language not in languages.setdefault(kind, []):
+            languages[kind].append(shown_language)
+    for kind, language, path, step, extra in failing:
         check_id = (
             "first-message-missing"
             if kind == "missing"
@@ -78,12 +91,13 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
         out.add(
             check_id,
             path,
-            subject=f"first:{language}",
-            step=extra.get("step") or (first.id if first is not None else None),
+            subject=f"first:{step}:{language}",
+            step=step,
             unit="first-message",
             cause=check_id,
             language=", ".join(languages[kind]),
-            shown=str(extra.get("shown", "")),
+            openers=_openers(len(openers[kind]), len(bot.starts)),
+            shown=extra.get("shown", ""),
             name=bot.name if bot.persona else translated("your-bot-name"),
         )
     reachable = ctx.graph.reachable
@@ -132,10 +146,17 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
     return out.outcome()
 
 
-def _first_step_with_text(bot: Bot) -> Step | None:
-    """The first step a customer sees: the start, or the first with text along its `next`s."""
+def _openers(failing: int, total: int) -> str | Mapping[str, str]:
+    """How many of the ways in a first-message finding is about, where there are several."""
+    if total == 1:
+        return ""
+    return {lang: word(lang, "openers-failing", failing=failing, total=total) for lang in LANGUAGES}
+
+
+def _first_step_with_text(bot: Bot, opener: str) -> Step | None:
+    """The first step a customer sees: the opener, or the first with text along its `next`s."""
     seen: set[str] = set()
-    current: str | None = bot.resolve(bot.start)
+    current: str | None = bot.resolve(opener)
     while current is not None and current not in seen:
         seen.add(current)
         step = bot.steps[bot.step_index[current]]

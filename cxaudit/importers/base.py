@@ -8,9 +8,10 @@ know where a bot came from. Beside the data it keeps *origins*: for a data path 
 read from (an :class:`Origin`). Findings are reported there, in the original file, with the
 original names. Importers build the data with :class:`~cxaudit.importers.build.FlowBuilder`.
 
-What a project cannot say, or what cxaudit cannot read in it, becomes a note
-(:meth:`Project.missing`, :meth:`Project.unsupported`, :meth:`Project.note`) whose wording, in
-every report language, is in ``rules/catalogue/imports.yaml``.
+What cxaudit cannot read in a project, or what it should know about it, becomes a note
+(:meth:`Project.unsupported`, :meth:`Project.note`) whose wording, in every report language, is
+in ``rules/catalogue/imports.yaml``; what the project does not say at all (the team's hours, the
+privacy policy) the rules themselves report, in the platform's words.
 
 JSON files are read with the same safe YAML loader as flow files (JSON is YAML), so a finding
 in ``pages/Start.json`` has a line and a column like one in ``domain.yml``.
@@ -18,7 +19,7 @@ in ``pages/Start.json`` has a line and a column like one in ``domain.yml``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -146,19 +147,6 @@ class ImportLocator:
         return Location(1, 1, self._fallback)
 
 
-# What the project's files do not say, by topic, and the rule that needs it.
-Topic = Literal[
-    "hours", "team", "handoff-context", "policy", "written-confirmation", "upset-route", "sector"
-]
-MISSING: Mapping[Topic, str] = {
-    "hours": "CX05",  # when the humans are there, how long customers wait
-    "team": "CX05",  # which human team is behind the bot (no handoff names one)
-    "handoff-context": "CX04",
-    "policy": "CX09",
-    "written-confirmation": "CX08",
-    "upset-route": "CX07",
-    "sector": "CX06",
-}
 # Parts of a project that cxaudit cannot read, one check each (rules/catalogue/imports.yaml).
 Unsupported = Literal[
     "unsupported-message",
@@ -251,11 +239,6 @@ class Project:
         location = origin.locate() if origin is not None else None
         values = {name: _names(value) for name, value in params.items()}
         self.notes.append(Note(check, rule, values, location))
-
-    def missing(self, topic: Topic, **names: str | Sequence[str]) -> None:
-        """Note that the project's files do not say ``topic``, which the rule of that topic needs
-        (check ``missing-<topic>``: its hint names the overlay section that declares it)."""
-        self.note(f"missing-{topic}", MISSING[topic], None, **names)
 
     def unsupported(
         self, check: Unsupported, origin: Origin | None = None, **names: str | Sequence[str]

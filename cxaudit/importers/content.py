@@ -15,7 +15,10 @@ evidence layer (:mod:`cxaudit.evidence`):
   whose bot never names itself keeps the project's name with ``persona: false``, so no advice
   greets customers with a folder or agent id.
 
-After the overlay is merged, :func:`settle_notes` drops the notes that ask for what it declares.
+After the overlay is merged, :func:`settle_notes` drops the sector notes when it declares the
+sector. What an export cannot say otherwise (the team's hours, the privacy policy, what an agent
+receives, who confirms in writing) is no note: the rules say it, in the platform's words, naming
+the overlay section that declares it.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from typing import Any
 from cxaudit.evidence import contacts_in, hours_in, sector_of
 from cxaudit.importers.base import Origin, Project
 from cxaudit.locations import DataPath
+
+OVERLAY = "cxaudit.overlay.yaml"
 
 Text = tuple[str, str, DataPath]  # (language, text, where in the flow data)
 
@@ -242,28 +247,12 @@ def _step_id(project: Project, at: DataPath) -> str | None:
     return value if isinstance(value, str) else None
 
 
-#: Notes that ask for what an overlay (or the project) may declare, and how to tell it is there.
 def settle_notes(project: Project) -> None:
-    """Drop the notes that ask for what the data now holds (the overlay declared it)."""
-    data = project.data
-    humans = [h for h in data.get("humans") or [] if isinstance(h, dict)]
-    declared = {
-        "missing-hours": bool(humans)
-        and all("hours" in h and "expected_wait" in h for h in humans),
-        "missing-team": bool(humans),
-        "missing-policy": "policy_url" in (data.get("privacy") or {}),
-        "missing-handoff-context": (data.get("handoff") or {}).get("context")
-        not in (None, "undeclared"),
-        "missing-upset-route": "upset" in (data.get("escalation") or {}),
-        "missing-sector": True,  # the content pass infers the sector, or says it cannot
-    }
-    sector_declared = project.locator.origin_of(("bot", "sector"))
-    overlaid = sector_declared is not None and sector_declared.source.display.endswith(
-        "cxaudit.overlay.yaml"
-    )
+    """Drop the sector notes when the overlay declares the sector: it needs no inference."""
+    sector = project.locator.origin_of(("bot", "sector"))
+    overlaid = sector is not None and sector.source.display.endswith(OVERLAY)
     project.notes[:] = [
         note
         for note in project.notes
-        if not declared.get(note.check, False)
-        and not (overlaid and note.check in ("sector-inferred", "sector-unknown"))
+        if not (overlaid and note.check in ("sector-inferred", "sector-unknown"))
     ]

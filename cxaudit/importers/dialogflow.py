@@ -3,20 +3,29 @@
 Both read a Dialogflow export of JSON files into flow data the same way in places: loose JSON
 values read without trusting their type (:func:`as_map`, :func:`as_list`, :func:`as_str`),
 language codes (:func:`language_of`, :func:`languages_of`), ids made from display names
-(:func:`slug`, :meth:`Dialogflow.claim`), which parameters hold personal data
-(:func:`category_of`), which webhook actions conclude an agreement (:func:`agreement_of`),
-what a response says (:class:`Said`, :func:`text_of`), and what both keep while they build
-(:class:`Dialogflow`): the flow, the handoffs met, and the notes on what both exports leave to
-``cxaudit.overlay.yaml``.
+(:func:`slug`, :meth:`Dialogflow.claim`), what a response says (:class:`Said`,
+:func:`text_of`), and what both keep while they build (:class:`Dialogflow`): the flow, the
+handoffs met with what each passes to the agent, the agreements, and the notes on what both
+exports leave to ``cxaudit.overlay.yaml``.
+
+What names and texts mean comes from the content-evidence layer (:mod:`cxaudit.evidence`), the
+same for every importer: which personal data a parameter holds (:func:`category_of`, with the
+platform's own system entity types first), which agreement a webhook, action or intent name
+makes and which one a text reports (:meth:`Dialogflow.mark_agreement`,
+:meth:`Dialogflow.mark_text_agreement`). What is the platform's own is here: a parameter preset
+or an action that asks the integration to hand over (:func:`names_handoff`,
+:func:`flags_handoff`) and what a handoff's metadata says it passes (:func:`context_of`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
+from cxaudit.evidence import agreement_of_name, agreement_of_text, personal_category, words_of
+from cxaudit.evidence.words import Phrase, evidence_data, has, phrases
 from cxaudit.importers.base import Origin, Project, Source
 from cxaudit.importers.build import FlowBuilder, Step, Text
 from cxaudit.locations import DataPath
@@ -25,53 +34,70 @@ Texts = dict[str, list[tuple[str, DataPath]]]  # language -> [(text, where in it
 
 WELCOME_INTENT = "Default Welcome Intent"
 SSML_TAG = re.compile(r"<[^>]*>")
+UNDECLARED = "undeclared"
+#: What an agent receives at one handoff: the items its metadata or parameters show (empty:
+#: nothing can pass, as at a bare phone transfer), or ``undeclared`` (an integration that could
+#: pass a summary or a transcript does the handoff, and the export does not show what it passes).
+Context = frozenset[str] | str
+NOTHING: frozenset[str] = frozenset()
 
-# Webhook actions (and ES intent names) that conclude an agreement CX08 asks to confirm in
-# writing, first match wins.
-AGREEMENTS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"process.*pay|pay.*process|make.?payment"), "payment"),
-    (re.compile(r"cancel"), "cancellation"),
-    (re.compile(r"refund"), "refund"),
-    (re.compile(r"appointment|booking"), "appointment"),
-)
-
-# Personal data by parameter name (then entity type), first match wins.
-_CATEGORIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), category)
-    for pattern, category in (
-        (r"passport|ssn|social.?security|national.?id|bsn|driver|tax.?id", "government_id"),
-        (r"health|medical|symptom|medication|diagnos", "health"),
-        (r"card|cvv|cvc|iban|account.?number|bank|(^|[_.-])amount$|transaction", "financial"),
-        (r"e-?mail|phone|telephone|mobile", "contact"),
-        (r"address|location|zip|post.?code|geo|city", "location"),
-        (r"name|person|dob|birth|passcode|password|otp|(^|_)(pin|code)$|security", "identifier"),
-    )
-)
-_ENTITY_HINT = re.compile(r"(dob|birth|card|cvv|account|passcode|password)")
-_ENTITY_CATEGORIES = {
-    "dob": "identifier",
-    "birth": "identifier",
-    "card": "financial",
-    "cvv": "financial",
-    "account": "financial",
-    "passcode": "identifier",
-    "password": "identifier",
+HUMANS = {  # kind of handoff -> (humans id, channel)
+    "live_agent": ("live_agent", "live_chat"),
+    "telephony_transfer": ("telephony_transfer", "phone"),
+    "escalation": ("human_escalation", "live_chat"),
+    "integration": ("integration_transfer", "live_chat"),
+    "callback": ("callback", "callback"),
 }
+
+# The platform's system entity types that say what they hold; a date or time entity is
+# personal data only as a birth date or a card's expiry date.
 _SYS_CATEGORIES = {
     "sys.email": "contact",
     "sys.phone-number": "contact",
     "sys.person": "identifier",
     "sys.given-name": "identifier",
     "sys.last-name": "identifier",
-    "sys.address": "location",
+    "sys.address": "contact",
+    "sys.street-address": "contact",
+    "sys.zip-code": "contact",
     "sys.location": "location",
-    "sys.zip-code": "location",
-    "sys.geo-city": "location",
 }
-# Dates and times are personal data only when they are a birth date (a payment or expiry
-# date is not, whatever else the name says).
-_DATE_WORDS = {"date", "dates", "datetime", "time", "day", "month", "year", "dob", "birthday"}
 _SYS_DATES = {"sys.date", "sys.date-time", "sys.date-period", "sys.time", "sys.time-period"}
+
+# Words of a parameter or action name that asks the integration to hand over (live_agent,
+# HANDOVER, transfer_to_agent, escalate); and words that make it about something else
+# (transfer_reason, agent_count, smalltalk.agent.*).
+_HANDOFF_WORDS = frozenset({"handoff", "handover", "escalate", "escalation", "escalated"})
+_PEOPLE = frozenset(
+    {"agent", "human", "person", "operator", "representative", "staff", "colleague", "advisor"}
+)
+_LIVE = frozenset({"live", "human", "real"})
+_MOVES = frozenset({"transfer", "connect", "hand", "talk", "speak", "switch", "pass", "put"})
+_NOT_HANDOFF = frozenset(
+    {
+        "reason", "count", "counter", "number", "status", "type", "message", "prompt", "text",
+        "error", "failed", "failure", "options", "offer", "ask", "check", "confirm", "deny",
+        "cancel", "not", "no", "small", "smalltalk", "attempt", "attempts", "retry", "max",
+        "limit", "phone", "time", "hours", "available", "availability",
+    }
+)  # fmt: skip
+_FLAG_WORDS = _HANDOFF_WORDS | _PEOPLE | _LIVE | _MOVES | {"to", "a", "is", "do", "off", "over"}
+_TRUE = {"true", "yes", "1"}
+# What a handoff's metadata or preset parameters say the agent receives, by a word in a key or
+# in the name of a parameter it passes; any other parameter it passes is collected data.
+_CONTEXT_WORDS = {
+    "summary": "summary", "recap": "summary", "transcript": "transcript",
+    "history": "transcript", "conversation": "transcript", "intent": "intent", "reason": "intent",
+    "topic": "intent", "sentiment": "sentiment", "language": "language", "locale": "language",
+    "channel": "channel", "customer": "customer", "caller": "customer",
+}  # fmt: skip
+_CONTEXT_ORDER = (
+    "summary", "transcript", "customer", "intent", "sentiment", "collected_data", "language",
+    "channel",
+)  # fmt: skip
+_PARAMETER = re.compile(
+    r"[$#](?:session\.params|flow|page\.params|intent\.params|request\.generative|[\w-]+)\.([\w-]+)"
+)
 
 
 def as_map(value: Any) -> dict[str, Any]:
@@ -115,50 +141,103 @@ def slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.\-]+", "_", name).strip("_") or "unnamed"
 
 
-def _words(name: str) -> set[str]:
-    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name)
-    return {w for w in re.split(r"[^a-z0-9]+", spaced.lower()) if w}
-
-
-def category_of(name: str, entity: str, *, choices: bool = False) -> str | None:
+def category_of(
+    name: str,
+    entity: str,
+    *,
+    question: str | None = None,
+    language: str = "en",
+    choices: bool = False,
+) -> str | None:
     """The personal-data category of a parameter, or None when it is not personal data.
 
-    In order: a system entity that says what it holds (``@sys.email``); a date or time, which is
-    personal only as a birth date (``dob``, ``birth`` in the name or the entity type) or a card's
-    expiry date (card data, financial); a custom
-    entity type that enumerates ``choices`` (its file says so, see the Dialogflow CX importer's
-    ``is_choice``), which is never the customer's own data; then the parameter name; then the
-    entity type's name.
+    In order: a system entity type that says what it holds (``@sys.email``); a date or time (a
+    date entity type, or a name the evidence vocabulary reads as a date), which is personal only
+    as a birth date or a card's expiry date, as the name, the entity type's name or the question
+    says; a custom entity type that enumerates ``choices`` (its file says so), which is never
+    the customer's own data; then the parameter's name and the ``question`` that asks for it
+    (:func:`cxaudit.evidence.personal_category`). A custom entity type's name says no more:
+    it names the component it belongs to as often as what it holds
+    (``@prebuilt_components_name_collection_seperator``).
     """
     entity = entity.lstrip("@")
     if entity in _SYS_CATEGORIES:
         return _SYS_CATEGORIES[entity]
-    lowered = name.lower()
-    if entity in _SYS_DATES or _words(name) & _DATE_WORDS:
-        birth = any("dob" in _words(n) or "birth" in n.lower() for n in (name, entity))
-        if birth:
-            return "identifier"
-        # A card's expiry date is card data (what a payment needs with the number), not a date.
-        both = f"{lowered} {entity.lower()}"
-        return "financial" if "expir" in both and "card" in both else None
-    if choices and not entity.startswith("sys."):
+    custom = "" if entity.startswith("sys.") else entity
+    if entity in _SYS_DATES or has(words_of(name), _dates()):
+        dated = personal_category(f"{name} {custom} date", question=question, language=language)
+        return dated if dated in ("identifier", "financial") else None
+    if choices and custom:
         return None
-    for pattern, category in _CATEGORIES:
-        if pattern.search(lowered):
-            return category
-    if entity.startswith("sys."):
-        return None
-    found = _ENTITY_HINT.search(entity.lower())  # a custom entity type says what it holds
-    return _ENTITY_CATEGORIES[found.group(1)] if found else None
+    return personal_category(name, question=question, language=language)
 
 
-def agreement_of(*names: str) -> str | None:
-    """The agreement (``payment``, ``cancellation``, ...) the first of :data:`AGREEMENTS` that
-    matches one of ``names`` (in lower case) names, or None."""
-    for pattern, agreement in AGREEMENTS:
-        if any(pattern.search(name.lower()) for name in names):
-            return agreement
-    return None
+@cache
+def _dates() -> frozenset[Phrase]:
+    """The evidence vocabulary's words for a date or time (``personal.dates``)."""
+    return phrases(evidence_data("names")["personal"]["dates"], "names.yaml: personal.dates")
+
+
+def names_handoff(name: str) -> bool:
+    """Does an action or a value name a handoff to a person (``HANDOVER``, ``live_agent``,
+    ``transfer_to_human``), rather than something about one (``transfer_reason``)?"""
+    words = set(words_of(name))
+    if not words or words & _NOT_HANDOFF:
+        return False
+    if words & _HANDOFF_WORDS or {"hand", "off"} <= words or {"hand", "over"} <= words:
+        return True
+    people = words & _PEOPLE
+    if people == {"agent"}:  # "agent" alone is as often the bot itself
+        return bool(words & (_LIVE | {"transfer", "connect"}))
+    return bool(people and words & (_MOVES | _LIVE))
+
+
+def flags_handoff(name: str, value: Any) -> bool:
+    """Does a parameter preset ask the integration to hand over: a name that is a handoff
+    (``transfer``, ``live_agent``, ``escalate``) set to true or a number, or any parameter
+    (``action``) set to a value that names one (``HANDOVER``)?"""
+    words = set(words_of(name))
+    if words & _NOT_HANDOFF:
+        return False
+    if isinstance(value, str) and not value.startswith(("$", "#")):
+        if names_handoff(value):
+            return True
+        value = value.strip().lower() in _TRUE
+    if value is False or value is None or not isinstance(value, bool | int | float):
+        return False
+    named = names_handoff(name) or "transfer" in words
+    return bool(value) and named and bool(words) and words <= _FLAG_WORDS
+
+
+def context_of(metadata: Any) -> frozenset[str] | None:
+    """What a handoff's metadata (or the parameters set with it) says the agent receives: the
+    flow format's context items its keys and the parameters it passes name (any other
+    parameter it passes is ``collected_data``); None when it names nothing."""
+    found: set[str] = set()
+
+    def walk(node: Any, depth: int) -> None:
+        if depth > 20:
+            return
+        if isinstance(node, dict):
+            for key, value in node.items():
+                found.update(_named(str(key)))
+                walk(value, depth + 1)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, depth + 1)
+        elif isinstance(node, str):
+            for parameter in _PARAMETER.findall(node):
+                found.update(_named(parameter) or ["collected_data"])
+
+    walk(metadata, 0)
+    return frozenset(found) or None
+
+
+def _named(name: str) -> list[str]:
+    """The context item a key or parameter name names: its last word that names one
+    (``conversation_summary`` is a summary)."""
+    items = [_CONTEXT_WORDS[w] for w in words_of(name) if w in _CONTEXT_WORDS]
+    return items[-1:]
 
 
 @dataclass
@@ -167,7 +246,7 @@ class Said:
     importer adds what else its export's messages do."""
 
     texts: Texts = field(default_factory=dict)
-    handoff: tuple[str, DataPath] | None = None  # (the importer's kind of handoff, where)
+    handoff: tuple[str, DataPath] | None = None  # (kind of handoff, see HUMANS; where)
 
 
 def text_of(texts: Texts, source: Source, references: Texts | None = None) -> Text:
@@ -183,7 +262,7 @@ def text_of(texts: Texts, source: Source, references: Texts | None = None) -> Te
 
 class Dialogflow:
     """What both Dialogflow importers keep while they build: the flow, the languages, the
-    handoffs met and the steps that conclude agreements."""
+    handoffs met (and what each passes to the agent) and the steps that conclude agreements."""
 
     def __init__(self, project: Project) -> None:
         self.project = project
@@ -191,7 +270,9 @@ class Dialogflow:
         self.languages: list[str] = []
         self.skipped_languages: set[str] = set()
         self.handoffs: dict[str, Origin] = {}  # kind of handoff -> where first met
-        self.agreements: list[str] = []  # ids of steps with an agreement
+        self.contexts: list[tuple[Context, Origin]] = []  # what each handoff passes, and where
+        self.agreements: dict[str, str] = {}  # step id -> the agreement it concludes
+        self.reported: list[tuple[Step, str, Origin]] = []  # agreements texts report as made
 
     def claim(self, base: str) -> str:
         """A new id: ``base``, else ``base_2``, ``base_3``, ... (the first not taken)."""
@@ -211,34 +292,88 @@ class Dialogflow:
             self.project.unsupported("unlisted-language", language=lang)
         return False
 
-    def mark_agreement(self, step: Step, names: tuple[str, ...], origin: Origin) -> None:
-        """Give ``step`` the agreement one of ``names`` (its action, ...) names, if any."""
-        agreement = agreement_of(*names)
-        if agreement is not None:
-            step.set("agreement", agreement, origin)
-            self.agreements.append(step.id)
+    def met_handoff(self, kind: str, origin: Origin, context: Context) -> None:
+        """A handoff of ``kind`` (see :data:`HUMANS`) at ``origin``, passing ``context``."""
+        self.handoffs.setdefault(kind, origin)
+        self.contexts.append((context, origin))
 
-    def add_humans(self, kinds: Mapping[str, tuple[str, str]]) -> list[str]:
-        """The ``humans`` entries, in the order of ``kinds`` (a kind of handoff -> (humans id,
-        channel)), of the kinds of handoff met; their ids."""
-        for kind, (human_id, channel) in kinds.items():
+    def mark_agreement(
+        self, step: Step, names: tuple[str, ...], origin: Origin, *, webhook: bool
+    ) -> None:
+        """Give ``step`` the agreement its names (a webhook's function and tag, an action, an
+        intent) say it makes, if any; one a ``webhook`` carries out may be confirmed in writing
+        by a back end the export does not show (``confirm: {channel: undeclared}``)."""
+        kind = agreement_of_name(" ".join(n for n in names if n))
+        if kind is not None:
+            self._agree(step, kind, origin, webhook=webhook)
+
+    def mark_text_agreement(self, step: Step, texts: Texts, source: Source) -> None:
+        """Note that one of ``step``'s texts reports an agreement as made ("Your appointment
+        is booked"); :meth:`settle_agreements` decides whether it is one of its own."""
+        for lang, found in texts.items():
+            for text, at in found:
+                kind = agreement_of_text(text, lang)
+                if kind is not None:
+                    self.reported.append((step, kind, Origin(source, at)))
+                    return
+
+    def settle_agreements(self) -> None:
+        """A text that reports an agreement marks its step with it, unless a webhook or action
+        of the bot makes that kind of agreement already: then the text is that agreement's
+        report. With a webhook call on the step, its written confirmation is undeclared."""
+        made = set(self.agreements.values())
+        for step, kind, origin in self.reported:
+            if "agreement" not in step.data and kind not in made:
+                self._agree(step, kind, origin, webhook="action" in step.data)
+        self.reported.clear()
+
+    def _agree(self, step: Step, kind: str, origin: Origin, *, webhook: bool) -> None:
+        step.set("agreement", kind, origin)
+        if webhook:
+            step.set("confirm", {"channel": UNDECLARED}, origin)
+        self.agreements.setdefault(step.id, kind)
+
+    def add_humans(self) -> list[str]:
+        """The ``humans`` entries, in the order of :data:`HUMANS`, of the kinds of handoff
+        met; their ids."""
+        for kind, (human_id, channel) in HUMANS.items():
             if kind in self.handoffs:
                 self.flow.human(human_id, channel, self.handoffs[kind])
         return list(self.flow.humans)
 
-    def note_missing(self, humans: list[str], *, without_humans: bool, has_policy: bool) -> None:
-        """What both exports leave to ``cxaudit.overlay.yaml``, in this order: when the
-        ``humans`` are available and how long customers wait (CX05; with ``without_humans``
-        also when no handoff names them, asking which team is behind the bot), what an agent
-        receives at a handoff (CX04, when there are humans), where the privacy policy is (CX09,
-        unless ``has_policy``) and where upset customers are routed (CX07)."""
-        project = self.project
-        if humans:
-            project.missing("hours", humans=humans)
-        elif without_humans:
-            project.missing("team")
-        if humans:
-            project.missing("handoff-context")
-        if not has_policy:
-            project.missing("policy")
-        project.missing("upset-route")
+    def handoff_context(self) -> tuple[list[str] | str | None, Origin | None]:
+        """What the agent receives at this bot's handoffs, and where that shows: None when a
+        handoff passes nothing (a bare phone transfer; the rules fail it), ``undeclared`` when an
+        integration that could pass more makes one, else what every handoff passes."""
+        if not self.contexts:
+            return None, None
+        for context, origin in self.contexts:
+            if context == NOTHING:
+                return None, origin
+        for context, origin in self.contexts:
+            if context == UNDECLARED:
+                return UNDECLARED, origin
+        common = frozenset.intersection(*(frozenset(c) for c, _ in self.contexts))
+        items = [item for item in _CONTEXT_ORDER if item in common]
+        return items or None, self.contexts[0][1]
+
+    def declare_handoff(self) -> None:
+        """Write the flow's ``handoff`` section (after :meth:`FlowBuilder.emit`): its
+        ``context`` as :meth:`handoff_context` says, placed at the handoff that shows it; a call
+        back the bot arranges is there when no one is (``outside_hours``)."""
+        context, origin = self.handoff_context()
+        if origin is None:
+            return
+        section: dict[str, Any] = {} if context is None else {"context": context}
+        if "callback" in self.handoffs:
+            section["outside_hours"] = HUMANS["callback"][0]
+            self.project.origin(("handoff", "outside_hours"), self.handoffs["callback"])
+        data = self.project.data
+        after = "humans" if "humans" in data else "bot"
+        placed: dict[str, Any] = {}
+        for key, value in data.items():
+            placed[key] = value
+            if key == after:
+                placed["handoff"] = section
+        self.project.data = placed
+        self.project.origin(("handoff",), origin)

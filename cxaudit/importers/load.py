@@ -55,6 +55,8 @@ def detect(path: Path) -> str | None:
     has_domain = (path / "domain.yml").is_file() or (path / "domain.yaml").is_file()
     if (has_domain or (path / "domain").is_dir()) and (path / "data").is_dir():
         return "rasa-calm" if _has_calm_flows(path / "data") else "rasa"
+    if _es_without_agent_json(path):
+        return "dialogflow-es"
     # An ES agent one folder down; its intents/ may sit beside agent.json or in ``path``.
     agent = es_agent(path)
     if agent is None or agent == path or (agent / "flows").is_dir():
@@ -66,7 +68,9 @@ def es_agent(path: Path) -> Path | None:
     """The folder with a Dialogflow ES agent's agent.json: ``path`` itself or, as ES exports
     often nest the agent one level down, the only subfolder of ``path`` that has one, when
     ``path`` holds nothing else but documentation and an ``intents/`` folder (a folder with flow
-    files or other bots beside one agent is searched, not taken for that agent)."""
+    files or other bots beside one agent is searched, not taken for that agent). An export
+    without agent.json (``package.json`` and ``intents/`` with training phrase files) is
+    ``path`` itself."""
     if (path / "agent.json").is_file():
         return path
     try:
@@ -74,10 +78,30 @@ def es_agent(path: Path) -> Path | None:
     except OSError:
         return None
     holders = [p for p in entries if p.is_dir() and (p / "agent.json").is_file()]
-    if len(holders) != 1:
-        return None
-    others = [p for p in entries if p != holders[0] and not _beside_an_agent(p)]
-    return None if others else holders[0]
+    others = [p for p in entries if holders and p != holders[0] and not _beside_an_agent(p)]
+    if len(holders) == 1 and not others:
+        return holders[0]
+    return path if _es_without_agent_json(path) else None
+
+
+def _es_without_agent_json(path: Path) -> bool:
+    """An ES export that lost its agent.json: no ``flows/``, and ``intents/`` holds an intent
+    file with its training phrases beside it (``<intent>.json``, ``<intent>_usersays_en.json``).
+    Looks at the first 1,000 names in order at most."""
+    folder = path / "intents"
+    if not folder.is_dir() or (path / "flows").is_dir():
+        return False
+    try:
+        names = sorted(f.name for f in folder.iterdir())[:1000]
+    except OSError:
+        return False
+    for name in names:
+        intent, marker, lang = name.removesuffix(".json").rpartition("_usersays_")
+        language = lang.replace("_", "-").split("-")[0]
+        named = name.endswith(".json") and bool(marker and intent) and language.isalpha()
+        if named and 2 <= len(language) <= 3 and (folder / f"{intent}.json").is_file():
+            return True
+    return False
 
 
 def _beside_an_agent(entry: Path) -> bool:

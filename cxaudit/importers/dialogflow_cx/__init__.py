@@ -8,15 +8,22 @@ How the export maps onto a flow file (each module holds the details of its part)
 - intent routes are ``on`` edges; condition routes and targeted events are the bot's own
   branches, written as ``options`` whose label holds only an ``x-condition`` (no text);
 - a route or handler that says something, transfers or calls a webhook on the way becomes a
-  step of its own (``<page>.<intent>``, ``<page>.route3``, ``<page>.no-match-3``);
-- ``sys.no-match-N`` handlers are fallbacks: the first one that leaves the page is ``then``, the
-  ones before it are retries; handlers that only re-prompt for ever are a fallback to the step
-  itself, a loop CX03 reports (:mod:`.routes`);
-- form parameters and personal intent parameters are ``collect`` steps; their fields are
-  ``privacy.data`` entries with ``basis: undeclared`` (the export gives no purpose or legal
-  basis, so CX09 reports them until ``cxaudit.overlay.yaml`` declares them);
-- ``liveAgentHandoff``, ``telephonyTransferCall`` and ``END_FLOW_WITH_HUMAN_ESCALATION`` are
-  handoffs to a ``humans`` entry each; a flow that ends returns to the pages that called it;
+  step of its own (``<page>.<intent>``, ``<page>.route3``, ``<page>.no-match-3``), also without
+  a target page when it hands over;
+- ``sys.no-match-N`` handlers are fallbacks: the first one that leaves the page (or hands over)
+  is ``then``, the ones before it are retries; handlers that only re-prompt for ever are a
+  fallback to the step itself, a loop CX03 reports (:mod:`.routes`);
+- form parameters and personal intent parameters are ``collect`` steps (judged by the evidence
+  layer from the name and the question that asks for them); their fields are ``privacy.data``
+  entries with ``basis: undeclared`` (the export gives no purpose or legal basis, so CX09
+  reports them until ``cxaudit.overlay.yaml`` declares them);
+- ``liveAgentHandoff``, ``telephonyTransferCall``, ``END_FLOW_WITH_HUMAN_ESCALATION``, a
+  parameter preset that asks the integration to hand over, and End Session right after a text
+  that transfers are handoffs to a ``humans`` entry each, in any fulfilment; what they pass to
+  the agent is ``handoff.context`` (``undeclared`` where an integration decides, left out where
+  nothing can pass); a flow that ends returns to the pages that called it;
+- a webhook whose name makes an agreement, or a text that reports one as made, marks its step
+  with it; a webhook's written confirmation is ``undeclared``;
 - a playbook is a flow with one ``generate`` step whose prompt is its goal and instructions
   (:mod:`.assemble`);
 - SSML tags are removed from texts; a text that is only a parameter reference
@@ -62,7 +69,7 @@ def build(project: Project) -> None:
         data.get("defaultLanguageCode"), data.get("supportedLanguageCodes")
     )
     read_intents(agent)
-    read_groups(agent, project.root / "transitionRouteGroups")
+    read_groups(agent, project.root / "transitionRouteGroups", agent.groups)
     read_flows(agent)
     read_playbooks(agent)
     if not agent.flows:

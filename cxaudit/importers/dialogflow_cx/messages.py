@@ -3,9 +3,21 @@
 A fulfilment's messages (and those of its conditional cases, all of them) give the step its
 text per language (``languageCode``; alternatives one per line). SSML tags are removed from
 text and audio messages. A text that is only a parameter reference (``$flow.failure_msg``) is
-kept under an ``x-dialogflow`` key, where no text rule reads it as words. ``liveAgentHandoff``
-and ``telephonyTransferCall`` are handoffs; a webhook call is the step's ``action`` (and its
-``agreement`` when it processes a payment). Rich-content chips in a page's entry fulfilment
+kept under an ``x-dialogflow`` key, where no text rule reads it as words.
+
+Handoffs, wherever a fulfilment is (page entry, route, event handler, form prompt): a
+``liveAgentHandoff`` (to ``live_agent``), a ``telephonyTransferCall`` (to
+``telephony_transfer``, a phone transfer that passes nothing), and a parameter preset
+(``setParameterActions``) or a webhook tag that asks the integration to hand over
+(``transfer: true``, ``live_agent: 1``, ``action: HANDOVER``: to ``integration_transfer``).
+What the agent receives is what the handoff's metadata and the parameters set with it name
+(:func:`~cxaudit.importers.dialogflow.context_of`); when they name nothing, an integration makes
+the handoff and may pass more than the export shows (``undeclared``); clearing the customer's
+data on the way passes nothing.
+
+A webhook call is the step's ``action``; its webhook and tag names say which agreement it makes
+(:func:`cxaudit.evidence.agreement_of_name`), whose written confirmation the back end may send
+(``confirm: {channel: undeclared}``). Rich-content chips in a page's entry fulfilment
 are options of the page that waits, where the intent route they name leads; other chips and
 payloads, and message types cxaudit does not read, are notes.
 """
@@ -20,22 +32,26 @@ from typing import Any
 from cxaudit.importers.base import Origin, Source
 from cxaudit.importers.build import Step
 from cxaudit.importers.dialogflow import (
+    HUMANS,
+    NOTHING,
     SSML_TAG,
+    UNDECLARED,
+    Context,
     Said,
     as_list,
     as_map,
     as_str,
+    category_of,
+    context_of,
+    flags_handoff,
     language_of,
+    names_handoff,
     text_of,
 )
 from cxaudit.importers.dialogflow_cx.read import Agent, Located
 from cxaudit.locations import DataPath
 
-HUMANS = {  # fulfilment kind -> (humans id, channel)
-    "liveAgentHandoff": ("live_agent", "live_chat"),
-    "telephonyTransferCall": ("telephony_transfer", "phone"),
-    "escalation": ("human_escalation", "live_chat"),
-}
+_HANDOFFS = {"liveAgentHandoff": "live_agent", "telephonyTransferCall": "telephony_transfer"}
 _SILENT_MESSAGES = {"conversationSuccess", "endInteraction", "languageCode", "channel"}
 _SSML_IN_TEXT = re.compile(  # the SSML tags a text message may hold (not any "<...>")
     r"</?(?:speak|say-as|break|prosody|emphasis|sub|audio|p|s|phoneme|mark|voice|lang|par|seq"
@@ -61,6 +77,20 @@ class CxSaid(Said):
     # Only a page's entry fulfilment keeps them (``keep_chips``) to place them as options.
     chips: list[tuple[DataPath, list[Chip]]] = field(default_factory=list)
     keep_chips: bool = False
+    # What the handoff passes: its metadata, the parameters set with it (their context items),
+    # and whether customer data is cleared on the way.
+    metadata: Any = None
+    passed: set[str] = field(default_factory=set)
+    cleared: bool = False
+
+    def context(self, kind: str) -> Context:
+        """What an agent receives at a handoff of ``kind`` made here."""
+        if kind == "telephony_transfer":
+            return NOTHING  # a phone call is put through; nothing else goes with it
+        items = self.passed | (context_of(self.metadata) or set())
+        if items:
+            return frozenset(items)
+        return NOTHING if self.cleared else UNDECLARED
 
     @property
     def empty(self) -> bool:
@@ -87,11 +117,48 @@ def fulfilment(agent: Agent, raw: Any, origin: Origin, *, chips: bool = False) -
         _message(agent, message, origin.below("messages", i), said)
     for i, conditional in enumerate(as_list(raw.get("conditionalCases"))):
         _cases(agent, conditional, origin.below("conditionalCases", i), said)
+    for i, action in enumerate(as_list(raw.get("setParameterActions"))):
+        _preset(as_map(action), (*origin.at, "setParameterActions", i, "parameter"), said)
     webhook = as_str(raw.get("webhook"))
     if webhook:
         tag = as_str(raw.get("tag"))
         said.webhook = (f"{webhook} {tag}".strip(), (*origin.at, "webhook"))
+        if said.handoff is None and names_handoff(tag or webhook):
+            said.handoff = ("integration", (*origin.at, "tag" if tag else "webhook"))
     return said
+
+
+def hands_off(raw: Any) -> bool:
+    """Does a fulfilment hand the customer over (read without notes, to keep a route or handler
+    that leads nowhere else)?"""
+    raw = as_map(raw)
+    messages = list(as_list(raw.get("messages")))
+    cases = list(as_list(raw.get("conditionalCases")))
+    while cases and len(messages) < 10_000:
+        for case in as_list(as_map(cases.pop()).get("cases")):
+            for content in as_list(as_map(case).get("caseContent")):
+                messages.append(as_map(content).get("message"))
+                cases.append(as_map(content).get("additionalCases"))
+    if any(set(as_map(m)) & set(_HANDOFFS) for m in messages):
+        return True
+    presets = [as_map(a) for a in as_list(raw.get("setParameterActions"))]
+    if any(flags_handoff(as_str(a.get("parameter")), a.get("value")) for a in presets):
+        return True
+    return bool(raw.get("webhook")) and names_handoff(
+        as_str(raw.get("tag")) or as_str(raw["webhook"])
+    )
+
+
+def _preset(action: dict[str, Any], at: DataPath, said: CxSaid) -> None:
+    """A parameter preset: a handoff flag, a parameter passed on, or data cleared."""
+    name, value = as_str(action.get("parameter")), action.get("value")
+    if flags_handoff(name, value):
+        if said.handoff is None:
+            said.handoff = ("integration", at)
+    elif value is None:
+        said.cleared = said.cleared or category_of(name.rsplit(".", 1)[-1], "") is not None
+    else:
+        said.passed |= context_of({name: value}) or set()
 
 
 def _cases(agent: Agent, raw: Any, origin: Origin, said: CxSaid) -> None:
@@ -122,9 +189,10 @@ def _message(agent: Agent, raw: Any, origin: Origin, said: CxSaid) -> None:
             text = _words_of(SSML_TAG.sub(" ", as_str(audio.get(key))))
             if text and agent.known_language(lang):
                 said.add(lang, text, (*at, kind, key))
-        elif kind in ("liveAgentHandoff", "telephonyTransferCall"):
-            said.handoff = (kind, (*at, kind))
-            agent.handoffs.setdefault(kind, origin.below(kind))
+        elif kind in _HANDOFFS:
+            said.handoff = (_HANDOFFS[kind], (*at, kind))
+            if kind == "liveAgentHandoff":
+                said.metadata = as_map(value).get("metadata")
         elif kind == "payload":
             if agent.known_language(lang):
                 _payload(agent, value, lang, origin.below(kind), said)
@@ -223,10 +291,13 @@ def put_effects(agent: Agent, step: Step, said: CxSaid, source: Source) -> None:
     if said.handoff is not None:
         kind, at = said.handoff
         step.set("handoff", HUMANS[kind][0], Origin(source, at))
+        agent.met_handoff(kind, Origin(source, at), said.context(kind))
     if said.webhook is not None:
         action, at = said.webhook
         step.set("action", action, Origin(source, at))
-        agent.mark_agreement(step, (action,), Origin(source, at))
+        # A prebuilt component's webhooks are "<component>:<function>": the function says it.
+        function = action.rsplit(":", 1)[-1]
+        agent.mark_agreement(step, (function,), Origin(source, at), webhook=True)
 
 
 def _normal(text: str) -> str:

@@ -58,6 +58,7 @@ class CxFlow:
     steps: list[Step] = field(default_factory=list)
     ends: dict[str, Step] = field(default_factory=dict)  # symbolic target -> its step
     callers: set[str] = field(default_factory=set)  # steps that return here after the flow ends
+    groups: dict[str, list[Located]] = field(default_factory=dict)  # the flow's route groups
 
     def new_step(self, ident: str, origin: Origin) -> Step:
         step = Step(ident)
@@ -77,7 +78,8 @@ class Agent(Dialogflow):
         self.intents: dict[str, str] = {}  # display name -> id
         self.intent_params: dict[str, list[tuple[str, str, Origin]]] = {}
         self.broken_intents: set[str] = set()
-        self.groups: dict[str, list[Located]] = {}
+        self.groups: dict[str, list[Located]] = {}  # the agent's route groups
+        self.escalations: set[str] = set()  # the END_FLOW_WITH_HUMAN_ESCALATION steps
         self.session_end: Step | None = None
         self.entry_intents: dict[str, str] = {}  # intent id -> step: intents that open a chat
         self.phrases: dict[str, set[str]] = {}  # intent name -> its training phrases
@@ -131,14 +133,17 @@ def read_intents(agent: Agent) -> None:
             intent.data["examples"] = examples
 
 
-def read_groups(agent: Agent, folder: Path) -> None:
-    for file in sorted(folder.glob("*.json")):
-        source = agent.project.read(file, required=False)
+def read_groups(agent: Agent, folder: Path, groups: dict[str, list[Located]]) -> None:
+    """The route groups in ``folder`` (``<group>.json``, or ``<group>/<group>.json``)."""
+    files = sorted(folder.glob("*.json"))
+    files += [d / f"{d.name}.json" for d in sorted(folder.glob("*")) if d.is_dir()]
+    for file in files:
+        source = agent.project.read(file, required=False) if file.is_file() else None
         if source is None:
             continue
         raw = as_map(source.data)
         name = as_str(raw.get("displayName")) or unquote(file.stem)
-        agent.groups[name] = [
+        groups[name] = [
             (route, Origin(source, ("transitionRoutes", i)))
             for i, route in enumerate(as_list(raw.get("transitionRoutes")))
             if isinstance(route, dict)
@@ -162,7 +167,7 @@ def read_flows(agent: Agent) -> None:
             raise project.fail("a flow file is a JSON object", Origin(source))
         name = as_str(source.data.get("displayName")) or unquote(directory.name)
         flow = CxFlow(name, source, source.data)
-        read_groups(agent, directory / "transitionRouteGroups")
+        read_groups(agent, directory / "transitionRouteGroups", flow.groups)
         for page_file in sorted((directory / "pages").glob("*.json")):
             page_source = project.read(page_file, required=False)
             fallback_name = unquote(page_file.stem)

@@ -1,18 +1,23 @@
 """Where a Dialogflow CX page goes on: its routes, event handlers and no-match handlers.
 
 * intent routes are ``on`` edges (a flow's own intent routes work on each of its pages that
-  wait for the customer; route groups give their routes to each page that uses them);
+  wait for the customer; route groups, the flow's own before the agent's, give their routes to
+  each page that uses them);
 * condition routes and targeted events are the bot's own branches: ``next`` when there is
   one, else ``options`` whose label holds only the condition (an ``x-condition`` or ``x-event``
   key, no text);
 * a route or handler that says something, transfers or calls a webhook on the way becomes a
-  step of its own (``<page>.<intent>``, ``<page>.route3``, ``<page>.no-match-3``);
+  step of its own (``<page>.<intent>``, ``<page>.route3``, ``<page>.no-match-3``); one without
+  a target is kept when it hands the customer over (a ``sys.no-match-3`` with a
+  ``liveAgentHandoff``), and dropped otherwise (it only says something and stays);
 * ``sys.no-match-N`` handlers (parameter, page, then flow) are the fallback: the first one that
   leaves the page is ``then``, the ones before it are retries; handlers that only prompt again
-  make the step its own fallback, a loop CX03 reports;
+  make the step its own fallback, a loop CX03 reports; other event handlers that hand over
+  (``sys.no-input-3``, ``webhook.error``, the flow's too) are branches of the page;
 * symbolic targets: End Flow (and its failure and cancellation) goes back to the pages that
-  called the flow, ``END_FLOW_WITH_HUMAN_ESCALATION`` is a handoff, End Session one
-  ``END_SESSION`` end, Previous Page the pages that lead here.
+  called the flow, ``END_FLOW_WITH_HUMAN_ESCALATION`` is a handoff the integration carries
+  out (what the route to it passes, or ``undeclared``; nothing when it clears the customer's
+  data), End Session one ``END_SESSION`` end, Previous Page the pages that lead here.
 
 A route to a page, flow, playbook, intent or route group that does not exist is an input error
 at its file, line and column; one to a page whose file could not be read is left out.
@@ -26,8 +31,8 @@ from urllib.parse import unquote
 
 from cxaudit.importers.base import Origin, Source
 from cxaudit.importers.build import Step
-from cxaudit.importers.dialogflow import as_list, as_map, as_str, slug
-from cxaudit.importers.dialogflow_cx.messages import HUMANS, fulfilment, put_effects, put_text
+from cxaudit.importers.dialogflow import HUMANS, as_list, as_map, as_str, slug
+from cxaudit.importers.dialogflow_cx.messages import fulfilment, hands_off, put_effects, put_text
 from cxaudit.importers.dialogflow_cx.read import Agent, CxFlow, Located
 
 # Symbolic targets, as the export writes them (display form) and as the API does.
@@ -62,11 +67,14 @@ def via(
     """Where a route or handler leads: its target, or a step of its own when its fulfilment
     ``raw`` says or does something on the way (a route without a target stays on ``owner``)."""
     said = fulfilment(agent, raw, origin.below("triggerFulfillment"))
+    if target is not None and target in agent.escalations:
+        agent.met_handoff("escalation", origin.below("targetPage"), said.context("escalation"))
     if said.empty:
         return target
     step = flow.new_step(agent.claim(f"{owner}.{suffix}"), origin)
     put_text(step, "say", said, origin.source)
     put_effects(agent, step, said, origin.source)
+    agent.mark_text_agreement(step, said.texts, origin.source)
     if target is not None or "handoff" not in step.data:
         step.set("next", target if target is not None else owner, origin)
     return step.id
@@ -124,7 +132,7 @@ def flow_end(agent: Agent, flow: CxFlow, kind: str, origin: Origin) -> Step:
         step = flow.new_step(agent.claim(f"{flow.id}.{kind}"), origin)
         if kind == ESCALATION:
             step.set("handoff", HUMANS["escalation"][0], origin)
-            agent.handoffs.setdefault("escalation", origin)
+            agent.escalations.add(step.id)
         flow.ends[kind] = step
     return flow.ends[kind]
 
@@ -144,7 +152,7 @@ def _previous(agent: Agent, flow: CxFlow, owner: str, origin: Origin) -> str:
         for page in flow.pages.values()
         if any(
             as_str(as_map(route).get("targetPage")) == page_name
-            for route, _ in routes_of(agent, page.data, page.source)
+            for route, _ in routes_of(agent, flow, page.data, page.source)
         )
     )
     if len(sources) == 1:
@@ -157,8 +165,9 @@ def _previous(agent: Agent, flow: CxFlow, owner: str, origin: Origin) -> str:
     return step.id
 
 
-def routes_of(agent: Agent, raw: dict[str, Any], source: Source) -> list[Located]:
-    """A page's or flow's transition routes, with those of the route groups it uses."""
+def routes_of(agent: Agent, flow: CxFlow, raw: dict[str, Any], source: Source) -> list[Located]:
+    """A page's or flow's transition routes, with those of the route groups it uses (the
+    flow's own groups, else the agent's)."""
     routes: list[Located] = [
         (route, Origin(source, ("transitionRoutes", i)))
         for i, route in enumerate(as_list(raw.get("transitionRoutes")))
@@ -166,12 +175,13 @@ def routes_of(agent: Agent, raw: dict[str, Any], source: Source) -> list[Located
     ]
     for i, name in enumerate(as_list(raw.get("transitionRouteGroups"))):
         group = unquote(as_str(name).rsplit("/", 1)[-1])
-        if group not in agent.groups:
+        found = flow.groups.get(group, agent.groups.get(group))
+        if found is None:
             raise agent.project.fail(
                 f"'{group}' names no transition route group of this agent",
                 Origin(source, ("transitionRouteGroups", i)),
             )
-        routes += agent.groups[group]
+        routes += found
     return routes
 
 
@@ -208,10 +218,11 @@ def wire(
             branches.append(({"x-condition": condition}, goto, origin))
     for handler, origin in events:
         goal, exists = target(agent, flow, owner, handler, origin)
-        if goal is None or not exists:
+        fulfil = handler.get("triggerFulfillment")
+        if not exists or (goal is None and not hands_off(fulfil)):
             continue
         event = as_str(handler.get("event"))
-        goto = via(agent, flow, owner, slug(event), handler.get("triggerFulfillment"), origin, goal)
+        goto = via(agent, flow, owner, slug(event), fulfil, origin, goal)
         if goto is not None:
             branches.append(({"x-event": event}, goto, origin))
     if on:
@@ -263,12 +274,11 @@ def fallback(agent: Agent, flow: CxFlow, step: Step, scopes: list[list[Located]]
             continue
         handler, origin = chosen
         goal, exists = target(agent, flow, step.id, handler, origin)
-        if goal is None or not exists:
-            continue
+        fulfil = handler.get("triggerFulfillment")
+        if not exists or (goal is None and not hands_off(fulfil)):
+            continue  # a handler that only prompts again
         event = as_str(handler.get("event"))
-        goto = via(
-            agent, flow, step.id, slug(event), handler.get("triggerFulfillment"), origin, goal
-        )
+        goto = via(agent, flow, step.id, slug(event), fulfil, origin, goal)
         step.set("fallback", {"retries": k - 1, "then": goto}, origin)
         return
     # No handler ever leaves: the bot asks again for as long as the customer tries.

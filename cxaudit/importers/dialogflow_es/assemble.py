@@ -6,12 +6,16 @@ See the package's docstring for the mapping; this module holds it, intent by int
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from cxaudit.evidence import words_of
 from cxaudit.importers.base import Origin, Source
 from cxaudit.importers.build import Flow, Step
 from cxaudit.importers.dialogflow import (
+    HUMANS,
+    NOTHING,
     WELCOME_INTENT,
     Texts,
     as_list,
@@ -21,10 +25,15 @@ from cxaudit.importers.dialogflow import (
     language_of,
     slug,
 )
-from cxaudit.importers.dialogflow_es.messages import HUMANS, put_text, said_by, warn_transfer
+from cxaudit.importers.dialogflow_es.messages import put_text, said_by, warn_transfer
 from cxaudit.importers.dialogflow_es.read import Agent, EsIntent, closed_list
 
 _WELCOME_EVENTS = ("WELCOME", "GOOGLE_ASSISTANT_WELCOME")
+# Who a customer asks to call them back, for it to be a person (a bot may ring back too).
+_CALLERS = frozenset(
+    {"someone", "somebody", "person", "human", "agent", "broker", "advisor", "adviser",
+     "consultant", "representative", "banker", "specialist", "expert", "staff", "employee"}
+)  # fmt: skip
 _WEBHOOK_TEXT = "the webhook answers, in code the export does not hold"
 
 
@@ -53,7 +62,9 @@ def build_intent(agent: Agent, intent: EsIntent) -> None:
         name = as_str(parameter.get("name")) or f"parameter{len(chain) + 1}"
         step = agent.new_step(agent.claim(f"{intent.id}.{slug(name)}"), where)
         put_text(step, "ask", prompts, source)
-        _collect(agent, step, parameter, where)
+        lang = agent.languages[0] if agent.languages[0] in prompts else next(iter(prompts))
+        question = "\n".join(text for text, _ in prompts[lang])
+        _collect(agent, step, parameter, where, (question, lang))
         # Dialogflow prompts again until the parameter is filled.
         step.set("fallback", step.id, where)
         if chain:
@@ -65,7 +76,7 @@ def build_intent(agent: Agent, intent: EsIntent) -> None:
         chain[-1].set("next", main.id, Origin(source, at))
     intent.entry = chain[0].id if chain else main.id
     for parameter, where in spoken:  # said with the intent: collected where it matches
-        _collect(agent, main, parameter, where, at_most_one=True)
+        _collect(agent, main, parameter, where, (None, agent.languages[0]), at_most_one=True)
 
 
 def _collect(
@@ -73,16 +84,21 @@ def _collect(
     step: Step,
     parameter: dict[str, Any],
     origin: Origin,
+    question: tuple[str | None, str],
     *,
     at_most_one: bool = False,
 ) -> bool:
-    """Mark ``step`` as collecting a parameter when it is personal data (one per step)."""
+    """Mark ``step`` as collecting a parameter when it is personal data (one per step), judged
+    by its name and entity type and the ``question`` that asks for it (and its language); a
+    custom entity that is a fixed list of values is a choice, not the customer's data."""
     if not as_str(parameter.get("name")).strip():
         return False
     name = slug(as_str(parameter.get("name")))
     entity = as_str(parameter.get("dataType"))
-    category = category_of(name, entity)
-    if category is None or (category_of(name, "") is None and closed_list(agent, entity)):
+    asked, lang = question
+    choices = closed_list(agent, entity)
+    category = category_of(name, entity, question=asked, language=lang, choices=choices)
+    if category is None:
         return False
     agent.flow.personal(name, category, origin.below("name"), entity)
     if at_most_one and "collect" in step.data:
@@ -154,9 +170,54 @@ def finish(agent: Agent, intent: EsIntent) -> None:
         action = as_str(response.get("action")) or intent.name
         step.set("action", action, Origin(source, ("webhookUsed",)))
         agent.webhooks.append(intent.name)
-        agent.mark_agreement(step, (action, intent.name), Origin(source, ("webhookUsed",)))
+        called = Origin(source, ("webhookUsed",))
+        agent.mark_agreement(step, (action, intent.name), called, webhook=True)
+    agent.mark_text_agreement(step, texts, source)
     if said.handoff is None:
         warn_transfer(agent, step, texts, source)
+
+
+def callbacks(agent: Agent) -> None:
+    """A call back by a person that a webhook arranges is a way to a person: an intent without
+    input contexts whose name asks for a call (``general.call_me``, ``request_callback``),
+    whose training phrases ask a person to call (``Have a broker call me``) and whose chain of
+    follow-up intents calls a webhook. The handoff is where that chain ends (the last webhook
+    step that waits for nothing but a retry); the agent receives what the chain collects."""
+    by_step = {i.step.id: i for i in agent.intents if i.step is not None}
+    for root in agent.intents:
+        if root.inputs or root.step is None or not _asks_callback(root.name):
+            continue
+        phrases = {w for found in root.examples.values() for t, _ in found for w in words_of(t)}
+        if not phrases & _CALLERS:
+            continue
+        chain, todo = [root], [root]
+        while todo:
+            step = todo.pop().step
+            for goto in as_map(step.data.get("on") if step else None).values():
+                nxt = by_step.get(goto)
+                if nxt is not None and nxt not in chain and _asks_callback(nxt.name):
+                    chain.append(nxt)
+                    todo.append(nxt)
+        collected = any("collect" in i.step.data for i in chain if i.step is not None)
+        for intent in chain:
+            step = intent.step
+            onward = set(as_map(step.data.get("on")).values()) - {step.id} if step else {""}
+            if step is None or onward or intent.raw.get("webhookUsed") is not True:
+                continue
+            where = Origin(intent.source, ("webhookUsed",))
+            step.set("handoff", HUMANS["callback"][0], where)
+            for key in ("on", "fallback", "end"):
+                step.data.pop(key, None)
+            agent.met_handoff(
+                "callback", where, frozenset({"collected_data"}) if collected else NOTHING
+            )
+
+
+def _asks_callback(name: str) -> bool:
+    """Does a name ask for a call back (``call_me``, ``callback``, ``call back``)?"""
+    words = words_of(name)
+    pairs = set(pairwise(words))
+    return "callback" in words or bool(pairs & {("call", "me"), ("call", "back")})
 
 
 def start_of(agent: Agent) -> EsIntent:
@@ -173,6 +234,34 @@ def start_of(agent: Agent) -> EsIntent:
     return (named or openers or [i for i in agent.intents if not i.fallback])[0]
 
 
+def openers_of(agent: Agent, start: EsIntent) -> list[EsIntent]:
+    """Every intent a conversation opens with, the bot speaking first: the start, and each
+    other intent a welcome event triggers (``WELCOME-WEB``, ``WELCOME_SMS``: a channel or a
+    campaign that opens with its own greeting) or marked ``input.welcome``, that says
+    something of its own."""
+    found = [start]
+    for intent in agent.intents:
+        if intent is start or intent.fallback or intent.inputs:
+            continue
+        events = [as_str(as_map(e).get("name")).upper() for e in as_list(intent.raw.get("events"))]
+        welcome = any("WELCOME" in event for event in events) or (
+            as_str(intent.response[0].get("action")) == "input.welcome" and bool(events)
+        )
+        speaks = intent.step is not None and any(
+            _says(intent.step.data.get(key)) for key in ("say", "ask")
+        )
+        if welcome and speaks:
+            found.append(intent)
+    return found
+
+
+def _says(text: object) -> bool:
+    """Is there a text for the customer (not only an ``x-`` note on the webhook's words)?"""
+    if isinstance(text, dict):
+        return any(not str(key).startswith("x-") for key in text)
+    return isinstance(text, str) and bool(text)
+
+
 def assemble(agent: Agent, source: Source, data: dict[str, Any], start: EsIntent) -> None:
     """The flow file: the bot, its humans, fallback, privacy, intents and one flow, and the
     notes on what the export cannot say."""
@@ -184,13 +273,19 @@ def assemble(agent: Agent, source: Source, data: dict[str, Any], start: EsIntent
         or (Path(shown).stem if Path(shown).suffix in (".zip", ".blob") else shown)
         or "Dialogflow ES agent",
         "languages": agent.languages,
-        "start": start.entry,
     }
+    openers = openers_of(agent, start)
+    built.bot["start"] = start.entry if len(openers) == 1 else [i.entry for i in openers]
     built.mark(("bot",), Origin(source))
-    built.mark(("bot", "name"), Origin(source, ("displayName",) if name else ()))
-    built.mark(("bot", "languages"), Origin(source, ("language",)))
+    named = next((key for key in ("displayName", "name") if as_str(data.get(key))), None)
+    built.mark(("bot", "name"), Origin(source, (named,) if named else ()))
+    built.mark(("bot", "languages"), Origin(source, ("language",) if "language" in data else ()))
     built.mark(("bot", "start"), Origin(start.source))
-    humans = agent.add_humans(HUMANS)
+    if len(openers) > 1:
+        for k, intent in enumerate(openers):
+            built.mark(("bot", "start", k), Origin(intent.source, ("events",)))
+    agent.settle_agreements()
+    agent.add_humans()
     defaults = [i for i in agent.intents if i.fallback and not i.inputs]
     if defaults:
         built.escalation = {"fallback": {"retries": 0, "then": defaults[0].entry}}
@@ -205,7 +300,8 @@ def assemble(agent: Agent, source: Source, data: dict[str, Any], start: EsIntent
     flow_id = agent.claim(slug(built.bot["name"]))
     built.flows.append(Flow(flow_id, Origin(source), agent.steps))
     built.emit()
-    _notes(agent, source, humans, built.policy_url is not None)
+    agent.declare_handoff()
+    _notes(agent, source)
 
 
 def _intents(agent: Agent) -> None:
@@ -229,12 +325,8 @@ def _intents(agent: Agent) -> None:
                 entry.data["global"] = True
 
 
-def _notes(agent: Agent, source: Source, humans: list[str], has_policy: bool) -> None:
+def _notes(agent: Agent, source: Source) -> None:
     project = agent.project
     if agent.webhooks:
         at = ("webhook",) if "webhook" in as_map(source.data) else ()
         project.unsupported("webhook-code", Origin(source, at), names=agent.webhooks)
-    agent.note_missing(humans, without_humans=True, has_policy=has_policy)
-    if agent.agreements:
-        project.missing("written-confirmation", steps=agent.agreements)
-    project.missing("sector")

@@ -71,18 +71,23 @@ class Agent(Dialogflow):
         return step
 
 
-def read_intents(agent: Agent, folder: Path) -> None:
-    project = agent.project
+def phrase_files(folder: Path) -> list[tuple[Path, str]]:
+    """The training phrase files of ``folder`` (``<intent>_usersays_<lang>.json`` beside an
+    ``<intent>.json``) and their language codes."""
     files = sorted(folder.glob("*.json"))
     stems = {file.stem for file in files}
+    found = [(file, _USERSAYS.match(file.stem)) for file in files]
+    return [(f, m.group("lang")) for f, m in found if m and m.group("intent") in stems]
+
+
+def read_intents(agent: Agent, folder: Path) -> None:
+    project = agent.project
     phrases: dict[str, list[tuple[str, Path]]] = {}
-    for file in files:
-        found = _USERSAYS.match(file.stem)
-        if found and found.group("intent") in stems:
-            phrases.setdefault(found.group("intent"), []).append((found.group("lang"), file))
-    for file in files:
-        found = _USERSAYS.match(file.stem)
-        if found and found.group("intent") in stems:
+    for file, lang in phrase_files(folder):
+        phrases.setdefault(file.stem[: -len(f"_usersays_{lang}")], []).append((lang, file))
+    skipped = {file for found in phrases.values() for _, file in found}
+    for file in sorted(folder.glob("*.json")):
+        if file in skipped:
             continue
         source = project.read(file, required=False)
         if source is None:
@@ -120,7 +125,7 @@ def _read_phrases(agent: Agent, intent: EsIntent, lang: str, file: Path) -> None
 
 def closed_list(agent: Agent, entity: str) -> bool:
     """Is a custom entity a fixed list of values (a kind of product, not the customer's
-    own data), rather than a pattern or free text?"""
+    own data), rather than a pattern or a list that grows with what customers say?"""
     name = entity.lstrip("@")
     if not name or name.startswith("sys."):
         return False
@@ -129,5 +134,6 @@ def closed_list(agent: Agent, entity: str) -> bool:
     file = agent.entities / f"{name}.json"
     source = agent.project.read(file, required=False) if file.is_file() else None
     raw = as_map(source.data if source is not None else None)
-    agent.lists[name] = bool(raw) and raw.get("isRegexp") is not True
+    fixed = raw.get("isRegexp") is not True and raw.get("automatedExpansion") is not True
+    agent.lists[name] = bool(raw) and fixed
     return agent.lists[name]
