@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from cxaudit.evidence.words import words_of
 from cxaudit.graph import FlowGraph
 from cxaudit.lexicon import ANY_LANGUAGE, available_languages, can_read, find, load_lexicon
 from cxaudit.locations import DataPath
@@ -188,12 +189,23 @@ def answers(graph: FlowGraph, i: int) -> list[tuple[int, Answer]]:
         }
         choices.append((bot.step_index[bot.resolve(option.goto)], _verdict(kinds)))
     for intent_id, target in step.on:
-        kinds = {m.entry.attrs.get("kind") for m in find(YES_NO_RULE, ANY_LANGUAGE, intent_id)}
+        kinds = {
+            m.entry.attrs.get("kind")
+            for words in _id_phrases(intent_id)
+            for m in find(YES_NO_RULE, ANY_LANGUAGE, words)
+        }
         choices.append((bot.step_index[bot.resolve(target)], _verdict(kinds)))
     return choices
 
 
 YES_NO_RULE = "CX09"  # whose lexicons hold the yes and no answers
+
+
+def _id_phrases(intent_id: str) -> list[str]:
+    """An intent's id as the answers it may name: the id, and its words from each word on
+    ("prebuilt_components_confirmation_yes" names "yes"; "denyRequest" "deny request")."""
+    words = words_of(intent_id)[:8]
+    return [intent_id, *(" ".join(words[k:]) for k in range(len(words)))]
 
 
 def _verdict(kinds: set[str | None]) -> Answer:

@@ -2,8 +2,11 @@
 
 A bot without any handoff (that a conversation reaches) is skipped here: there is nothing to
 carry context, and CX02 reports the missing person; it scores 0 all the same, so that having no
-person never scores better than handing over badly. Context the files cannot show (an export whose handoff is made by code or an
-integration that could pass a summary: ``handoff.context: undeclared``) is unknown, not a pass.
+person never scores better than handing over badly. Context the files cannot show (an export
+whose handoff is made by code or an integration that could pass a summary: ``handoff.context:
+undeclared``) is unknown, not a pass. A handoff step announces the transfer when its text says
+so in the CX04 phrase list's words or in the evidence layer's (``promises_transfer``): on a
+handoff, "Let me connect you" connects the customer to a person.
 """
 
 from __future__ import annotations
@@ -12,8 +15,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from cxaudit.checks.base import Collector, Context, Outcome, lacks_phrase, report_missing_lexicons
+from cxaudit.evidence import promises_transfer
 from cxaudit.i18n import either
+from cxaudit.lexicon import can_read
 from cxaudit.locations import DataPath
+from cxaudit.model import Step
 
 RULE = "CX04"
 
@@ -55,7 +61,16 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
             continue
         out.checked("announce")
         where = lacks_phrase(RULE, "transfer", step)
+        if where is not None and _promised(step):
+            where = None  # "Let me connect you. One moment.": on a handoff, that is to a person
         if where is not None:
             check = "unclear-announcement" if step.messages() else "no-announcement"
             out.add(check, where, subject=step.id, step=step.id, unit="announce", cause=check)
     return out.outcome()
+
+
+def _promised(step: Step) -> bool:
+    """Does every readable message of a handoff step tell the customer they are being
+    connected, in the evidence layer's words (which a handoff makes a connection to a person)?"""
+    readable = [(t, lang) for lang, (t, _) in step.messages().items() if can_read(RULE, lang)]
+    return bool(readable) and all(promises_transfer(text, lang) for text, lang in readable)

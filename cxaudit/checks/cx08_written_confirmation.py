@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from cxaudit.checks.base import Collector, Context, Outcome, answers
+from cxaudit.evidence.texts import is_question, sentences
 from cxaudit.graph import EdgeKind, FlowGraph
 from cxaudit.i18n import agreement
-from cxaudit.model import UNDECLARED
+from cxaudit.model import UNDECLARED, Step
 
 RULE = "CX08"
 
@@ -105,9 +106,29 @@ def _reachable_unasked(graph: FlowGraph) -> list[bool]:
 
 
 def _offers_choice(graph: FlowGraph, i: int) -> bool:
-    """A question with at least two different answers (a yes and a no)."""
+    """A question with a yes and a no that lead to different places: a menu ("Pay a bill",
+    "Check my balance") or a branch on a condition the customer never sees asks for no
+    agreement."""
     step = graph.steps[i]
     if not step.is_turn:
         return False
-    targets = {e.target for e in graph.out[i] if e.kind in (EdgeKind.OPTION, EdgeKind.ON)}
-    return len(targets) >= 2
+    found = answers(graph, i)
+    yes = {target for target, answer in found if answer == "yes"}
+    no = {target for target, answer in found if answer == "no"}
+    if yes and no and yes != no:
+        return True
+    # A closed question whose ways on are conditions on the answer, which no label shows (Rasa
+    # CALM's `if: slots.confirm_payment` / `else`): the customer answers it all the same.
+    targets = {target for target, _ in found}
+    unlabelled = bool(step.options) and not step.on
+    unlabelled = unlabelled and all(not option.label.variants for option in step.options)
+    return unlabelled and len(targets) >= 2 and _asks_a_question(step)
+
+
+def _asks_a_question(step: Step) -> bool:
+    """Does the step's text end in a question, in some language?"""
+    return any(
+        is_question(sentence)
+        for text, _ in step.messages().values()
+        for sentence in sentences(text)[-1:]
+    )
