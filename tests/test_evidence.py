@@ -23,6 +23,8 @@ import yaml
 from cxaudit.evidence import (
     AGREEMENTS,
     CATEGORIES,
+    CHANNELS,
+    CONTEXT_ITEMS,
     LANGUAGES,
     SECRETS,
     SECTORS,
@@ -31,12 +33,17 @@ from cxaudit.evidence import (
     agreement_of_name,
     agreement_of_text,
     contacts_in,
+    context_of,
+    flags_handoff,
     hours_in,
+    is_machine,
+    names_handoff,
     personal_category,
     promises_transfer,
     secret_of,
     sector_of,
     words_of,
+    written_confirmation,
 )
 from cxaudit.evidence.words import fold
 from cxaudit.lexicon import Entry, Lexicon, load_lexicon, normalise
@@ -56,6 +63,7 @@ ATTRIBUTES: dict[str, tuple[str, set[str]]] = {
     "agreement-made": ("kind", {*AGREEMENTS, "not"}),
     "personal-question": ("category", set(CATEGORIES)),
     "secret-request": ("kind", {*SECRETS, "not"}),
+    "written-confirmation": ("kind", {*CHANNELS, "sent", "coming", "proof", "not"}),
 }
 
 
@@ -924,6 +932,296 @@ def test_sector_of_real_projects(folder: str, expected: str) -> None:
     assert guess is not None and guess.sector == expected, guess
 
 
+# --- handoffs: names, flags, metadata, hosts, written confirmations ------------------------------
+
+HANDOFF = NAMES["handoff"]
+
+
+def _words(group: Any) -> list[tuple[str, str]]:
+    """Every (language, phrase) of a word-list map."""
+    return [(language, str(word)) for language in LANGUAGES for word in group[language]]
+
+
+@pytest.mark.parametrize(("name", "expected"), list(HANDOFF["examples"]["names"].items()))
+def test_handoff_examples_in_the_data(name: str, expected: bool) -> None:
+    assert names_handoff(name) is expected
+
+
+@pytest.mark.parametrize(("name", "expected"), list(HANDOFF["examples"]["machine"].items()))
+def test_machine_examples_in_the_data(name: str, expected: bool) -> None:
+    assert is_machine(name) is expected
+
+
+@pytest.mark.parametrize(("key", "expected"), list(HANDOFF["examples"]["context"].items()))
+def test_context_examples_in_the_data(key: str, expected: str | None) -> None:
+    assert context_of({key: True}) == (None if expected is None else frozenset({expected}))
+
+
+# Each entry of each handoff word list, in every language, does what its list is for.
+
+
+@pytest.mark.parametrize(("language", "word"), _words(HANDOFF["words"]), ids=str)
+def test_a_handoff_word_says_it_alone(language: str, word: str) -> None:
+    assert names_handoff(f"action_{word}")
+    assert not names_handoff(f"{word}_options"), "an offer of a handoff is none"
+
+
+@pytest.mark.parametrize(("language", "word"), _words(HANDOFF["people"]), ids=str)
+def test_a_person_needs_a_move_or_a_live_word(language: str, word: str) -> None:
+    assert names_handoff(f"transfer_to_{word}") and names_handoff(f"live_{word}")
+    alone = any(words_of(word) == words_of(str(w)) for _, w in _words(HANDOFF["live"]))
+    assert names_handoff(word) is alone, "only a person who is real by name is enough alone"
+    assert not names_handoff(f"{word}_count")
+
+
+@pytest.mark.parametrize(("language", "word"), _words(HANDOFF["live"]), ids=str)
+def test_a_live_word_makes_a_person_real(language: str, word: str) -> None:
+    assert names_handoff(f"{word}_agent")
+    assert not names_handoff(f"{word}_chat_options")
+
+
+@pytest.mark.parametrize(("language", "word"), _words(HANDOFF["moves"]), ids=str)
+def test_a_move_takes_the_customer_to_a_person(language: str, word: str) -> None:
+    assert names_handoff(f"{word}_medewerker") and names_handoff(f"{word}_agent")
+    assert not names_handoff(word) and not names_handoff(f"{word}_money")
+
+
+@pytest.mark.parametrize(("language", "word"), _words(HANDOFF["not"]), ids=str)
+def test_a_not_word_says_the_name_is_about_a_handoff(language: str, word: str) -> None:
+    assert not names_handoff(f"human_handoff_{word}")
+    assert not flags_handoff(f"transfer_{word}", True)
+
+
+@pytest.mark.parametrize(("language", "word"), _words(HANDOFF["flags"]["flag"]), ids=str)
+def test_a_flag_word_set_to_true_asks_for_a_handoff(language: str, word: str) -> None:
+    assert flags_handoff(word, True) and flags_handoff(word, 1)
+    assert not flags_handoff(word, False) and not flags_handoff(f"{word}_amount", True)
+
+
+@pytest.mark.parametrize(("language", "word"), _words(HANDOFF["flags"]["filler"]), ids=str)
+def test_a_filler_word_may_stand_in_a_flag(language: str, word: str) -> None:
+    assert flags_handoff(f"transfer_{word}_agent", True)
+    assert not flags_handoff(f"{word}_agent", True), "a filler word does not make a handoff"
+
+
+@pytest.mark.parametrize(("language", "word"), _words(HANDOFF["flags"]["set"]), ids=str)
+def test_a_set_value_is_true(language: str, word: str) -> None:
+    assert flags_handoff("live_agent", word) and flags_handoff("transfer", f" {word.upper()} ")
+    assert not flags_handoff("transfer_reason", word)
+
+
+@pytest.mark.parametrize(("language", "word"), _words(HANDOFF["machine"]), ids=str)
+def test_a_machine_word_makes_a_host_a_bot(language: str, word: str) -> None:
+    assert is_machine(f"helpdesk {word}") and is_machine(word.title())
+    assert not names_handoff(f"transfer_to_{word}")
+
+
+@pytest.mark.parametrize(
+    ("item", "language", "word"),
+    [
+        (item, language, word)
+        for item, group in HANDOFF["context"].items()
+        for language, word in _words(group)
+    ],
+    ids=str,
+)
+def test_a_context_word_names_its_item(item: str, language: str, word: str) -> None:
+    assert context_of({word: "x"}) == frozenset({item})
+    assert context_of({"data": f"$session.params.{word.replace(' ', '_')}"}) == frozenset({item})
+    assert context_of({"queue": "billing", "data": "$flow.account"}) == frozenset(
+        {"collected_data"}
+    )
+
+
+def test_the_context_items_are_the_flow_formats() -> None:
+    schema = json.loads(schema_path("flow.schema.json").read_text(encoding="utf-8"))
+    context = schema["$defs"]["handoff"]["properties"]["context"]["oneOf"][0]
+    assert tuple(context["items"]["enum"]) == CONTEXT_ITEMS
+    assert set(HANDOFF["context"]) == set(CONTEXT_ITEMS) - {"collected_data"}
+
+
+# Names the Rasa and the Dialogflow importers used to read differently, and names in each
+# language: one reading now.
+HANDOFF_NAMES = {
+    # a handoff
+    "action_human_handoff": True,
+    "action_escalate": True,  # Rasa read no handoff: "escalate" needed a person
+    "utter_transfer_to_agent": True,  # what the name says; Rasa runs custom actions only
+    "escalate_human_agent": True,
+    "live_agent": True,  # Rasa read no handoff: "live" was a person, with no move
+    "doorverbinden_medewerker": True,  # Dialogflow read English only
+    "action_transfer_to_agent": True,
+    "transfer_to_human": True,
+    "talk_to_agent": True,  # Dialogflow's "agent" needed transfer or connect
+    "HANDOVER": True,
+    "hand_off_to_staff": True,
+    "human": True,
+    "medewerker_spreken": True,
+    "naar_een_collega": True,
+    "Uebergabe_an_Mitarbeiter": True,
+    "transfert_vers_conseiller": True,
+    # about a handoff, or something else
+    "transfer_reason": False,
+    "agent_count": False,
+    "agent": False,
+    "fallback_agent": False,
+    "action_handoff_options": False,
+    "action_ask_handoff": False,
+    "human_handoff_not_available": False,
+    "utter_human_handoff_cancelled": False,  # Dialogflow read a handoff: "cancelled" is Rasa's
+    "message_to_human_agent": False,  # Rasa read a handoff: "message" is Dialogflow's
+    "handoff_type": False,
+    "action_transfer_money": False,
+    "smalltalk.agent.can_you_help": False,
+    "live": False,
+    "transfer": False,
+    "medewerker": False,
+    "medewerker_beschikbaarheid": False,
+    "reden_overdracht": False,
+    "mitarbeiter_nicht_verfugbar": False,
+    "conseiller_non_disponible": False,
+    "": False,
+}
+
+
+@pytest.mark.parametrize(("name", "expected"), list(HANDOFF_NAMES.items()))
+def test_names_handoff(name: str, expected: bool) -> None:
+    assert names_handoff(name) is expected
+
+
+HANDOFF_FLAGS = [
+    # (parameter, value, asks for a handoff?)
+    ("transfer", True, True),
+    ("transfer", "true", True),
+    ("transfer", 1, True),
+    ("live_agent", 1, True),
+    ("is_live_agent", "yes", True),
+    ("transfer_to_a_human", True, True),
+    ("escalate", True, True),
+    ("action", "HANDOVER", True),
+    ("action", "live_agent", True),
+    ("doorverbinden", "ja", True),
+    ("medewerker_doorverbinden", True, True),
+    ("weiterleiten", "wahr", True),
+    ("transfer", False, False),
+    ("transfer", 0, False),
+    ("transfer", "no", False),
+    ("transfer", None, False),
+    ("transfer", "$session.params.transfer", False),
+    ("transfer_reason", "agent", False),
+    ("transfer_reason", True, False),
+    ("agent_count", 2, False),
+    ("transfer_amount", 50, False),
+    ("live_agent_available", True, False),
+    ("action", "$intent.params.action", False),
+    ("action", "CHECK_BALANCE", False),
+    ("agent", True, False),
+    ("doorverbinden", "nee", False),
+    ("reden_doorverbinden", "ja", False),
+]
+
+
+@pytest.mark.parametrize(("name", "value", "expected"), HANDOFF_FLAGS, ids=str)
+def test_flags_handoff(name: str, value: Any, expected: bool) -> None:
+    assert flags_handoff(name, value) is expected
+
+
+HANDOFF_CONTEXTS: list[tuple[Any, set[str] | None]] = [
+    (
+        {"summary": "$session.params.summary", "reason": "$session.params.topic"},
+        {"summary", "intent"},
+    ),
+    ({"conversation_summary": "$request.generative.summary"}, {"summary"}),
+    ({"transcript": True, "account": "$session.params.account"}, {"transcript", "collected_data"}),
+    ({"data": ["#session.caller_id", {"x": "$flow.sentiment_score"}]}, {"customer", "sentiment"}),
+    ({"samenvatting": "$session.params.samenvatting", "taal": "nl"}, {"summary", "language"}),
+    ({"Zusammenfassung": "x", "Anliegen": "$flow.grund"}, {"summary", "intent"}),
+    ({"queue": "billing", "priority": 1}, None),
+    ({}, None),
+    ("$session.params.topic", {"intent"}),
+    (None, None),
+    ([[[[[[[[[[[[[[[[[[[[[[{"summary": 1}]]]]]]]]]]]]]]]]]]]]]], None),  # deeper than anyone nests
+]
+
+
+@pytest.mark.parametrize(("metadata", "expected"), HANDOFF_CONTEXTS, ids=str)
+def test_context_of(metadata: Any, expected: set[str] | None) -> None:
+    assert context_of(metadata) == (None if expected is None else frozenset(expected))
+
+
+MACHINES = [
+    ("helpdesk_assistant Helpdesk Assistant", True),
+    ("support_bot", True),
+    ("Virtual Agent", True),
+    ("digitale assistent", True),
+    ("KI-Assistent", True),
+    ("robot conseiller", True),
+    ("desk Service desk", False),
+    ("live_agent Live Agent", False),
+    ("medewerkers klantenservice", False),
+    ("Kundenservice", False),
+    ("", False),
+]
+
+
+@pytest.mark.parametrize(("name", "expected"), MACHINES, ids=str)
+def test_is_machine(name: str, expected: bool) -> None:
+    assert is_machine(name) is expected
+
+
+WRITTEN_CONFIRMATIONS = [
+    # (language, text, the channel it says a written confirmation went out by)
+    ("en", "Done! We've emailed you a receipt.", "email"),
+    ("en", "You will receive a confirmation by email.", "email"),
+    ("en", "We've sent a confirmation to your inbox.", "email"),
+    ("en", "We've texted you a receipt.", "sms"),
+    ("en", "You'll get a copy by text message.", "sms"),
+    ("en", "We've posted you a letter with the details.", "letter"),
+    ("en", "A summary will come by post. You will receive it in 3 days.", None),
+    ("en", "You'll receive a summary by post.", "letter"),
+    ("en", "Your payment of {amount} is scheduled. We've emailed you a receipt.", "email"),
+    ("en", "Shall we email you a receipt?", None),
+    ("en", "We could not send the receipt by email.", None),
+    ("en", "We haven't emailed you a receipt yet.", None),
+    ("en", "If you confirm, we'll email you a copy.", None),
+    ("en", "Please check your email.", None),
+    ("en", "You will receive a call from an agent.", None),
+    ("en", "We've sent the money.", None),
+    ("nl", "We hebben je een bevestiging gemaild.", "email"),
+    ("nl", "Je ontvangt een bevestiging per e-mail.", "email"),
+    ("nl", "Je krijgt een kopie per sms.", "sms"),
+    ("nl", "We sturen je een overzicht per post.", "letter"),
+    ("nl", "We hebben je nieuwe pas per post verstuurd.", "letter"),  # "pas" is a card here
+    ("nl", "We konden de bevestiging niet mailen.", None),
+    ("nl", "Als je bevestigt, mailen we je een kopie.", None),
+    ("nl", "Wil je een bevestiging per e-mail?", None),
+    ("de", "Sie erhalten eine Bestätigung per E-Mail.", "email"),
+    ("de", "Wir haben Ihnen die Quittung per SMS geschickt.", "sms"),
+    ("de", "Wir haben Ihnen die Bestätigung als PDF per E-Mail geschickt.", "email"),
+    ("de", "Die E-Mail wurde nicht gesendet.", None),
+    ("fr", "Nous vous avons envoyé un reçu par e-mail.", "email"),
+    ("fr", "Vous recevrez une confirmation par SMS.", "sms"),
+    ("fr", "Nous vous enverrons un récapitulatif par courrier.", "letter"),
+    ("fr", "Nous n'avons pas pu envoyer le reçu par e-mail.", None),
+    ("*", "Nous vous avons envoyé un reçu par e-mail.", "email"),
+    ("*", "We've emailed you a receipt.", "email"),
+    ("en", "We hebben je een bevestiging gemaild.", None),  # read in its own language only
+]
+
+
+@pytest.mark.parametrize(("language", "text", "expected"), WRITTEN_CONFIRMATIONS, ids=str)
+def test_written_confirmation(language: str, text: str, expected: str | None) -> None:
+    assert written_confirmation(text, language) == expected
+
+
+def test_handoff_words_cut_no_compound_apart() -> None:
+    """The handoff section's short verbs and particles are no parts of compounds: "output",
+    "latest" and "overview" stay whole (else "latest" would read as lat + est, a location)."""
+    for word in ("output", "latest", "overview", "realtime", "takeover", "handbook"):
+        assert words_of(word) == (word,)
+    assert personal_category("latest") is None
+
+
 # --- names, placeholders, speed, shape --------------------------------------------------------
 
 
@@ -955,6 +1253,7 @@ LONG = ("Call 020 123 4567 " + "a1 " * 5000 + "x" * 50000 + " 9-17 " + "1234567 
         lambda t: promises_transfer(t, "en"),
         lambda t: promises_transfer(t, "*"),
         lambda t: agreement_of_text(t, "en"),
+        lambda t: written_confirmation(t, "*"),
         lambda t: contacts_in(t),
         lambda t: hours_in(t, "*"),
         lambda t: secret_of(question=t),
@@ -977,6 +1276,7 @@ def test_the_module_examples_hold() -> None:
     for name in (
         "agreements",
         "contacts",
+        "handoff",
         "hours",
         "personal",
         "sector",

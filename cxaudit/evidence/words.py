@@ -185,12 +185,20 @@ def found_in(words: tuple[str, ...], vocabulary: frozenset[Phrase]) -> list[tupl
     return hits
 
 
+# Sections of names.yaml whose words are no parts of compounds: the handoff words are short
+# verbs and particles ("put", "over", "real", "est") that would cut ordinary words apart
+# (output, overview, realtime, latest), and a handoff is named with separators
+# (transfer_to_agent, doorverbinden_medewerker).
+_NOT_PARTS = frozenset({"handoff"})
+
+
 @cache
 def vocabulary() -> frozenset[str]:
     """Every single word of the name vocabularies: the parts a compound may be split into."""
     known: set[str] = set()
     for name in ("names",):
-        _collect(evidence_data(name), known)
+        data = evidence_data(name)
+        _collect({key: data[key] for key in data if key not in _NOT_PARTS}, known)
     return frozenset(known)
 
 

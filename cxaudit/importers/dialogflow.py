@@ -12,9 +12,11 @@ What names and texts mean comes from the content-evidence layer (:mod:`cxaudit.e
 same for every importer: which personal data a parameter holds (:func:`category_of`, with the
 platform's own system entity types first), which agreement a webhook, action or intent name
 makes and which one a text reports (:meth:`Dialogflow.mark_agreement`,
-:meth:`Dialogflow.mark_text_agreement`). What is the platform's own is here: a parameter preset
-or an action that asks the integration to hand over (:func:`names_handoff`,
-:func:`flags_handoff`) and what a handoff's metadata says it passes (:func:`context_of`).
+:meth:`Dialogflow.mark_text_agreement`), whether a parameter preset or an action asks the
+integration to hand over (:func:`cxaudit.evidence.names_handoff`,
+:func:`cxaudit.evidence.flags_handoff`) and what a handoff's metadata says it passes
+(:func:`cxaudit.evidence.context_of`). What is the platform's own is here: its system entity
+types, and how the handoffs met add up to the flow's ``humans`` and ``handoff`` sections.
 """
 
 from __future__ import annotations
@@ -24,7 +26,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from cxaudit.evidence import agreement_of_name, agreement_of_text, personal_category, words_of
+from cxaudit.evidence import (
+    CONTEXT_ITEMS,
+    agreement_of_name,
+    agreement_of_text,
+    personal_category,
+    words_of,
+)
 from cxaudit.evidence.words import Phrase, evidence_data, has, phrases
 from cxaudit.importers.base import Origin, Project, Source
 from cxaudit.importers.build import FlowBuilder, Step, Text
@@ -63,41 +71,6 @@ _SYS_CATEGORIES = {
     "sys.location": "location",
 }
 _SYS_DATES = {"sys.date", "sys.date-time", "sys.date-period", "sys.time", "sys.time-period"}
-
-# Words of a parameter or action name that asks the integration to hand over (live_agent,
-# HANDOVER, transfer_to_agent, escalate); and words that make it about something else
-# (transfer_reason, agent_count, smalltalk.agent.*).
-_HANDOFF_WORDS = frozenset({"handoff", "handover", "escalate", "escalation", "escalated"})
-_PEOPLE = frozenset(
-    {"agent", "human", "person", "operator", "representative", "staff", "colleague", "advisor"}
-)
-_LIVE = frozenset({"live", "human", "real"})
-_MOVES = frozenset({"transfer", "connect", "hand", "talk", "speak", "switch", "pass", "put"})
-_NOT_HANDOFF = frozenset(
-    {
-        "reason", "count", "counter", "number", "status", "type", "message", "prompt", "text",
-        "error", "failed", "failure", "options", "offer", "ask", "check", "confirm", "deny",
-        "cancel", "not", "no", "small", "smalltalk", "attempt", "attempts", "retry", "max",
-        "limit", "phone", "time", "hours", "available", "availability",
-    }
-)  # fmt: skip
-_FLAG_WORDS = _HANDOFF_WORDS | _PEOPLE | _LIVE | _MOVES | {"to", "a", "is", "do", "off", "over"}
-_TRUE = {"true", "yes", "1"}
-# What a handoff's metadata or preset parameters say the agent receives, by a word in a key or
-# in the name of a parameter it passes; any other parameter it passes is collected data.
-_CONTEXT_WORDS = {
-    "summary": "summary", "recap": "summary", "transcript": "transcript",
-    "history": "transcript", "conversation": "transcript", "intent": "intent", "reason": "intent",
-    "topic": "intent", "sentiment": "sentiment", "language": "language", "locale": "language",
-    "channel": "channel", "customer": "customer", "caller": "customer",
-}  # fmt: skip
-_CONTEXT_ORDER = (
-    "summary", "transcript", "customer", "intent", "sentiment", "collected_data", "language",
-    "channel",
-)  # fmt: skip
-_PARAMETER = re.compile(
-    r"[$#](?:session\.params|flow|page\.params|intent\.params|request\.generative|[\w-]+)\.([\w-]+)"
-)
 
 
 def as_map(value: Any) -> dict[str, Any]:
@@ -176,68 +149,6 @@ def category_of(
 def _dates() -> frozenset[Phrase]:
     """The evidence vocabulary's words for a date or time (``personal.dates``)."""
     return phrases(evidence_data("names")["personal"]["dates"], "names.yaml: personal.dates")
-
-
-def names_handoff(name: str) -> bool:
-    """Does an action or a value name a handoff to a person (``HANDOVER``, ``live_agent``,
-    ``transfer_to_human``), rather than something about one (``transfer_reason``)?"""
-    words = set(words_of(name))
-    if not words or words & _NOT_HANDOFF:
-        return False
-    if words & _HANDOFF_WORDS or {"hand", "off"} <= words or {"hand", "over"} <= words:
-        return True
-    people = words & _PEOPLE
-    if people == {"agent"}:  # "agent" alone is as often the bot itself
-        return bool(words & (_LIVE | {"transfer", "connect"}))
-    return bool(people and words & (_MOVES | _LIVE))
-
-
-def flags_handoff(name: str, value: Any) -> bool:
-    """Does a parameter preset ask the integration to hand over: a name that is a handoff
-    (``transfer``, ``live_agent``, ``escalate``) set to true or a number, or any parameter
-    (``action``) set to a value that names one (``HANDOVER``)?"""
-    words = set(words_of(name))
-    if words & _NOT_HANDOFF:
-        return False
-    if isinstance(value, str) and not value.startswith(("$", "#")):
-        if names_handoff(value):
-            return True
-        value = value.strip().lower() in _TRUE
-    if value is False or value is None or not isinstance(value, bool | int | float):
-        return False
-    named = names_handoff(name) or "transfer" in words
-    return bool(value) and named and bool(words) and words <= _FLAG_WORDS
-
-
-def context_of(metadata: Any) -> frozenset[str] | None:
-    """What a handoff's metadata (or the parameters set with it) says the agent receives: the
-    flow format's context items its keys and the parameters it passes name (any other
-    parameter it passes is ``collected_data``); None when it names nothing."""
-    found: set[str] = set()
-
-    def walk(node: Any, depth: int) -> None:
-        if depth > 20:
-            return
-        if isinstance(node, dict):
-            for key, value in node.items():
-                found.update(_named(str(key)))
-                walk(value, depth + 1)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item, depth + 1)
-        elif isinstance(node, str):
-            for parameter in _PARAMETER.findall(node):
-                found.update(_named(parameter) or ["collected_data"])
-
-    walk(metadata, 0)
-    return frozenset(found) or None
-
-
-def _named(name: str) -> list[str]:
-    """The context item a key or parameter name names: its last word that names one
-    (``conversation_summary`` is a summary)."""
-    items = [_CONTEXT_WORDS[w] for w in words_of(name) if w in _CONTEXT_WORDS]
-    return items[-1:]
 
 
 @dataclass
@@ -354,7 +265,7 @@ class Dialogflow:
             if context == UNDECLARED:
                 return UNDECLARED, origin
         common = frozenset.intersection(*(frozenset(c) for c, _ in self.contexts))
-        items = [item for item in _CONTEXT_ORDER if item in common]
+        items = [item for item in CONTEXT_ITEMS if item in common]
         return items or None, self.contexts[0][1]
 
     def declare_handoff(self) -> None:

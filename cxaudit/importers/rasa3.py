@@ -21,11 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cxaudit.evidence import is_machine
 from cxaudit.importers.base import Origin, Project, Source
 from cxaudit.importers.build import Flow, Step, Text
 from cxaudit.importers.rasa_buttons import form_buttons, intent_buttons
 from cxaudit.importers.rasa_common import MARKERS, Builder
-from cxaudit.importers.rasa_names import SESSION_START, is_machine
+from cxaudit.importers.rasa_names import SESSION_START
 from cxaudit.importers.rasa_notes import add_notes
 from cxaudit.importers.rasa_stories import Event, expand, is_bot_text, slug
 from cxaudit.locations import DataPath

@@ -20,17 +20,19 @@ In both:
   the start is a customer turn without words (an ``ask`` with only an ``x-rasa`` key, from
   which the global intents lead on), and a custom ``action_session_start``, whose messages are
   code, gets a ``custom-session-start`` note; no other response stands in for a first message;
-* a step hands off only when it runs a custom action whose name says so and nothing in the
-  project contradicts it; a response never transfers anyone, so a response that announces a
-  transfer without reaching a handoff gets a ``says-transfer-without-handoff`` note (CX02: the
-  customer is promised a person that no path reaches); what the agent receives is the custom
-  action's code: ``handoff: {context: undeclared}``;
+* a step hands off only when it runs a custom action whose name says so
+  (:func:`~cxaudit.evidence.names_handoff`) and nothing in the project contradicts it; a
+  response never transfers anyone, so a response that announces a transfer without reaching a
+  handoff gets a ``says-transfer-without-handoff`` note (CX02: the customer is promised a person
+  that no path reaches); what the agent receives is the custom action's code:
+  ``handoff: {context: undeclared}``;
 * a response that announces the transfer right before the handoff is the handoff step's
   message (what CX04 reads);
 * a custom action whose name makes an agreement (:func:`~cxaudit.evidence.agreement_of_name`)
   marks its step ``agreement`` with ``confirm: {channel: undeclared}`` (the code may send a
   confirmation); a response the bot sends right after it that says a confirmation went out by
-  e-mail, SMS or letter confirms in writing on that channel;
+  e-mail, SMS or letter (:func:`~cxaudit.evidence.written_confirmation`) confirms in writing on
+  that channel;
 * the bot's name is the project folder's (Rasa has no name the customer sees).
 
 Collected slots that hold personal data (:func:`~cxaudit.evidence.personal_category`, read from
@@ -45,7 +47,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from cxaudit.evidence import agreement_of_name, personal_category
+from cxaudit.evidence import agreement_of_name, names_handoff, personal_category
 from cxaudit.importers.base import Ids, Origin, Project, Source
 from cxaudit.importers.build import Flow, FlowBuilder, Intent, Step
 from cxaudit.importers.rasa_domain import (
@@ -56,7 +58,7 @@ from cxaudit.importers.rasa_domain import (
     read_domain,
     yaml_files,
 )
-from cxaudit.importers.rasa_names import BUILTIN_ACTIONS, SESSION_START, says_handoff
+from cxaudit.importers.rasa_names import BUILTIN_ACTIONS, SESSION_START
 from cxaudit.importers.rasa_steps import fold_announcements, written_confirmations
 from cxaudit.importers.rasa_stories import TEST_PREFIX
 from cxaudit.lexicon import find
@@ -140,7 +142,7 @@ class Builder:
 
     def human_for(self, action: str) -> str | None:
         """The humans id a custom action hands off to, or None when it is no real transfer."""
-        if not self.is_custom(action) or not says_handoff(action):
+        if not self.is_custom(action) or not names_handoff(action):
             return None
         # Every host the project hands off to is another bot: a handoff (CX04 checks what it
         # carries), but to no person (CX02 and CX05 do not count it).

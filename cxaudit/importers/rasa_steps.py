@@ -14,8 +14,8 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from cxaudit.evidence import written_confirmation
 from cxaudit.importers.build import Flow, Intent, Step
-from cxaudit.importers.rasa_names import written_confirmation
 
 _NEAR = 64  # the bot's own steps after an agreement in which a confirmation is looked for
 
@@ -84,7 +84,7 @@ def _confirms(step: Step) -> None:
         if not isinstance(text, dict):
             continue
         for language, value in text.items():
-            channel = None if language.startswith("x-") else written_confirmation(value)
+            channel = None if language.startswith("x-") else written_confirmation(value, language)
             if channel is not None:
                 step.set("confirm", {"channel": channel}, step.origins.get((key, language)))
                 return

@@ -11,7 +11,7 @@ Handoffs, wherever a fulfilment is (page entry, route, event handler, form promp
 (``setParameterActions``) or a webhook tag that asks the integration to hand over
 (``transfer: true``, ``live_agent: 1``, ``action: HANDOVER``: to ``integration_transfer``).
 What the agent receives is what the handoff's metadata and the parameters set with it name
-(:func:`~cxaudit.importers.dialogflow.context_of`); when they name nothing, an integration makes
+(:func:`cxaudit.evidence.context_of`); when they name nothing, an integration makes
 the handoff and may pass more than the export shows (``undeclared``); clearing the customer's
 data on the way passes nothing.
 
@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from cxaudit.evidence import context_of, flags_handoff, names_handoff
 from cxaudit.importers.base import Origin, Source
 from cxaudit.importers.build import Step
 from cxaudit.importers.dialogflow import (
@@ -42,10 +43,7 @@ from cxaudit.importers.dialogflow import (
     as_map,
     as_str,
     category_of,
-    context_of,
-    flags_handoff,
     language_of,
-    names_handoff,
     text_of,
 )
 from cxaudit.importers.dialogflow_cx.read import Agent, Located

@@ -11,7 +11,7 @@ custom payload naming a handoff one to ``live_agent`` (live chat); an intent who
 webhook's too) or a parameter preset names one (``action: HANDOVER``, ``live_agent: true``) one
 to ``integration_transfer``, which the client carries out. What the agent receives is what the
 handoff's payload and the intent's parameters name
-(:func:`~cxaudit.importers.dialogflow.context_of`), else ``undeclared``. A text that promises a
+(:func:`cxaudit.evidence.context_of`), else ``undeclared``. A text that promises a
 transfer (:func:`cxaudit.evidence.promises_transfer`) on a step that is no handoff is a
 ``says-transfer-without-handoff`` note (an ES response never transfers by itself).
 """
@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from cxaudit.evidence import promises_transfer
+from cxaudit.evidence import context_of, flags_handoff, names_handoff, promises_transfer
 from cxaudit.importers.base import Origin, Source
 from cxaudit.importers.build import Step
 from cxaudit.importers.dialogflow import (
@@ -35,10 +35,7 @@ from cxaudit.importers.dialogflow import (
     as_list,
     as_map,
     as_str,
-    context_of,
-    flags_handoff,
     language_of,
-    names_handoff,
     text_of,
 )
 from cxaudit.importers.dialogflow_es.read import Agent, EsIntent
