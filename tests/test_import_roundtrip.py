@@ -28,6 +28,11 @@ PROJECTS = [
         f"GoogleCloudPlatform__dialogflow-virtual-agents-financial-services/agent-template-{kind}"
         for kind in ("banking", "capital-markets", "insurance")
     ),
+    "GoogleCloudPlatform__contact-center-ai-samples/goodbye-graffiti-agent/agent",
+    "GoogleCloudPlatform__contact-center-ai-samples/blood-donation-agent/"
+    "exported_agent_Lifeblood Donation Agent",
+    "GoogleCloudPlatform__contact-center-ai-samples/divebooker-agent/divebooker-agent",
+    "GoogleCloudPlatform__dialogflow-ccai-omnichannel/dialogflow/es-agent",
 ]
 
 
