@@ -10,6 +10,8 @@ import pytest
 import yaml
 
 from cxaudit.engine import Settings, audit
+from cxaudit.evidence import agreement_of_text, contacts_in, promises_transfer, secret_of
+from cxaudit.evidence.texts import clauses, is_question, sentences
 from cxaudit.report import Report
 from tests.conftest import ROOT
 
@@ -184,3 +186,45 @@ def test_a_200_mb_file_is_refused_without_reading_it(tmp_path: Path) -> None:
     (error,) = report.errors
     assert "the file is 209,715,200 bytes, more than the limit of 67,108,864 bytes" in error.message
     assert "--max-file-size" in error.message
+
+
+def test_a_bot_text_built_to_make_patterns_backtrack(tmp_path: Path) -> None:
+    """Long runs of blanks, quotes or emphasis in a bot's text are read like any other text
+    (their cost is linear: bench/hostile.py measures it; here they must simply be checked)."""
+    texts = [
+        " " * 20_000 + "x",
+        "\t\r" * 10_000 + "Shall I connect you?",
+        '"' * 20_000 + "a",
+        "*_~" * 7_000 + "Is that right?",
+        "I'm " * 5_000,
+        "your payment " * 1_500,
+    ]
+    steps = "\n".join(
+        f"      - {{id: s{k}, say: {yaml.safe_dump(text, width=10**9).strip()}, next: s{k + 1}}}"
+        for k, text in enumerate(texts)
+    )
+    flow = (
+        "cxaudit: 1\nbot: {name: Hulpbot, languages: [en]}\nflows:\n  - id: main\n    steps:\n"
+        f"{steps}\n      - {{id: s{len(texts)}, say: Bye, end: true}}\n"
+    )
+    path = tmp_path / "hostile.flow.yaml"
+    path.write_text(flow, encoding="utf-8")
+    report = audit([(path, path.name)], Settings(language="en"))
+    assert report.errors == () and len(report.files) == 1
+
+
+def test_the_evidence_layer_reads_hostile_texts() -> None:
+    """Every text reader on texts built to make a backtracking pattern quadratic (bench/hostile.py
+    measures that they stay linear)."""
+    hostile = [" " * 20_000 + "x", '"' * 20_000 + "a", "*_~" * 7_000 + "?", " \n" * 10_000]
+    for text in hostile:
+        assert not promises_transfer(text, "en")
+        assert agreement_of_text(text, "en") is None
+        assert contacts_in(text) == []
+        assert secret_of("field", question=text, language="en") is None
+
+
+def test_sentences_and_questions_read_through_blanks_and_emphasis() -> None:
+    assert sentences("Hi  there.\t\tCan I help?\n\n  Bye") == ["Hi there.", "Can I help?", "Bye"]
+    assert is_question('Is that right?"**') and not is_question("Right." + " " * 50)
+    assert clauses("yes ,   but   no") == ["yes", "but no"]

@@ -27,7 +27,11 @@ _CLAUSE = re.compile(
     r"|\s+(?=(?:but|however|although|maar|echter|hoewel|aber|jedoch|allerdings|mais|cependant|toutefois)\b)",
     re.IGNORECASE,
 )
-_TRAILING = re.compile(r"[\s\"'\u2019\u201d)\]*_~]+$")
+# Runs of blanks other than line breaks, each read as one space: the sentence and clause
+# patterns then never meet a long run of blanks, which would make them quadratic.
+_BLANKS = re.compile(r"[^\S\n]+")
+# What may follow a question mark at the end of a sentence: quotes, brackets and emphasis.
+_TRAILING = " \t\r\n\"'\u2019\u201d)]*_~"
 
 
 def without_placeholders(text: str, filler: str = " \u2026 ") -> str:
@@ -46,17 +50,19 @@ def blanked(text: str) -> str:
 
 def sentences(text: str) -> list[str]:
     """The sentences of a text (cut after . ! ? ; and at line breaks), stripped, none empty."""
+    text = _BLANKS.sub(" ", text)
     return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
 
 
 def clauses(sentence: str) -> list[str]:
     """The clauses of a sentence: cut at commas, colons, dashes and before "but"-words."""
+    sentence = _BLANKS.sub(" ", sentence)
     return [c for c in _CLAUSE.split(sentence) if c and c.strip()]
 
 
 def is_question(sentence: str) -> bool:
     """Does the sentence end with a question mark (quotes, brackets and emphasis aside)?"""
-    return _TRAILING.sub("", sentence).endswith(("?", "\uff1f"))
+    return sentence.rstrip(_TRAILING).endswith(("?", "\uff1f"))
 
 
 @lru_cache(maxsize=64)
