@@ -60,6 +60,9 @@ class Generate:
     prompt: Text
     tools: tuple[str, ...]
     path: DataPath
+    #: False: the model only writes this step's message (a generated greeting or summary); the
+    #: step is then a customer turn only when it asks.
+    turn: bool = True
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,8 @@ class Step:
     @property
     def is_turn(self) -> bool:
         """A customer turn: the bot waits for the customer's answer before going on."""
-        return self.handoff is None and (self.ask is not None or self.generate is not None)
+        converses = self.generate is not None and self.generate.turn
+        return self.handoff is None and (self.ask is not None or converses)
 
     def messages(self) -> dict[str, tuple[str, DataPath]]:
         """What the bot says in this step, per language: its `say` and `ask` together.
@@ -347,6 +351,7 @@ class _Builder:
                 self.text(generate["prompt"], (*path, "generate", "prompt")),
                 tuple(generate.get("tools", ())),
                 (*path, "generate"),
+                bool(generate.get("turn", True)),
             )
             if generate is not None
             else None,

@@ -1344,3 +1344,58 @@ def test_graffiti_escalates_only_in_its_address_sub_flow() -> None:
     assert not {c for c, _ in found(report, "CX02")} & {"no-human-anywhere"}
     assert status(report, "CX02") == "fail"  # the main flow reaches no person
     assert ("no-context", None) in found(report, "CX04")
+
+
+def test_a_generated_welcome_is_the_generator_prompt(tmp_path: Path) -> None:
+    """A fulfillment whose text is a generator's output: the step's `generate` (the model writes
+    the message only, no turn of its own) holds the generator's prompt, placed in its file, and
+    CX01 reads the prompt: told to say it is a bot, a warning; not told, the error."""
+    welcome = {
+        "messages": [{"text": {"text": ["$request.generative.welcome"]}, "languageCode": "en"}],
+        "generators": [
+            {
+                "generator": "projects/p/locations/global/agents/a/generators/gen-1",
+                "outputParameter": "$request.generative.welcome",
+            }
+        ],
+    }
+    flows = {
+        "Default Start Flow": {
+            "transitionRoutes": [
+                {"intent": "Default Welcome Intent", "triggerFulfillment": welcome},
+                {"intent": "bye", "targetPage": "End Session"},
+            ]
+        }
+    }
+
+    def export(prompt: str, name: str) -> Path:
+        root = write_export(
+            tmp_path / name, flows, intents={"Default Welcome Intent": ["hi"], "bye": ["bye"]}
+        )
+        folder = root / "generators" / "Welcome Generator"
+        (folder / "phrases").mkdir(parents=True)
+        (folder / "Welcome Generator.json").write_text(
+            json.dumps({"name": "gen-1", "displayName": "Welcome Generator"}), encoding="utf-8"
+        )
+        phrases = {"promptTexts": [{"text": prompt, "languageCode": "en"}]}
+        (folder / "phrases" / "en.json").write_text(json.dumps(phrases, indent=2), encoding="utf-8")
+        return root
+
+    told = export("You are the virtual assistant of Example. Greet the user.", "told")
+    project, document, _ = imported(told, "told")
+    (step,) = [s for s in steps_of(project).values() if "generate" in s]
+    assert step["generate"] == {
+        "prompt": {"en": "You are the virtual assistant of Example. Greet the user."},
+        "turn": False,
+    }
+    loc = document.source_map.locate(step_path(project, step["id"], "generate"))
+    assert loc.file == "told/flows/Default Start Flow/Default Start Flow.json"
+    assert [n.check for n in project.notes].count("generated-text") == 1
+    report = audit([(told, "told")], Settings(language="en", discover_config=False))
+    cx01 = [
+        (f.check, f.path.rsplit("/", 3)[-3:]) for f in report.files[0].findings if f.rule == "CX01"
+    ]
+    assert cx01 == [("first-message-generated", ["Welcome Generator", "phrases", "en.json"])]
+    silent = export("Greet the user warmly and ask how you can help.", "silent")
+    report = audit([(silent, "silent")], Settings(language="en", discover_config=False))
+    assert [f.check for f in report.files[0].findings if f.rule == "CX01"] == ["first-message"]

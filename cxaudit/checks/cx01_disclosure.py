@@ -34,6 +34,10 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
     for opener in bot.starts:
         first = _first_step_with_text(bot, opener)
         messages = first.messages() if first is not None else {}
+        # A first message a language model writes: its prompt is all the files show of it.
+        generated = first is not None and not messages and first.generate is not None
+        if generated and first is not None and first.generate is not None:
+            messages = {lang: (text, path) for lang, text, path in first.generate.prompt.variants}
         for language in bot.languages:
             out.checked("first-message")
             if first is None:
@@ -55,6 +59,10 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
             text, path = messages[language]
             if not can_read(RULE, language):
                 disclosed_everywhere = False  # unknown: the no-lexicon info says why
+            elif generated and _discloses(text, language, bot.name if bot.persona else ""):
+                # Told to say it is a bot: likely, never certain, that the model does.
+                disclosed_everywhere = False
+                failing.append(("generated", language, path, first.id, {}))
             elif not _discloses(text, language, bot.name if bot.persona else ""):
                 disclosed_everywhere = False
                 # "I'm Rasano, your banking assistant": people are assistants too, but beside
@@ -86,6 +94,8 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
             if kind == "untranslated"
             else "first-message-assistant"
             if kind == "assistant"
+            else "first-message-generated"
+            if kind == "generated"
             else "first-message"
         )
         out.add(
@@ -160,7 +170,7 @@ def _first_step_with_text(bot: Bot, opener: str) -> Step | None:
     while current is not None and current not in seen:
         seen.add(current)
         step = bot.steps[bot.step_index[current]]
-        if step.messages():  # a text of only x- keys says nothing
+        if step.messages() or step.generate is not None:  # a text of only x- keys says nothing
             return step
         current = bot.resolve(step.next) if step.next is not None else None
     return None

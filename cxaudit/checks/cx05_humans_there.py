@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from cxaudit.checks.base import Collector, Context, Outcome, lacks_phrase, report_missing_lexicons
+from cxaudit.i18n import translated
 from cxaudit.model import BOT_CHANNEL
 
 RULE = "CX05"
@@ -51,6 +52,15 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
         if missing:
             incomplete.append((human, missing))
     listed = ", ".join(f"{h.id} ({', '.join(m)})" for h, m in incomplete)
+    always_open = [h for h in people if h.hours == "24/7"]
+    fallback_channels = set(options["outside_hours_channels"])
+    alternative = bot.human(bot.outside_hours) if bot.outside_hours else None
+    # Nobody's hours known and no alternative named: whether anyone is there outside hours is
+    # the same unknown as the hours themselves, one cause with one fix (say the hours, and where
+    # to go outside them).
+    hours_unknown = all(h.hours is None for h in people) and alternative is None
+    outside = translated("incomplete-outside") if hours_unknown else ""
+    outside_fix = translated("incomplete-outside-fix") if hours_unknown else ""
     for human, missing in incomplete:
         out.add(
             "human-incomplete",
@@ -61,13 +71,25 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
             human=human.id,
             missing=", ".join(missing),
             humans=listed,
+            outside=outside,
+            outside_fix=outside_fix,
         )
-    always_open = [h for h in people if h.hours == "24/7"]
-    fallback_channels = set(options["outside_hours_channels"])
     out.checked("outside-hours")
     if not always_open:
-        alternative = bot.human(bot.outside_hours) if bot.outside_hours else None
-        if alternative is None:
+        if alternative is None and hours_unknown:
+            out.add(
+                "human-incomplete",
+                people[0].path,
+                subject="outside_hours",
+                unit="outside-hours",
+                cause="incomplete",
+                human=people[0].id,
+                missing="hours",
+                humans=listed,
+                outside=outside,
+                outside_fix=outside_fix,
+            )
+        elif alternative is None:
             out.add(
                 "no-outside-hours",
                 ("handoff",),

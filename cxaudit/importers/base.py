@@ -177,6 +177,7 @@ class Project:
     notes: list[Note] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # every file read, in reading order
     locator: ImportLocator = field(init=False)
+    _noted: set[tuple[object, ...]] = field(init=False, default_factory=set, repr=False)
 
     def __post_init__(self) -> None:
         self.locator = ImportLocator(self.display)
@@ -238,7 +239,10 @@ class Project:
         """
         location = origin.locate() if origin is not None else None
         values = {name: _names(value) for name, value in params.items()}
-        self.notes.append(Note(check, rule, values, location))
+        key = (check, rule, tuple(sorted(values.items())), location)
+        if key not in self._noted:  # a part read twice (a route on every page) is noted once
+            self._noted.add(key)
+            self.notes.append(Note(check, rule, values, location))
 
     def unsupported(
         self, check: Unsupported, origin: Origin | None = None, **names: str | Sequence[str]

@@ -48,6 +48,7 @@ from cxaudit.importers.dialogflow_cx.read import (
     Agent,
     assign_ids,
     read_flows,
+    read_generators,
     read_groups,
     read_intents,
     read_playbooks,
@@ -72,6 +73,7 @@ def build(project: Project) -> None:
     read_groups(agent, project.root / "transitionRouteGroups", agent.groups)
     read_flows(agent)
     read_playbooks(agent)
+    read_generators(agent)
     if not agent.flows:
         raise project.fail("the export has no flows (flows/<flow>/<flow>.json)", Origin(source))
     assign_ids(agent)

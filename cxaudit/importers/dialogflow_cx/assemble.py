@@ -170,7 +170,7 @@ def _build_page(
     agent.mark_text_agreement(step, entry.texts, source)
     last = step
     if not parameters:
-        put_text(step, "ask" if waits else "say", entry, source)
+        put_text(step, "ask" if waits else "say", entry, source, agent)
         if waits:
             step.data.setdefault("ask", "")
             where = ("transitionRoutes",) if "transitionRoutes" in raw else ("entryFulfillment",)
@@ -193,12 +193,14 @@ def _build_page(
         )
         if n == 0:
             current = step
-            put_text(step, "say" if prompt.texts or prompt.references else "ask", entry, source)
+            put_text(
+                step, "say" if prompt.texts or prompt.references else "ask", entry, source, agent
+            )
         else:
             name = slug(as_str(parameter.get("displayName")) or f"parameter{n + 1}")
             current = flow.new_step(agent.claim(f"{page.id}.{name}"), here)
             last.set("next", current.id, here)
-        put_text(current, "ask", prompt, source)
+        put_text(current, "ask", prompt, source, agent)
         put_effects(agent, current, prompt, source)
         current.data.setdefault("ask", "")
         current.mark(("ask",), here)

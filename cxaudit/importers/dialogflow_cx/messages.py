@@ -46,7 +46,7 @@ from cxaudit.importers.dialogflow import (
     language_of,
     text_of,
 )
-from cxaudit.importers.dialogflow_cx.read import Agent, Located
+from cxaudit.importers.dialogflow_cx.read import Agent, Generator, Located
 from cxaudit.locations import DataPath
 
 _HANDOFFS = {"liveAgentHandoff": "live_agent", "telephonyTransferCall": "telephony_transfer"}
@@ -80,6 +80,8 @@ class CxSaid(Said):
     metadata: Any = None
     passed: set[str] = field(default_factory=set)
     cleared: bool = False
+    # Generators whose output is this fulfilment's text: (generator, where it is referenced).
+    generated: list[tuple[Generator, Origin]] = field(default_factory=list)
 
     def context(self, kind: str) -> Context:
         """What an agent receives at a handoff of ``kind`` made here."""
@@ -93,7 +95,11 @@ class CxSaid(Said):
     @property
     def empty(self) -> bool:
         return (
-            not self.texts and not self.references and self.handoff is None and self.webhook is None
+            not self.texts
+            and not self.references
+            and not self.generated
+            and self.handoff is None
+            and self.webhook is None
         )
 
     def add(self, lang: str, text: str, at: DataPath) -> None:
@@ -117,6 +123,11 @@ def fulfilment(agent: Agent, raw: Any, origin: Origin, *, chips: bool = False) -
         _cases(agent, conditional, origin.below("conditionalCases", i), said)
     for i, action in enumerate(as_list(raw.get("setParameterActions"))):
         _preset(as_map(action), (*origin.at, "setParameterActions", i, "parameter"), said)
+    for i, use in enumerate(as_list(raw.get("generators"))):
+        ident = as_str(as_map(use).get("generator")).rsplit("/", 1)[-1]
+        generator = agent.generators.get(ident)
+        if generator is not None and generator.prompts:
+            said.generated.append((generator, origin.below("generators", i)))
     webhook = as_str(raw.get("webhook"))
     if webhook:
         tag = as_str(raw.get("tag"))
@@ -276,8 +287,16 @@ def place_chips(
         step.data["options"] = options
 
 
-def put_text(step: Step, key: str, said: CxSaid, source: Source) -> None:
-    """Give ``step`` what ``said`` says, under ``key`` (``say`` or ``ask``)."""
+def put_text(step: Step, key: str, said: CxSaid, source: Source, agent: Agent) -> None:
+    """Give ``step`` what ``said`` says, under ``key`` (``say`` or ``ask``); a text a generator
+    writes is the step's ``generate`` (``turn: false``: the model writes the message only)."""
+    if said.generated:
+        generator, where = said.generated[0]
+        prompt = {lang: text for lang, (text, _) in generator.prompts.items()}
+        step.set("generate", {"prompt": prompt, "turn": False}, where)
+        for lang, (_, origin) in generator.prompts.items():
+            step.mark(("generate", "prompt", lang), origin)
+        agent.project.note("generated-text", None, where, name=generator.name)
     if not said.texts and not said.references:
         return
     references = {_REFERENCE_KEY: said.references} if said.references else None

@@ -67,6 +67,14 @@ class CxFlow:
         return step
 
 
+@dataclass
+class Generator:
+    """A generator: the prompt a language model writes a fulfillment's text from."""
+
+    name: str
+    prompts: dict[str, tuple[str, Origin]] = field(default_factory=dict)  # language -> prompt
+
+
 class Agent(Dialogflow):
     """A Dialogflow CX export as read, and what is built from it."""
 
@@ -84,6 +92,8 @@ class Agent(Dialogflow):
         self.entry_intents: dict[str, str] = {}  # intent id -> step: intents that open a chat
         self.phrases: dict[str, set[str]] = {}  # intent name -> its training phrases
         self.choices: dict[str, bool] = {}  # custom entity type -> does it enumerate choices
+        # Generators (generative fulfillment), by id: their name and prompt per language.
+        self.generators: dict[str, Generator] = {}
 
 
 def read_intents(agent: Agent) -> None:
@@ -185,6 +195,31 @@ def read_flows(agent: Agent) -> None:
                 )
             flow.pages[page_name] = Page(page_name, page_source, page_source.data)
         agent.flows[name] = flow
+
+
+def read_generators(agent: Agent) -> None:
+    """``generators/<name>/<name>.json`` (its id, ``name``) and ``phrases/<lang>.json`` (its
+    prompt, ``promptTexts``)."""
+    folder = agent.root / "generators"
+    for directory in sorted(folder.glob("*")) if folder.is_dir() else ():
+        if not directory.is_dir():
+            continue
+        source = agent.project.read(directory / f"{directory.name}.json", required=False)
+        if source is None or not isinstance(source.data, dict):
+            continue
+        ident = as_str(source.data.get("name"))
+        generator = Generator(as_str(source.data.get("displayName")) or unquote(directory.name))
+        for file in sorted((directory / "phrases").glob("*.json")):
+            phrases = agent.project.read(file, required=False)
+            if phrases is None:
+                continue
+            for i, prompt in enumerate(as_list(as_map(phrases.data).get("promptTexts"))):
+                text = as_str(as_map(prompt).get("text")).strip()
+                lang = language_of(as_map(prompt).get("languageCode")) or language_of(file.stem)
+                if text and agent.known_language(lang) and lang not in generator.prompts:
+                    generator.prompts[lang] = (text, Origin(phrases, ("promptTexts", i, "text")))
+        if ident:
+            agent.generators[ident] = generator
 
 
 def read_playbooks(agent: Agent) -> None:

@@ -72,7 +72,7 @@ def via(
     if said.empty:
         return target
     step = flow.new_step(agent.claim(f"{owner}.{suffix}"), origin)
-    put_text(step, "say", said, origin.source)
+    put_text(step, "say", said, origin.source, agent)
     put_effects(agent, step, said, origin.source)
     agent.mark_text_agreement(step, said.texts, origin.source)
     if target is not None or "handoff" not in step.data:
