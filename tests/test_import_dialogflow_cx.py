@@ -324,7 +324,7 @@ def test_ccai_rules_find_what_a_reviewer_finds() -> None:
     loc = document.source_map.locate(path)
     assert loc.file == "CCAI/flows/Billing/pages/explain Bill.json"
     notes = {(n.check, n.params.get("name"), n.rule) for n in project.notes}
-    assert ("generated-text", "Telecom geet", None) in notes
+    assert ("generated-text", "'Telecom geet'", None) in notes
     # The only payload holds chips, and each is placed (test_ccai_chips_are_options).
     assert not [n for n in project.notes if n.check in ("unsupported-message", "unplaced-chips")]
     # What the export cannot say the rules say: no hours for the humans, no privacy policy.
@@ -516,7 +516,7 @@ def test_playbook_is_a_generate_step(tmp_path: Path) -> None:
         "prompt": {"en": "Goal: Answer billing questions\n- Greet\n- Be brief"}
     }
     (note,) = [n for n in project.notes if n.check == "generated-text"]
-    assert note.params["name"] == "Helper"
+    assert note.params["name"] == "'Helper'"
     assert note.rule is None  # about every text rule, not one (the Rasa importer agrees)
 
 

@@ -55,7 +55,7 @@ def fake_build(project: Project) -> None:
         "flows": [{"id": "main", "steps": steps}],
     }
     project.origin(("bot",), Origin(agent, ("displayName",)))
-    project.note("generated-text", None, None, name="welcome")
+    project.note("generated-text", None, None, name=["welcome"])
 
 
 @pytest.fixture
@@ -219,9 +219,9 @@ def test_notes_are_reported_in_every_language_and_never_scored(tmp_path: Path, f
     nl = audit([(folder, "agent")], Settings(language="nl")).files[0]
     (note,) = [f for f in en.findings if f.check == "generated-text"]
     assert note.rule == "import" and note.path == "agent"
-    assert "'welcome' is written by a language model" in note.message
+    assert "Written by a language model at run time: 'welcome'." in note.message
     (dutch,) = [f for f in nl.findings if f.check == "generated-text"]
-    assert "'welcome' wordt tijdens het gesprek door een taalmodel geschreven" in dutch.message
+    assert "Tijdens het gesprek door een taalmodel geschreven: 'welcome'." in dutch.message
     # A note concerns no rule's score: the rules count only their own findings.
     counted = sum(r.infos + r.warnings + r.errors for r in en.rules)
     assert note.fingerprint and counted == sum(1 for f in en.findings if f.rule != "import")
@@ -326,7 +326,7 @@ def test_import_writes_a_flow_file_that_checks_the_same(tmp_path: Path, fake: No
     assert result.exit_code == 0, result.output
     text = target.read_text(encoding="utf-8")
     assert text.startswith("# Imported by cxaudit")
-    assert "# - 'welcome' is written by a language model" in text
+    assert "# - Written by a language model at run time: 'welcome'." in text
     imported = audit([(folder, "agent")], Settings(language="en")).files[0]
     written = audit([(target, "fake.flow.yaml")], Settings(language="en")).files[0]
 

@@ -59,9 +59,10 @@ def add_notes(builder: Builder) -> None:
                 project.note("says-transfer-without-handoff", "CX02", origin, name=name)
     for name, origin in sorted(builder.bot_hosts.items()):
         project.note("hands-off-to-a-bot", "CX02", origin, host=name)
-    for name in sorted(builder.rephrased):
-        source = builder.domain.responses[name].source
-        project.note("generated-text", None, Origin(source, ("responses", name)), name=name)
+    if builder.rephrased:  # one cause (rephrasing on), one note naming every response
+        names = sorted(builder.rephrased)
+        source = builder.domain.responses[names[0]].source
+        project.note("generated-text", None, Origin(source, ("responses", names[0])), name=names)
     if builder.custom_actions:
         project.unsupported("custom-code", names=sorted(builder.custom_actions))
 

@@ -255,7 +255,7 @@ def build_playbook(agent: Agent, playbook: CxFlow) -> None:
     step.set("generate", {"prompt": {lang: "\n".join(lines) or playbook.name}}, Origin(source))
     at: DataPath = ("instruction",) if "instruction" in raw else ("goal",) if "goal" in raw else ()
     step.mark(("generate", "prompt", lang), Origin(source, at))
-    agent.project.note("generated-text", None, Origin(source), name=playbook.name)
+    agent.project.note("generated-text", None, Origin(source), name=[playbook.name])
 
 
 def close_flows(agent: Agent, start_flow: CxFlow) -> None:

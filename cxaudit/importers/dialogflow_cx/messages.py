@@ -296,7 +296,7 @@ def put_text(step: Step, key: str, said: CxSaid, source: Source, agent: Agent) -
         step.set("generate", {"prompt": prompt, "turn": False}, where)
         for lang, (_, origin) in generator.prompts.items():
             step.mark(("generate", "prompt", lang), origin)
-        agent.project.note("generated-text", None, where, name=generator.name)
+        agent.project.note("generated-text", None, where, name=[generator.name])
     if not said.texts and not said.references:
         return
     references = {_REFERENCE_KEY: said.references} if said.references else None
