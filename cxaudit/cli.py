@@ -124,7 +124,10 @@ def _write(text: str, stream: str = "stdout") -> None:
 
 
 def _fail(message: str) -> typer.Exit:
-    _write(f"cxaudit: error: {message}\n", "stderr")
+    from cxaudit.inert import one_line
+
+    # A message may hold a file name from the command line or a project: shown inert.
+    _write(f"cxaudit: error: {one_line(message)}\n", "stderr")
     return typer.Exit(EXIT_INPUT)
 
 
@@ -307,10 +310,7 @@ def take_baseline(
         _write("cxaudit: no baseline written: fix the input errors first\n", "stderr")
         raise typer.Exit(EXIT_INPUT)
     text = render_baseline(((paths[f.path], f) for f in report.files), output.parent)
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise _fail(f"cannot write {output}: {exc.strerror}") from None
+    _deliver(text, output)
     count = sum(len(accepted(f)) for f in report.files)
     _write(
         f"Recorded {count} finding(s) in {len(report.files)} file(s) to {output}; "
@@ -512,10 +512,12 @@ def _deliver(text: str, target: Path | None) -> None:
     if target is None:
         _write(text)
         return
+    from cxaudit.writing import WriteError, write_file
+
     try:
-        target.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise _fail(f"cannot write {target}: {exc.strerror}") from None
+        write_file(target, text)
+    except WriteError as exc:
+        raise _fail(str(exc)) from None
 
 
 def _print_input_errors(report: Report) -> None:

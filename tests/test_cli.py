@@ -188,6 +188,54 @@ def test_output_file(runner: CliRunner, tmp_path: Path) -> None:
     assert json.loads(out.read_text(encoding="utf-8"))["passed"] is True
 
 
+def test_a_link_at_the_output_is_replaced_never_followed(runner: CliRunner, tmp_path: Path) -> None:
+    """A pull request may put `report.sarif -> ~/.ssh/authorized_keys` in the workspace."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me", encoding="utf-8")
+    out = tmp_path / "report.sarif"
+    out.symlink_to(victim)
+    for command in (
+        ["check", GOOD, "--format", "sarif", "-o", str(out)],
+        ["baseline", GOOD, "-o", str(out)],
+    ):
+        out.unlink()
+        out.symlink_to(victim)
+        result = runner.invoke(app, command)
+        assert result.exit_code == 0, result.output
+        assert victim.read_text(encoding="utf-8") == "keep me"
+        assert not out.is_symlink() and out.read_text(encoding="utf-8").startswith("{")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.sarif", "victim.txt"]
+
+
+@pytest.mark.parametrize("where", ["folder", "missing"])
+def test_an_output_that_cannot_be_written_is_exit_2(
+    runner: CliRunner, tmp_path: Path, where: str
+) -> None:
+    target = tmp_path if where == "folder" else tmp_path / "no" / "such" / "report.json"
+    result = runner.invoke(app, ["check", GOOD, "--format", "json", "-o", str(target)])
+    assert result.exit_code == 2
+    assert f"cxaudit: error: cannot write {target}: " in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_failed_write_leaves_the_old_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cxaudit import writing
+
+    target = tmp_path / "report.json"
+    target.write_text("old", encoding="utf-8")
+
+    def full(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "replace", full)
+    with pytest.raises(writing.WriteError, match="No space left on device"):
+        writing.write_file(target, "new")
+    assert target.read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]  # no temporary left
+
+
 def test_report_language(runner: CliRunner, broken: str) -> None:
     dutch = runner.invoke(app, ["check", broken, "--lang", "nl"]).output
     english = runner.invoke(app, ["check", broken, "--lang", "en"]).output
