@@ -9,6 +9,7 @@ findings it knows as baselined and lists entries that no longer match as fixed.
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -70,7 +71,14 @@ def read_baseline(path: Path, display: str) -> Baseline:
         return InputError([Diagnostic(display, message)])
 
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        if path.is_file() and path.stat().st_size > MAX_BASELINE_BYTES:
+            raise fail(f"the baseline is larger than {MAX_BASELINE_BYTES // 2**20} MiB")
+        raw = json.loads(
+            path.read_text(encoding="utf-8"),
+            parse_constant=_no_constant,
+            parse_int=_bounded_int,
+            parse_float=_bounded_float,
+        )
     except FileNotFoundError:
         raise fail(
             "no such baseline file; create one with `cxaudit baseline FILE... -o FILE`"
@@ -81,6 +89,10 @@ def read_baseline(path: Path, display: str) -> Baseline:
         raise InputError(
             [Diagnostic(display, f"not a JSON baseline: {exc.msg}", exc.lineno, exc.colno)]
         ) from None
+    except _BadNumber as exc:
+        raise fail(f"not a baseline: {exc}") from None
+    except RecursionError:
+        raise fail("not a baseline: nested deeper than any baseline is") from None
     if (
         not isinstance(raw, dict)
         or raw.get("format") != BASELINE_FORMAT
@@ -92,23 +104,64 @@ def read_baseline(path: Path, display: str) -> Baseline:
     files: dict[str, FileBaseline] = {}
     try:
         for name, entry in raw["files"].items():
-            files[name] = FileBaseline(
-                score=float(entry["score"]),
-                entries=tuple(
+            score = entry["score"]
+            if isinstance(score, bool) or not isinstance(score, int | float):
+                raise ValueError(f"the score of '{_text(name)}' is not a number")
+            if not 0 <= score <= 100:
+                raise ValueError(f"the score of '{_text(name)}' is not between 0 and 100")
+            findings = []
+            for e in entry["findings"]:
+                step = None if e.get("step") is None else _text(e["step"])
+                findings.append(
                     Entry(
-                        str(e["fingerprint"]),
-                        str(e["rule"]),
-                        str(e["check"]),
-                        e.get("step"),
-                        str(e["message"]),
-                        tuple(str(p) for p in e.get("parts") or ()),
+                        _text(e["fingerprint"]),
+                        _text(e["rule"]),
+                        _text(e["check"]),
+                        step,
+                        _text(e["message"]),
+                        tuple(_text(p) for p in e.get("parts") or ()),
                     )
-                    for e in entry["findings"]
-                ),
-            )
-    except (KeyError, TypeError, ValueError) as exc:
+                )
+            files[_text(name)] = FileBaseline(score=float(score), entries=tuple(findings))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise fail(f"a baseline entry is malformed ({exc})") from None
     return Baseline(path, display, files)
+
+
+#: A baseline records a repository's findings: far below this even for thousands of bots.
+MAX_BASELINE_BYTES = 64 * 2**20
+
+
+class _BadNumber(ValueError):
+    """A number no baseline holds (NaN, Infinity, or one with hundreds of digits)."""
+
+
+def _no_constant(name: str) -> float:
+    raise _BadNumber(f"'{name}' is no number a baseline holds")
+
+
+def _bounded_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > 16:
+        raise _BadNumber(f"a number of {len(digits)} digits")
+    return int(digits)
+
+
+def _bounded_float(digits: str) -> float:
+    value = float(digits) if len(digits) <= 64 else math.inf
+    if not math.isfinite(value):
+        raise _BadNumber(f"the number '{digits[:20]}' is too large")
+    return value
+
+
+def _text(value: object) -> str:
+    """A text of the baseline: a string that UTF-8 can hold (no lone surrogate)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{type(value).__name__} where a text belongs")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("a text with a lone surrogate (\\ud800-\\udfff)") from None
+    return value
 
 
 def accepted(report: FileReport) -> list[Finding]:

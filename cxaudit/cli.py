@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import math
 import os
 import re
 import shutil
@@ -123,6 +124,13 @@ def _write(text: str, stream: str = "stdout") -> None:
     out.write(text)
 
 
+def _finite(value: float | None) -> float | None:
+    """A number option must be a number: ``nan`` passes every range check but orders nothing."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a number")
+    return value
+
+
 def _fail(message: str) -> typer.Exit:
     from cxaudit.inert import one_line
 
@@ -206,6 +214,7 @@ def check(
             "--fail-under",
             min=0,
             max=100,
+            callback=_finite,
             help="Lowest passing score, 0-100 (default: the configuration's, else 80).",
         ),
     ] = None,
@@ -375,7 +384,7 @@ def config_show(
     profile: ProfileOpt = None,
     fail_under: Annotated[
         Optional[float],  # noqa: UP045
-        typer.Option("--fail-under", min=0, max=100, help="As for check."),
+        typer.Option("--fail-under", min=0, max=100, callback=_finite, help="As for check."),
     ] = None,
     lang: Annotated[
         Optional[Lang],  # noqa: UP045

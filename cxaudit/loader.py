@@ -463,12 +463,16 @@ class _Constructor:
                 return value.lower() == "true"
         elif tag == _INT:
             number = _parse_int(value)
-            if number is not None:
+            if number is not None and abs(number) <= MAX_NUMBER:
                 return number
+            if number is not None:
+                raise self.fail(node, _too_large(value))
         elif tag == _FLOAT:
             real = _parse_float(value)
-            if real is not None:
+            if real is not None and math.isfinite(real) and abs(real) <= MAX_NUMBER:
                 return real
+            if real is not None:
+                raise self.fail(node, _too_large(value))
         else:
             raise self.fail(node, _unknown_tag(tag))
         kind = tag.rsplit(":", 1)[-1]
@@ -530,7 +534,23 @@ def _unknown_tag(tag: str) -> str:
     )
 
 
+#: The largest number a flow file, configuration or baseline may hold (2^53: every such number
+#: is exact as a float, so no rule can overflow or lose it). Longer digit strings are refused
+#: before Python converts them (its int-to-str limit would raise).
+MAX_NUMBER = 2**53
+
+
+def _too_large(value: str) -> str:
+    return (
+        f"'{short(value)}' is not a number cxaudit can use (at most {MAX_NUMBER:,} either way, "
+        "and not .nan or .inf); put it in quotes if it is a text"
+    )
+
+
 def _parse_int(value: str) -> int | None:
+    digits = value.lstrip("+-")
+    if len(digits) > 40:  # far beyond MAX_NUMBER in any base: refused without converting
+        return MAX_NUMBER + 1
     try:
         if value.startswith("0o"):
             return int(value[2:], 8)

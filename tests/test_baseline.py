@@ -133,6 +133,22 @@ def test_baseline_is_not_written_when_a_file_cannot_be_read(project: Path) -> No
         ("{not json", "not a JSON baseline"),
         ('{"format": 9, "files": {}}', "not a cxaudit baseline"),
         ('{"format": 1, "files": {"a.yaml": {"findings": []}}}', "a baseline entry is malformed"),
+        # Numbers, nesting and texts no baseline holds: exit 2, never a traceback or NaN.
+        ('{"format": 2, "files": {"a": {"score": NaN, "findings": []}}}', "'NaN' is no number"),
+        ('{"format": 2, "files": {"a": {"score": 1e400, "findings": []}}}', "is too large"),
+        ('{"format": 2, "x": ' + "9" * 5001 + "}", "a number of 5001 digits"),
+        ('{"format": 2, "files": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested deeper"),
+        ('{"format": 1, "files": {"a": {"score": 101, "findings": []}}}', "not between 0 and 100"),
+        (
+            '{"format": 1, "files": {"a": {"score": 50, "findings": [{"fingerprint": "f", '
+            '"rule": "CX01", "check": "c", "message": "m", "step": ["x"]}]}}}',
+            "where a text belongs",
+        ),
+        (
+            '{"format": 1, "files": {"a": {"score": 50, "findings": [{"fingerprint": "f", '
+            '"rule": "CX01", "check": "c", "message": "\\ud800"}]}}}',
+            "lone surrogate",
+        ),
     ],
 )
 def test_bad_baseline_files_are_input_errors(

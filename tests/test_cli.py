@@ -405,3 +405,10 @@ def test_statistics(runner: CliRunner, broken: str) -> None:
     as_json = runner.invoke(app, ["check", broken, "--statistics", "--format", "json"])
     json.loads(as_json.stdout)
     assert "Findings per rule and check" in stderr_of(as_json)
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-nan"])
+def test_fail_under_must_be_a_number(runner: CliRunner, value: str) -> None:
+    result = runner.invoke(app, ["check", GOOD, "--fail-under", value])
+    assert result.exit_code == 2
+    assert "--fail-under" in result.output

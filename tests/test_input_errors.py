@@ -142,6 +142,19 @@ def test_refused_with_position(
     assert fragment in error.message
 
 
+@pytest.mark.parametrize(
+    "number",
+    ["1" + "0" * 400, "9" * 5001, "0x" + "f" * 4000, "1e400", ".nan", "-.inf", str(2**53 + 1)],
+)
+def test_numbers_no_rule_can_use_are_refused_where_they_are(tmp_path: Path, number: str) -> None:
+    """A number beyond 2^53 (or NaN, or infinite) would overflow a rule or a report: an input
+    error at its place, never an OverflowError, Python's digit limit or a NaN in the JSON."""
+    text = MINIMAL + f"x-number: {number}\n"
+    (error,) = errors_for(tmp_path, text)
+    assert error.line == text.count("\n") and error.column == 11
+    assert "is not a number cxaudit can use" in error.message
+
+
 def test_alias_bomb_is_refused_without_expanding(tmp_path: Path) -> None:
     lines = [
         "cxaudit: 1",
@@ -461,7 +474,7 @@ def test_text_in_a_language_the_bot_does_not_declare(tmp_path: Path) -> None:
             (ROOT / "examples" / f"{name}.flow.yaml").read_text(encoding="utf-8")
             for name in ("webshop", "bank", "energy")
         ),
-        "cxaudit: 1\nx-a: &a {retries: 1, then: s}\nb: {<<: *a, then: t}\nc: [Yes, No, on, 0x1F, .inf, ~, 2027-06-30]\n",
+        "cxaudit: 1\nx-a: &a {retries: 1, then: s}\nb: {<<: *a, then: t}\nc: [Yes, No, on, 0x1F, 1.5e3, ~, 2027-06-30]\n",
     ],
     ids=["good bot", "web shop", "bank", "energy", "merge keys and scalars"],
 )
