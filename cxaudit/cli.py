@@ -10,6 +10,7 @@ import shutil
 import sys
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -124,6 +125,18 @@ def _write(text: str, stream: str = "stdout") -> None:
     out.write(text)
 
 
+def _day(value: str | None) -> date | None:
+    """``--today``: a calendar date, ``YYYY-MM-DD``."""
+    if value is None:
+        return None
+    try:
+        if len(value) != len("2027-06-30"):
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"'{value}' is not a date such as 2027-06-30") from None
+
+
 def _finite(value: float | None) -> float | None:
     """A number option must be a number: ``nan`` passes every range check but orders nothing."""
     if value is not None and not math.isfinite(value):
@@ -164,6 +177,15 @@ ProfileOpt = Annotated[
 ]
 NoWaiversOpt = Annotated[
     bool, typer.Option("--no-waivers", help="Ignore every waiver (for audits).")
+]
+TodayOpt = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--today",
+        metavar="YYYY-MM-DD",
+        callback=lambda value: _day(value) and value,
+        help="The date waivers expire against (default: today in UTC, on every machine alike).",
+    ),
 ]
 FromOpt = Annotated[
     Optional[SourceFormat],  # noqa: UP045
@@ -230,6 +252,7 @@ def check(
     strict_waivers: Annotated[
         bool, typer.Option("--strict-waivers", help="A waiver that waives nothing is an error.")
     ] = False,
+    today: TodayOpt = None,
     statistics: Annotated[
         bool, typer.Option("--statistics", help="Also count the findings per rule and check.")
     ] = False,
@@ -253,6 +276,7 @@ def check(
         waivers=not no_waivers,
         strict_waivers=True if strict_waivers else None,
         baseline=known,
+        today=_day(today),
         source_format=source_format.value if source_format else None,
     )
     report, _ = _audit(files, settings)

@@ -12,7 +12,7 @@ import gc
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,7 +73,7 @@ class Settings:
     waivers: bool = True  # False: ignore every waiver (for audits)
     strict_waivers: bool | None = None  # an unused waiver is an error; None: configuration
     baseline: Baseline | None = None
-    today: date | None = None  # for waiver expiry; None: the real today
+    today: date | None = None  # for waiver expiry; None: today in UTC (the same on every machine)
     source_format: str | None = (
         None  # rasa | rasa-calm | dialogflow-cx | dialogflow-es; None: detect
     )
@@ -181,6 +181,12 @@ def audit(files: Sequence[tuple[Path, str]], settings: Settings) -> Report:
     )
 
 
+def utc_today() -> date:
+    """Today's date in UTC: a waiver that expires today does so at the same moment on a laptop
+    in Amsterdam and a CI runner in California."""
+    return datetime.now(timezone.utc).date()
+
+
 @contextmanager
 def _gc_paused() -> Iterator[None]:
     """Keep Python's cycle collector out of the way while a big document is built and checked.
@@ -237,7 +243,7 @@ def check(item: Loaded, settings: Settings, language: str) -> FileReport:
         judged, notes = apply_waivers(
             judged,
             item.waivers,
-            today=settings.today or date.today(),
+            today=settings.today or utc_today(),
             strict=effective.strict_waivers.value,
             path=document.path,
             language=language,

@@ -434,7 +434,10 @@ def test_sarif_helpers() -> None:
     assert artifact_uri("./a/b.yaml") == "a/b.yaml"
     assert artifact_uri("bots\\nl\\bot.yaml") == "bots/nl/bot.yaml"
     assert artifact_uri("/home/me/bot.yaml") == "file:///home/me/bot.yaml"
-    assert artifact_uri("C:\\bots\\é.yaml") == "file:///C:/bots/%C3%A9.yaml"
+    if os.name == "nt":
+        assert artifact_uri("C:\\bots\\é.yaml") == "file:///C:/bots/%C3%A9.yaml"
+    else:  # a folder named "C:": relative, its colon encoded (never read as a scheme)
+        assert artifact_uri("C:/bots/é.yaml") == "C%3A/bots/%C3%A9.yaml"
     assert information_uri("https://cxaudit.dev/rules/{rule}") == "https://cxaudit.dev/rules/"
     assert information_uri("https://wiki.example/cx#{rule}") == "https://wiki.example/"
     assert information_uri("{rule}.html") is None

@@ -252,3 +252,30 @@ def test_two_waivers_for_one_finding_are_both_used(tmp_path: Path) -> None:
     report = only(run(tmp_path, text, strict_waivers=True))
     assert cx10(report) == [("feigned-empathy", "waiver")]
     assert report.passed
+
+
+def test_today_is_utc_and_can_be_pinned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A waiver expiring today does so at the same moment everywhere: the date is UTC's, not the
+    machine's time zone's; `--today` pins it."""
+    import time
+    from datetime import datetime, timezone
+
+    from typer.testing import CliRunner
+
+    from cxaudit.cli import app
+    from cxaudit.engine import utc_today
+
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago", "UTC"):  # UTC+14, UTC-11
+        monkeypatch.setenv("TZ", zone)
+        time.tzset()
+        assert utc_today() == datetime.now(timezone.utc).date()
+    monkeypatch.delenv("TZ")
+    time.tzset()
+    path = tmp_path / "bot.flow.yaml"
+    path.write_text(with_waivers('  - {rule: CX10, reason: "x", expires: 2026-11-24}\n'))
+    runner = CliRunner()
+    on_the_day = runner.invoke(app, ["check", str(path), "--today", "2026-11-24", "--lang", "en"])
+    day_after = runner.invoke(app, ["check", str(path), "--today", "2026-11-25", "--lang", "en"])
+    assert "waiver-expired" not in on_the_day.output and "expired on 2026-11-24" in day_after.output
+    bad = runner.invoke(app, ["check", str(path), "--today", "24-11-2026"])
+    assert bad.exit_code == 2 and "--today" in bad.output

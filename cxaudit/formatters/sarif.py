@@ -15,6 +15,7 @@ messages (SARIF reads ``[text](target)`` there as an embedded link), Markdown es
 from __future__ import annotations
 
 import json
+import os
 import re
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -72,8 +73,10 @@ def information_uri(help_url: str) -> str | None:
 
 def artifact_uri(path: str) -> str:
     """A file path as a URI reference: relative stays relative, with ``/``, percent-encoded."""
+    # Only on Windows is "C:/..." a drive: elsewhere a folder may be named "C:" (its colon is
+    # then percent-encoded, so the reference stays relative, never a scheme).
     posix = path.replace("\\", "/")
-    if re.match(r"[A-Za-z]:/", posix):
+    if os.name == "nt" and re.match(r"[A-Za-z]:/", posix):
         return "file:///" + quote(posix, safe="/:")
     if posix.startswith("/"):
         return "file://" + quote(posix)
