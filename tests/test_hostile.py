@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from pathlib import Path
 from typing import Any
 
@@ -228,3 +229,36 @@ def test_sentences_and_questions_read_through_blanks_and_emphasis() -> None:
     assert sentences("Hi  there.\t\tCan I help?\n\n  Bye") == ["Hi there.", "Can I help?", "Bye"]
     assert is_question('Is that right?"**') and not is_question("Right." + " " * 50)
     assert clauses("yes ,   but   no") == ["yes", "but no"]
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists() or os.name == "nt", reason="needs /dev/zero")
+def test_links_and_devices_inside_a_project_are_not_read(tmp_path: Path) -> None:
+    """A pull request can add links to a project: to /dev/zero (read forever), a FIFO (blocks),
+    the folder itself or a loop (endless walks), a file elsewhere on the disk. None is read."""
+    project = tmp_path / "bot"
+    (project / "data").mkdir(parents=True)
+    (project / "domain.yml").write_text(
+        'version: "3.1"\nresponses:\n  utter_greet:\n  - text: "Hi, I am a bot."\n',
+        encoding="utf-8",
+    )
+    (project / "data" / "rules.yml").write_text(
+        'version: "3.1"\nrules:\n- rule: greet\n  steps:\n  - intent: greet\n'
+        "  - action: utter_greet\n",
+        encoding="utf-8",
+    )
+    data = project / "data"
+    (data / "zero.yml").symlink_to("/dev/zero")
+    os.mkfifo(data / "pipe.yml")
+    (data / "self").symlink_to(".")
+    (data / "loop_a.yml").symlink_to("loop_b.yml")
+    (data / "loop_b.yml").symlink_to("loop_a.yml")
+    secret = tmp_path / "secret.yml"
+    secret.write_text("flows:\n  leak: {description: do not read me}\n", encoding="utf-8")
+    (data / "elsewhere.yml").symlink_to(secret)
+    report = audit([(project, "bot")], Settings(language="en"))
+    assert report.errors == ()
+    (file_report,) = report.files
+    assert file_report.bot  # checked as the Rasa 3 project it is, not as CALM
+    notes = [f for f in file_report.findings if f.rule == "import"]
+    assert any("outside the project" in f.message for f in notes)
+    assert all("leak" not in f.message for f in file_report.findings)

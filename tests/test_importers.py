@@ -307,6 +307,35 @@ def test_a_damaged_archive_is_an_input_error(tmp_path: Path) -> None:
         import_path(tmp_path / "agent.zip", "agent.zip", "dialogflow-cx")
 
 
+@pytest.mark.parametrize("method", [zipfile.ZIP_DEFLATED, zipfile.ZIP_LZMA, zipfile.ZIP_BZIP2])
+def test_damaged_compressed_data_names_the_member(tmp_path: Path, fake: None, method: int) -> None:
+    """Damaged deflate, LZMA or bzip2 data in a member: exit 2 naming it, never zlib.error."""
+    archive = tmp_path / "agent.zip"
+    with zipfile.ZipFile(archive, "w", compression=method) as bundle:
+        bundle.writestr("agent.json", "{}")
+        bundle.writestr("flows/a.json", json.dumps({"name": "a", "text": "Hi"}) * 200)
+    data = bytearray(archive.read_bytes())
+    start = data.index(b"flows/a.json") + len("flows/a.json") + 20
+    data[start : start + 40] = bytes(b ^ 0xFF for b in data[start : start + 40])
+    archive.write_bytes(bytes(data))
+    report = audit([(archive, "agent.zip")], Settings(language="en"))
+    (error,) = report.errors
+    assert error.path == "agent.zip"
+    assert "cannot unpack" in error.message
+
+
+def test_a_member_without_a_name_is_refused(tmp_path: Path, fake: None) -> None:
+    archive = tmp_path / "agent.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("agent.json", "{}")
+        bundle.writestr("flows/a.json", "{}")
+        bundle.writestr("QQQQ", "x")
+    # A name that starts with NUL reads back as "" (zipfile cuts names at NUL).
+    archive.write_bytes(archive.read_bytes().replace(b"QQQQ", b"\x00QQQ"))
+    report = audit([(archive, "agent.zip")], Settings(language="en"))
+    assert "unsafe name in the archive: ''" in report.errors[0].message
+
+
 # cxaudit import ----------------------------------------------------------------------------
 
 Run = Callable[..., object]

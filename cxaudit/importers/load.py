@@ -6,9 +6,11 @@ recorded elsewhere, waivers); :func:`import_path` also unpacks archives."""
 from __future__ import annotations
 
 import importlib
+import lzma
 import shutil
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Protocol
@@ -118,10 +120,17 @@ def _beside_an_agent(entry: Path) -> bool:
 def _has_calm_flows(data: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bool:
     """Does a YAML file under ``data/`` have a top-level ``flows:`` key? Read line by line, at
     most ``max_bytes`` of each file: detection must not load a huge file whole."""
+    inside = data.resolve()
     for file in sorted(data.rglob("*.y*ml")):
         try:
+            # Only regular files of the project: a link to /dev/zero, a FIFO or a file elsewhere
+            # on the disk is not read (the project's reader refuses it with a note).
+            if not file.is_file() or not file.resolve().is_relative_to(inside):
+                continue
+            read = 0
             with file.open("rb") as handle:
-                while handle.tell() <= max_bytes and (line := handle.readline(65536)):
+                while read <= max_bytes and (line := handle.readline(65536)):
+                    read += len(line)
                     if line.startswith(b"flows:"):
                         return True
         except OSError:
@@ -135,8 +144,8 @@ def _archive_kind(path: Path) -> str | None:
     try:
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
-    except (OSError, zipfile.BadZipFile):
-        return None
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError, NotImplementedError):
+        return None  # not an archive this importer reads: detection says so, never a traceback
     if not any(n.rstrip("/").split("/")[-1] == "agent.json" for n in names):
         return None
     if any("/flows/" in f"/{n}" for n in names):
@@ -194,14 +203,22 @@ def _unpack(archive: Path, display: str, folder: Path, max_bytes: int) -> Path:
                 )
             for member in members:
                 name = PurePosixPath(member.filename)
-                if name.is_absolute() or ".." in name.parts or "\\" in member.filename:
+                unsafe = name.is_absolute() or ".." in name.parts or "\\" in member.filename
+                if unsafe or not name.parts:
                     raise InputError(
                         [Diagnostic(display, f"unsafe name in the archive: {member.filename!r}")]
                     )
                 if member.is_dir():
                     continue
                 _extract(bundle, member, folder.joinpath(*name.parts), display)
-    except (OSError, zipfile.BadZipFile, RuntimeError) as exc:
+    except (
+        OSError,
+        zipfile.BadZipFile,
+        RuntimeError,
+        ValueError,
+        EOFError,
+        NotImplementedError,
+    ) as exc:
         raise InputError([Diagnostic(display, f"cannot unpack the archive: {exc}")]) from None
     agents = sorted(folder.rglob("agent.json"), key=lambda p: (len(p.parts), p.as_posix()))
     if not agents:
@@ -219,6 +236,18 @@ def _extract(bundle: zipfile.ZipFile, member: zipfile.ZipInfo, target: Path, dis
         reason = exc.strerror or type(exc).__name__
         raise InputError(
             [Diagnostic(display, f"cannot unpack {member.filename!r} from the archive: {reason}")]
+        ) from None
+    except (
+        zlib.error,
+        lzma.LZMAError,
+        EOFError,
+        zipfile.BadZipFile,
+        RuntimeError,
+        NotImplementedError,
+    ) as exc:
+        # Damaged deflate, bzip2 or LZMA data, a bad CRC, an encrypted or unknown method.
+        raise InputError(
+            [Diagnostic(display, f"cannot unpack {member.filename!r} from the archive: {exc}")]
         ) from None
 
 
