@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -114,9 +115,9 @@ def read_baseline(path: Path, display: str) -> Baseline:
                 step = None if e.get("step") is None else _text(e["step"])
                 findings.append(
                     Entry(
-                        _text(e["fingerprint"]),
-                        _text(e["rule"]),
-                        _text(e["check"]),
+                        _token(e["fingerprint"], "fingerprint"),
+                        _token(e["rule"], "rule"),
+                        _token(e["check"], "check"),
                         step,
                         _text(e["message"]),
                         tuple(_text(p) for p in e.get("parts") or ()),
@@ -150,6 +151,17 @@ def _bounded_float(digits: str) -> float:
     value = float(digits) if len(digits) <= 64 else math.inf
     if not math.isfinite(value):
         raise _BadNumber(f"the number '{digits[:20]}' is too large")
+    return value
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+
+
+def _token(value: object, what: str) -> str:
+    """A rule id, check id or fingerprint: letters, digits, ``_ . -`` (what cxaudit writes), so
+    that no baseline can put markup or a workflow command where a report shows it."""
+    if not isinstance(value, str) or not _TOKEN.fullmatch(value):
+        raise ValueError(f"a finding's {what} is not an id such as CX01 or no-context")
     return value
 
 

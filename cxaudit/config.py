@@ -259,8 +259,8 @@ def build_config_schema() -> dict[str, Any]:
             },
             "help_url": {
                 "type": "string",
-                "pattern": "\\{rule\\}",
-                "x-expect": "a web address with {rule} in it, such as https://example.org/cxaudit/{rule}",
+                "pattern": "^https?://[!-~]*\\{rule\\}[!-~]*$",
+                "x-expect": "an http(s) address with {rule} in it and no spaces or control characters, such as https://example.org/cxaudit/{rule}",
                 "description": "Where each rule's documentation lives ({rule} becomes the rule id); used in SARIF.",
             },
             "rules": {

@@ -149,6 +149,12 @@ def test_baseline_is_not_written_when_a_file_cannot_be_read(project: Path) -> No
             '"rule": "CX01", "check": "c", "message": "\\ud800"}]}}}',
             "lone surrogate",
         ),
+        # A baseline's ids reach every report: no markup or workflow command may hide in them.
+        (
+            '{"format": 1, "files": {"a": {"score": 50, "findings": [{"fingerprint": "f", '
+            '"rule": "::warning::x", "check": "c", "message": "m"}]}}}',
+            "a finding's rule is not an id",
+        ),
     ],
 )
 def test_bad_baseline_files_are_input_errors(

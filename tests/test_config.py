@@ -164,6 +164,10 @@ def test_disabled_rule(repo: Path) -> None:
         ("rules:\n  CX02:\n    options: {max_turns: -1}\n", 3, "must be at least 0"),
         ("lang: de\n", 1, "'de' is not one of: en, nl"),
         ("fail_under: 120\n", 1, "fail_under"),
+        ("fail_under: .nan\n", 1, "is not a number cxaudit can use"),
+        # help_url reaches SARIF's helpUri and every report: a web address only.
+        ('help_url: "javascript:alert(1)//{rule}"\n', 1, "is not an http(s) address"),
+        ('help_url: "https://example.org/{rule} ::warning::x"\n', 1, "is not an http(s) address"),
     ],
 )
 def test_invalid_configuration_is_an_input_error(
