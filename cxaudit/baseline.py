@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
