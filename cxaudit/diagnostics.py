@@ -33,6 +33,11 @@ class InputError(Exception):
         self.diagnostics = diagnostics
 
 
+class AmbiguousInput(InputError):
+    """A file whose data is ambiguous (a key given twice): never skipped, always an error, since
+    any reading of it could be the wrong one."""
+
+
 @dataclass(frozen=True)
 class Note:
     """Something the project's files cannot tell cxaudit, or something it could not read.

@@ -20,7 +20,7 @@ from typing import Any, NoReturn, Union
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from cxaudit.diagnostics import Diagnostic, InputError
+from cxaudit.diagnostics import AmbiguousInput, Diagnostic, InputError
 from cxaudit.locations import DataPath, Location, Locator, PathElem
 from cxaudit.suggest import short
 
@@ -304,6 +304,8 @@ def load_text(text: str, display: str, *, pure: bool = False, empty_ok: bool = F
     composer (the fallback), which must give the same data and positions. An empty document is
     an error unless ``empty_ok`` (then its data is None).
     """
+    if "\\u" in text and display.lower().endswith(".json"):
+        text = _json_surrogates(text)
     root = _compose(text, display, _PureLoader if pure else _FastLoader)
     if root is None:
         if empty_ok:
@@ -315,6 +317,26 @@ def load_text(text: str, display: str, *, pure: bool = False, empty_ok: bool = F
     data = _Constructor(display, root).build()
     directives = _directives(text, root) if "cxaudit:" in text else ()
     return Document(display, data, SourceMap(root), directives)
+
+
+# JSON writes a character beyond U+FFFF as two escapes ("\ud83d\ude00", what ensure_ascii
+# exports hold); YAML allows no surrogate in an escape and wants "\U0001F600". The escape must
+# not itself be escaped (an even run of backslashes before it).
+_SURROGATE_PAIR = re.compile(
+    r"(?<!\\)((?:\\\\)*)\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})"
+)
+
+
+def _json_surrogates(text: str) -> str:
+    """A JSON text with its escaped surrogate pairs as YAML's ``\\U`` escapes (the same
+    character; a column after one on the same line moves two to the left)."""
+
+    def joined(match: re.Match[str]) -> str:
+        high, low = int(match.group(2), 16), int(match.group(3), 16)
+        code = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+        return f"{match.group(1)}\\U{code:08X}"
+
+    return _SURROGATE_PAIR.sub(joined, text)
 
 
 def _compose(text: str, display: str, loader_class: Callable[[str], Any]) -> Node | None:
@@ -494,11 +516,12 @@ class _Constructor:
             name = str(key_node.value)
             if name in seen:
                 first = _mark_location(seen[name])
-                raise self.fail(
-                    key_node,
+                loc = _mark_location(key_node)
+                message = (
                     f"duplicate key '{short(name)}' (first at line {first.line}); "
-                    "YAML would silently keep only the last one",
+                    "YAML would silently keep only the last one"
                 )
+                raise AmbiguousInput([Diagnostic(self.display, message, loc.line, loc.column)])
             seen[name] = key_node
             self.distinct += 1
             value, value_size = self.construct(value_node)

@@ -1399,3 +1399,41 @@ def test_a_generated_welcome_is_the_generator_prompt(tmp_path: Path) -> None:
     silent = export("Greet the user warmly and ask how you can help.", "silent")
     report = audit([(silent, "silent")], Settings(language="en", discover_config=False))
     assert [f.check for f in report.files[0].findings if f.rule == "CX01"] == ["first-message"]
+
+
+def test_a_page_with_escaped_emoji_is_read_and_a_duplicate_key_is_an_error(tmp_path: Path) -> None:
+    """No silent loss: JSON's surrogate-pair escapes are decoded (the page's text is checked),
+    and a page with a key given twice is an input error naming the key, never skipped."""
+    flows = {
+        "Default Start Flow": {
+            "transitionRoutes": [
+                {"intent": "Default Welcome Intent", "targetPage": "Hello"},
+            ]
+        }
+    }
+    page = (
+        '{"displayName": "Hello", "entryFulfillment": {"messages": [{"text": {"text": '
+        '["Hi \\ud83d\\ude00! I understand how you feel."]}, "languageCode": "en"}]}}'
+    )
+    root = write_export(
+        tmp_path / "emoji",
+        flows,
+        pages={"Default Start Flow/Hello": page},
+        intents={"Default Welcome Intent": ["hi"]},
+    )
+    project, _, _ = imported(root, "emoji")
+    assert steps_of(project)["Hello"]["ask"]["en"].startswith("Hi \U0001f600!")
+    assert not [n for n in project.notes if n.check == "unreadable-file"]
+    report = audit([(root, "emoji")], Settings(language="en", discover_config=False))
+    assert any(f.rule == "CX10" for f in report.files[0].findings)
+    twice = page.replace('{"displayName": "Hello",', '{"displayName": "Hello", "displayName": "X",')
+    root = write_export(
+        tmp_path / "twice",
+        flows,
+        pages={"Default Start Flow/Hello": twice},
+        intents={"Default Welcome Intent": ["hi"]},
+    )
+    report = audit([(root, "twice")], Settings(language="en", discover_config=False))
+    (error,) = report.errors
+    assert error.path == "twice/flows/Default Start Flow/pages/Hello.json"
+    assert "duplicate key 'displayName'" in error.message and error.line == 1

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from cxaudit.diagnostics import Diagnostic, InputError, Note
+from cxaudit.diagnostics import AmbiguousInput, Diagnostic, InputError, Note
 from cxaudit.loader import DEFAULT_MAX_BYTES, Document, load_text, read_text
 from cxaudit.locations import DataPath, Location, format_path
 
@@ -204,6 +204,8 @@ class Project:
                 )
             text = read_text(path, display, self.max_bytes)
             document = load_text(text, display)
+        except AmbiguousInput:
+            raise  # a key given twice: skipping the file would silently drop what it says
         except InputError as exc:
             if required:
                 raise
