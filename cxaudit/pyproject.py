@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from cxaudit.diagnostics import Diagnostic, InputError
+from cxaudit.loader import read_text
 from cxaudit.locations import DataPath, Location
 
 
@@ -23,30 +24,34 @@ def _tomllib() -> Any:
 _HEADER = re.compile(r"^\s*\[\[?\s*(?P<key>[^\]]+?)\s*\]\]?\s*(?:#.*)?$")
 _ASSIGNMENT = re.compile(r"^\s*(?P<key>[A-Za-z0-9_\-\"'. ]+?)\s*=")
 _PART = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^.]+")
+#: Lines longer than this hold no table header or key worth placing (a value, a hostile line).
+_LONGEST_LINE = 4096
 _AT = re.compile(r"\s*\(at line (?P<line>\d+), column (?P<column>\d+)\)$")
 
 
 def has_section(path: Path) -> bool:
     """Does this pyproject.toml configure cxaudit (in any of TOML's ways of writing it)?"""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return False
+        text = read_text(path, path.as_posix())
+    except InputError:
+        return False  # too big, not a regular file, not UTF-8: not a configuration to look at
     if "cxaudit" not in text:
         return False
     tomllib = _tomllib()
     try:
         return "cxaudit" in tomllib.loads(text).get("tool", {})
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):
         return "cxaudit" in text  # broken: if it may be ours, reading it will say what is wrong
 
 
 def read_section(path: Path, display: str) -> tuple[dict[str, Any], TomlSourceMap]:
     """The [tool.cxaudit] settings and their positions; TOML errors as input errors."""
     tomllib = _tomllib()
+    text = read_text(path, display)  # size-capped, regular files only, UTF-8
     try:
-        text = path.read_text(encoding="utf-8")
         parsed = tomllib.loads(text)
+    except RecursionError:
+        raise InputError([Diagnostic(display, "invalid TOML: nested too deep")]) from None
     except tomllib.TOMLDecodeError as exc:
         message = str(getattr(exc, "msg", exc))
         line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)
@@ -55,8 +60,6 @@ def read_section(path: Path, display: str) -> tuple[dict[str, Any], TomlSourceMa
             message = message[: at.start()]
             line, column = int(at.group("line")), int(at.group("column"))
         raise InputError([Diagnostic(display, f"invalid TOML: {message}", line, column)]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Diagnostic(display, f"cannot read the file: {exc}")]) from None
     section = parsed.get("tool", {}).get("cxaudit", {})
     return dict(section), TomlSourceMap(text)
 
@@ -68,6 +71,8 @@ class TomlSourceMap:
         self.positions: dict[tuple[str, ...], Location] = {}
         table: tuple[str, ...] = ()
         for number, line in enumerate(text.splitlines(), start=1):
+            if len(line) > _LONGEST_LINE:
+                continue  # no header or key is that long; the patterns would take quadratic time
             header = _HEADER.match(line)
             if header is not None:
                 table = _split(header.group("key"))

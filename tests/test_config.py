@@ -349,3 +349,21 @@ def test_flags_reach_the_check(repo: Path) -> None:
     ]
     assert strict == ["error"]
     assert [f for f in settings("--no-waivers")["findings"] if f["check"] == "waiver-unused"] == []
+
+
+def test_a_hostile_pyproject_is_an_input_error_or_read_as_usual(repo: Path) -> None:
+    """Nested 100,000 deep: an error naming the file (Python's TOML reader would recurse too
+    deep); a 200,000-character line that opens a table: read as usual (its position is not
+    looked for, the patterns that place keys would take quadratic time on it)."""
+    shop = repo / "bots" / "shop.flow.yaml"
+    write(repo / "pyproject.toml", "[tool.cxaudit]\nx = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    report = audit([(shop, "shop")], Settings(language="en"))
+    (error,) = report.errors
+    assert (error.path, error.message) == ("pyproject.toml", "invalid TOML: nested too deep")
+    long_line = "[[" + " " * 200_000 + "x"  # inside a multi-line string: valid TOML
+    write(
+        repo / "pyproject.toml",
+        f'[tool.cxaudit]\nfail_under = 50\n[x]\ns = """\n{long_line}\n"""\n',
+    )
+    report = audit([(shop, "shop")], Settings(language="en"))
+    assert report.errors == () and report.files[0].fail_under == 50
