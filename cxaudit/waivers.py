@@ -242,14 +242,22 @@ def apply_waivers(
     covers an issue counts as used, also when another one covers it as well.
     """
     live = [w for w in waivers if not w.expired(today)]
+    position = {id(w): n for n, w in enumerate(live)}
+    # The live waivers that may cover each rule: thousands of waiver comments stay linear.
+    by_rule: dict[str, list[tuple[int, Waiver]]] = {}
+    for n, w in enumerate(live):
+        for rule_id in w.rules:
+            by_rule.setdefault(rule_id, []).append((n, w))
     used: set[tuple[int, str]] = set()  # (waiver, rule): a comment may name several rules
     marked: list[Judged] = []
     for item in judged:
-        covering = [
-            n
-            for n, w in enumerate(live)
-            if w.covers(item.rule, item.issue.step, item.location.line)
-        ]
+        covering = sorted(
+            {
+                n
+                for n, w in by_rule.get(item.rule, ())
+                if w.covers(item.rule, item.issue.step, item.location.line)
+            }
+        )
         used.update((n, item.rule) for n in covering)
         if covering:
             waiver = live[covering[0]]
@@ -267,7 +275,7 @@ def apply_waivers(
         for rule_id in waiver.rules:
             if waiver.expired(today):
                 check = "waiver-expired"
-            elif (live.index(waiver), rule_id) not in used:
+            elif (position[id(waiver)], rule_id) not in used:
                 check = "waiver-unused"
             else:
                 continue
