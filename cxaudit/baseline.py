@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from cxaudit import __version__
+from cxaudit.budget import check_nesting
 from cxaudit.catalogue import waiver_checks
 from cxaudit.diagnostics import Diagnostic, InputError
+from cxaudit.loader import read_text
 from cxaudit.report import FileReport, Finding, FixedEntry
 
 BASELINE_FORMAT = 1
@@ -71,21 +73,17 @@ def read_baseline(path: Path, display: str) -> Baseline:
     def fail(message: str) -> InputError:
         return InputError([Diagnostic(display, message)])
 
+    if not path.exists() and not path.is_symlink():
+        raise fail("no such baseline file; create one with `cxaudit baseline FILE... -o FILE`")
+    text = read_text(path, display)  # within the file-bytes limit, regular files only, UTF-8
+    check_nesting(text, display)
     try:
-        if path.is_file() and path.stat().st_size > MAX_BASELINE_BYTES:
-            raise fail(f"the baseline is larger than {MAX_BASELINE_BYTES // 2**20} MiB")
         raw = json.loads(
-            path.read_text(encoding="utf-8"),
+            text,
             parse_constant=_no_constant,
             parse_int=_bounded_int,
             parse_float=_bounded_float,
         )
-    except FileNotFoundError:
-        raise fail(
-            "no such baseline file; create one with `cxaudit baseline FILE... -o FILE`"
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise fail(f"cannot read the baseline: {exc}") from None
     except json.JSONDecodeError as exc:
         raise InputError(
             [Diagnostic(display, f"not a JSON baseline: {exc.msg}", exc.lineno, exc.colno)]
@@ -127,10 +125,6 @@ def read_baseline(path: Path, display: str) -> Baseline:
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise fail(f"a baseline entry is malformed ({exc})") from None
     return Baseline(path, display, files)
-
-
-#: A baseline records a repository's findings: far below this even for thousands of bots.
-MAX_BASELINE_BYTES = 64 * 2**20
 
 
 class _BadNumber(ValueError):

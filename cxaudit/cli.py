@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import math
 import os
@@ -20,6 +21,7 @@ from cxaudit import __version__
 
 if TYPE_CHECKING:
     from cxaudit.baseline import Baseline
+    from cxaudit.budget import Limits
     from cxaudit.engine import Settings
     from cxaudit.report import Report
 
@@ -116,13 +118,26 @@ def _write(text: str, stream: str = "stdout") -> None:
     """
     out = sys.stdout if stream == "stdout" else sys.stderr
     try:
-        text.encode(out.encoding or "utf-8")
-    except (UnicodeEncodeError, LookupError):
+        try:
+            text.encode(out.encoding or "utf-8")
+        except (UnicodeEncodeError, LookupError):
+            out.flush()
+            out.buffer.write(text.encode("utf-8"))
+            out.buffer.flush()
+            return
+        out.write(text)
         out.flush()
-        out.buffer.write(text.encode("utf-8"))
-        out.buffer.flush()
-        return
-    out.write(text)
+    except OSError as exc:  # a full disk, a closed pipe
+        raise _StreamError(stream, exc) from None
+
+
+class _StreamError(Exception):
+    """Standard output or error could not be written (a full disk, a closed pipe)."""
+
+    def __init__(self, stream: str, error: OSError) -> None:
+        super().__init__(stream)
+        self.stream = "standard output" if stream == "stdout" else "standard error"
+        self.error = error
 
 
 def _day(value: str | None) -> date | None:
@@ -197,8 +212,23 @@ FromOpt = Annotated[
     ),
 ]
 MaxSizeOpt = Annotated[
-    int,
-    typer.Option("--max-file-size", min=1, help="Refuse flow files larger than this many bytes."),
+    Optional[int],  # noqa: UP045
+    typer.Option(
+        "--max-file-size",
+        min=1,
+        show_default=False,
+        help="Refuse files larger than this many bytes (the same as --limit file-bytes=N).",
+    ),
+]
+LimitOpt = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option(
+        "--limit",
+        metavar="NAME=N",
+        show_default=False,
+        help="Change a limit of the resource budget (repeatable): file-bytes, project-bytes, "
+        "files, nodes, text or depth; `cxaudit config limits` lists them with their defaults.",
+    ),
 ]
 
 
@@ -260,19 +290,21 @@ def check(
         Color, typer.Option("--color", help="Colour in the terminal report.")
     ] = Color.auto,
     source_format: FromOpt = None,
-    max_file_size: MaxSizeOpt = 64 * 1024 * 1024,
+    max_file_size: MaxSizeOpt = None,
+    limit: LimitOpt = None,
 ) -> None:
     """Check flow files against the ten golden rules; exit 0 if all pass, 1 if one fails, 2 on bad input."""
     from cxaudit.engine import Settings
 
     extra = [_report_target(spec) for spec in reports or []]
-    known = _read_baseline(baseline) if baseline is not None else None
+    limits = _limits(limit, max_file_size)
+    known = _read_baseline(baseline, limits) if baseline is not None else None
     settings = Settings(
         language=lang.value if lang else None,
         fail_under=fail_under,
         profile=profile.value if profile else None,
         config=config,
-        max_bytes=max_file_size,
+        limits=limits,
         waivers=not no_waivers,
         strict_waivers=True if strict_waivers else None,
         baseline=known,
@@ -323,7 +355,8 @@ def take_baseline(
     config: ConfigOpt = None,
     no_waivers: NoWaiversOpt = False,
     source_format: FromOpt = None,
-    max_file_size: MaxSizeOpt = 64 * 1024 * 1024,
+    max_file_size: MaxSizeOpt = None,
+    limit: LimitOpt = None,
 ) -> None:
     """Record today's findings so that `check --baseline` fails only on new ones."""
     from cxaudit.baseline import accepted, render_baseline
@@ -333,7 +366,7 @@ def take_baseline(
         language=lang.value if lang else None,
         profile=profile.value if profile else None,
         config=config,
-        max_bytes=max_file_size,
+        limits=_limits(limit, max_file_size),
         waivers=not no_waivers,
         source_format=source_format.value if source_format else None,
     )
@@ -373,15 +406,18 @@ def import_project(
         Optional[Path],  # noqa: UP045
         typer.Option("--output", "-o", help="Write the flow file here instead of standard output."),
     ] = None,
-    max_file_size: MaxSizeOpt = 64 * 1024 * 1024,
+    max_file_size: MaxSizeOpt = None,
+    limit: LimitOpt = None,
 ) -> None:
     """Write a Rasa or Dialogflow project as a flow file, to keep and enrich by hand."""
+    from cxaudit.budget import using
     from cxaudit.diagnostics import InputError
     from cxaudit.importers.load import import_path
     from cxaudit.importers.write import render_flow
 
     try:
-        project = import_path(path, str(path), source_format.value, max_file_size)
+        with using(_limits(limit, max_file_size)):
+            project = import_path(path, str(path), source_format.value)
     except InputError as exc:
         for diagnostic in exc.diagnostics:
             _write(diagnostic.render() + "\n", "stderr")
@@ -393,6 +429,25 @@ def import_project(
         f"Wrote {output} from {path} ({project.kind}); check it with `cxaudit check {output}`.\n",
         "stderr",
     )
+
+
+@config_app.command("limits")
+def config_limits(
+    max_file_size: MaxSizeOpt = None,
+    limit: LimitOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the limits as JSON.")] = False,
+) -> None:
+    """Print the resource budget of a run: each limit, its value and what it counts."""
+    from cxaudit.budget import describe
+
+    rows = describe(_limits(limit, max_file_size))
+    if as_json:
+        import json
+
+        _write(json.dumps({name: value for name, value, _ in rows}, indent=2) + "\n")
+        return
+    width = max(len(name) for name, _, _ in rows)
+    _write("".join(f"{name:<{width}}  {value:>12,}  {what}\n" for name, value, what in rows))
 
 
 @config_app.command("show")
@@ -503,12 +558,25 @@ def _report_target(spec: str) -> tuple[Format, Path]:
     return Format(name), Path(target)
 
 
-def _read_baseline(path: Path) -> Baseline:
+def _limits(values: list[str] | None, max_file_size: int | None) -> Limits:
+    """The run's resource budget: the defaults, ``--max-file-size``, then each ``--limit``."""
+    from cxaudit.budget import Limits, parse
+
+    base = Limits() if max_file_size is None else Limits(file_bytes=max_file_size)
+    try:
+        return parse(values or [], base)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--limit'") from None
+
+
+def _read_baseline(path: Path, limits: Limits) -> Baseline:
     from cxaudit.baseline import read_baseline
+    from cxaudit.budget import using
     from cxaudit.diagnostics import InputError
 
     try:
-        return read_baseline(path, str(path))
+        with using(limits):
+            return read_baseline(path, str(path))
     except InputError as exc:
         for diagnostic in exc.diagnostics:
             _write(diagnostic.render() + "\n", "stderr")
@@ -517,10 +585,12 @@ def _read_baseline(path: Path) -> Baseline:
 
 def _audit(arguments: list[str], settings: Settings) -> tuple[Report, dict[str, Path]]:
     """Expand the arguments into files and check them; input problems join the report's errors."""
+    from cxaudit.budget import using
     from cxaudit.discover import expand
     from cxaudit.engine import audit
 
-    files, problems = expand(arguments, projects=settings.source_format is not None)
+    with using(settings.limits):
+        files, problems = expand(arguments, projects=settings.source_format is not None)
     report = audit(files, settings)
     if problems:
         report = replace(
@@ -561,6 +631,15 @@ def _print_input_errors(report: Report) -> None:
         _write(one_line(diagnostic.render()) + "\n", "stderr")
 
 
+def _abandon_stdout() -> None:
+    """Point standard output at the null device: what is left in its buffer cannot be written,
+    and Python must not try again (and print a traceback) when it exits."""
+    with contextlib.suppress(OSError, ValueError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+
+
 def main() -> None:
     """Console-script entry point."""
     from cxaudit.catalogue import CatalogueError
@@ -568,6 +647,14 @@ def main() -> None:
 
     try:
         app()
+    except _StreamError as exc:
+        _abandon_stdout()
+        if isinstance(exc.error, BrokenPipeError):
+            raise SystemExit(EXIT_INPUT) from None  # `cxaudit check | head`: the reader left
+        reason = exc.error.strerror or type(exc.error).__name__
+        with contextlib.suppress(OSError):
+            sys.stderr.write(f"cxaudit: error: cannot write the report to {exc.stream}: {reason}\n")
+        raise SystemExit(EXIT_INPUT) from None
     except (CatalogueError, LexiconError) as exc:
         # cxaudit's own data is broken (a bad install or a bad edit of rules/): not the user's file.
         _write(f"cxaudit: internal error: {exc}; reinstall cxaudit or report this\n", "stderr")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import fnmatch
 import glob
 import os
 import re
-from pathlib import Path
+from collections.abc import Iterator
+from pathlib import Path, PurePath
 
+from cxaudit.budget import current as current_limits
+from cxaudit.budget import exceeded
 from cxaudit.config import CONFIG_NAMES
 from cxaudit.diagnostics import Diagnostic
 
@@ -55,16 +59,95 @@ def expand(
                 )
             found.extend((file, _show(file)) for file in files)
         elif not path.exists() and glob.has_magic(argument):
-            # glob.glob, not Path.glob: the pattern may be absolute or start with "..".
-            matches = sorted(Path(m) for m in glob.glob(argument, recursive=True))  # noqa: PTH207
             # The same filter as for a folder: 'bots/**/*.yaml' means the flow files there.
-            files = [m for m in matches if _is_flow(m)]
+            files = [m for m in matched(argument) if _is_flow(m)]
             if not files:
                 problems.append(Diagnostic(argument, "no flow file matches this pattern"))
             found.extend((file, _show(file)) for file in files)
         else:
             found.append((path, argument))
+        limit = current_limits().files
+        if len(found) > limit:
+            # Checked one by one, so many files would keep CI busy for long: refuse them all.
+            return [], [exceeded(argument, "files", "too many flow files to check").diagnostics[0]]
     return _unique(found), problems
+
+
+def matched(pattern: str) -> list[Path]:
+    """The files a glob matches, in order, as ``glob.glob(pattern, recursive=True)`` would
+    find them (``**`` is any number of folders; ``*`` and ``?`` match no leading dot), but
+    without following a link to a folder: a link to ``.`` or ``..`` does not make the walk
+    endless, and each folder is visited once. Files that are links to somewhere outside the
+    folder the pattern starts in are left out."""
+    parts = PurePath(pattern).parts
+    fixed = next((i for i, p in enumerate(parts) if glob.has_magic(p)), len(parts))
+    base = Path(*parts[:fixed]) if fixed else Path()
+    wanted = parts[fixed:]
+    if not wanted or not base.is_dir():
+        return []
+    files: list[Path] = []
+    for root, _dirs, names in walk(base, dependencies=True):
+        relative = Path(root).relative_to(base).parts if root != base else ()
+        files.extend(
+            Path(root) / name
+            for name in names
+            if _glob_match(wanted, (*relative, name)) and _inside(Path(root) / name, base)
+        )
+    return files
+
+
+def walk(
+    folder: Path, *, dependencies: bool = False
+) -> Iterator[tuple[Path, list[str], list[str]]]:
+    """os.walk in sorted order, never into a link to a folder nor into a hidden folder, nor
+    into a dependency folder unless ``dependencies`` (a glob names them as it names others).
+    Files that are links are listed with the others."""
+    for root, dirs, names in os.walk(folder):
+        real = Path(root)
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if not (real / d).is_symlink()
+            and not d.startswith(".")
+            and (dependencies or d not in SKIPPED_FOLDERS)
+        )
+        yield real, dirs, sorted(names)
+
+
+def _glob_match(pattern: tuple[str, ...], parts: tuple[str, ...]) -> bool:
+    """Does a path (its parts) match a glob (its parts), ``**`` standing for any number of
+    folders? Linear in len(pattern) * len(parts), whatever the pattern."""
+    # reach[j]: the first i parts of the pattern can match the first j parts of the path.
+    reach = [True] + [False] * len(parts)
+    for piece in pattern:
+        if piece == "**":
+            for j in range(1, len(parts) + 1):
+                reach[j] = reach[j] or (reach[j - 1] and not parts[j - 1].startswith("."))
+            continue
+        hidden_ok = piece.startswith(".")
+        reach = [False] + [
+            reach[j - 1]
+            and fnmatch.fnmatchcase(parts[j - 1], piece)
+            and (hidden_ok or not parts[j - 1].startswith("."))
+            for j in range(1, len(parts) + 1)
+        ]
+    return reach[-1]
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Is ``path`` in ``folder``, once links are followed (a link to a file elsewhere is not)?"""
+    if not path.is_symlink():
+        return True
+    return resolved(path).is_relative_to(resolved(folder))
+
+
+def resolved(path: Path) -> Path:
+    """The path with links followed; for a link loop, the absolute path as it is (never an
+    error: a loop is reported when the file is read)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a link loop, before Python 3.13
+        return path.absolute()
 
 
 def _is_project(folder: Path) -> bool:
@@ -77,17 +160,16 @@ def _search(folder: Path) -> list[Path]:
     """Flow files in ``folder``, and the bot projects in it (each checked as one bot, not
     searched further)."""
     files: list[Path] = []
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_FOLDERS)
-        projects = [d for d in dirs if _is_project(Path(root) / d)]
-        files.extend(Path(root) / d for d in projects)
+    for root, dirs, names in walk(folder):
+        projects = [d for d in dirs if _is_project(root / d)]
+        files.extend(root / d for d in projects)
         dirs[:] = [d for d in dirs if d not in projects]
-        for name in sorted(names):
-            candidate = Path(root) / name
-            if not name.startswith(".") and _is_flow(
-                candidate
-            ):  # hidden files: CI configs and such
-                files.append(candidate)
+        files.extend(
+            root / name
+            for name in names
+            # hidden files: CI configs and such; links: only to files inside the folder
+            if not name.startswith(".") and _inside(root / name, folder) and _is_flow(root / name)
+        )
     return files
 
 
@@ -118,7 +200,7 @@ def _unique(found: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
     seen: set[Path] = set()
     unique = []
     for path, display in found:
-        key = path.resolve()
+        key = resolved(path)
         if key not in seen:
             seen.add(key)
             unique.append((path, display))

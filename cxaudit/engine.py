@@ -11,12 +11,13 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cxaudit import __version__
+from cxaudit.budget import Limits, text_size, using
 from cxaudit.catalogue import LANGUAGES, catalogue
 from cxaudit.checks import REGISTRY
 from cxaudit.checks.base import Context
@@ -34,7 +35,7 @@ from cxaudit.findings import Judged, group, import_note, judge
 from cxaudit.graph import FlowGraph
 from cxaudit.i18n import language_from_environment
 from cxaudit.importers.base import is_archive
-from cxaudit.loader import DEFAULT_MAX_BYTES, Document, load_file
+from cxaudit.loader import Document, load_file
 from cxaudit.model import Bot, build
 from cxaudit.report import (
     BaselineComparison,
@@ -69,7 +70,7 @@ class Settings:
     profile: str | None = None  # recommended | strict; None: configuration, then by sector
     config: Path | None = None  # one configuration for every file instead of looking for one
     discover_config: bool = True  # look for .cxaudit.yaml / pyproject.toml near each file
-    max_bytes: int = DEFAULT_MAX_BYTES
+    limits: Limits = field(default_factory=Limits)  # the resource budget (cxaudit.budget)
     waivers: bool = True  # False: ignore every waiver (for audits)
     strict_waivers: bool | None = None  # an unused waiver is an error; None: configuration
     baseline: Baseline | None = None
@@ -100,7 +101,7 @@ def load(path: Path, display: str, settings: Settings) -> Loaded:
     raises InputError."""
     if settings.source_format is not None or path.is_dir() or is_archive(path):
         return _load_project(path, display, settings)
-    document = load_file(path, display, settings.max_bytes)
+    document = load_file(path, display)
     if not isinstance(document.data, dict):
         kind = "a list" if isinstance(document.data, list) else "a single value"
         raise InputError(
@@ -113,6 +114,7 @@ def load(path: Path, display: str, settings: Settings) -> Loaded:
                 )
             ]
         )
+    text_size(document.data, display)
     problems = validate(document, FLOW_SCHEMA)
     if problems:
         raise InputError(problems)
@@ -127,8 +129,9 @@ def _load_project(path: Path, display: str, settings: Settings) -> Loaded:
     """Import a Rasa or Dialogflow project and check its flow data like a flow file's."""
     from cxaudit.importers.load import import_path
 
-    project = import_path(path, display, settings.source_format, settings.max_bytes)
+    project = import_path(path, display, settings.source_format)
     document = project.document()
+    text_size(document.data, display)
     problems = validate(document, FLOW_SCHEMA)
     if problems:  # the overlay's sections, or an importer bug: either way, say where
         raise InputError(problems)
@@ -158,7 +161,7 @@ def audit(files: Sequence[tuple[Path, str]], settings: Settings) -> Report:
     unchecked: list[str] = []
     language = settings.language
     help_url = DEFAULT_HELP_URL
-    with _gc_paused():
+    with _gc_paused(), using(settings.limits):
         for path, display in files:
             try:
                 item = load(path, display, settings)

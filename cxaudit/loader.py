@@ -10,6 +10,7 @@ with a cap on how far aliases may expand the document.
 from __future__ import annotations
 
 import math
+import os
 import re
 import stat
 from collections.abc import Callable
@@ -20,16 +21,16 @@ from typing import Any, NoReturn, Union
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from cxaudit.budget import Limits, OverBudget, exceeded
+from cxaudit.budget import current as current_limits
 from cxaudit.diagnostics import AmbiguousInput, Diagnostic, InputError
 from cxaudit.locations import DataPath, Location, Locator, PathElem
 from cxaudit.suggest import short
 
 _LIBYAML = bool(getattr(yaml, "__with_libyaml__", False))
 
-#: Default largest file accepted, in bytes (the biggest real bots are a few MB of YAML).
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
-#: Deepest nesting accepted. A flow file needs about ten levels; x- keys may hold more.
-MAX_DEPTH = 100
+#: Default largest file accepted, in bytes (see cxaudit.budget; --limit file-bytes=N).
+DEFAULT_MAX_BYTES = Limits().file_bytes
 #: Aliases may expand a document to this many times its own node count (plus a floor).
 ALIAS_EXPANSION_FACTOR = 10
 ALIAS_EXPANSION_FLOOR = 100_000
@@ -51,6 +52,10 @@ class _TooDeep(Exception):
     pass
 
 
+class _TooMany(Exception):
+    pass
+
+
 class _CoreSchema:
     """YAML 1.2 core-schema resolution and a nesting cap, for a PyYAML safe loader.
 
@@ -62,13 +67,20 @@ class _CoreSchema:
 
     yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 - replaced, not inherited
     _depth = 0
+    _nodes = 0
+    max_depth = Limits().depth
+    max_nodes = Limits().nodes
 
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-        # Both composers (C and pure Python) call this before composing a child node, so the
-        # cap holds before libyaml's recursive C composer can exhaust the stack.
+        # Both composers (C and pure Python) call this before composing each node, so the caps
+        # hold before libyaml's recursive C composer can exhaust the stack, and before a file
+        # of millions of tiny nodes has built them all (each costs some 400 bytes).
         self._depth += 1
-        if self._depth > MAX_DEPTH:
+        self._nodes += 1
+        if self._depth > self.max_depth:
             raise _TooDeep
+        if self._nodes > self.max_nodes:
+            raise _TooMany
 
     def ascend_resolver(self) -> None:
         self._depth -= 1
@@ -230,19 +242,27 @@ def _inside_scalars(root: Node, indexes: set[int]) -> set[int]:
     return hit
 
 
-def read_text(path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
-    """Read a file as UTF-8 text, refusing what is too big, binary or in another encoding."""
+def read_text(path: Path, display: str, max_bytes: int | None = None) -> str:
+    """Read a file as UTF-8 text, refusing what is too big, binary or in another encoding.
+
+    The file is opened without blocking (a FIFO swapped in after a check must not hang the run)
+    and its kind checked on the open file; at most the byte limit plus one byte is read.
+    """
+    if max_bytes is None:
+        max_bytes = current_limits().file_bytes
     try:
         if path.is_dir():
             raise InputError([Diagnostic(display, "is a directory, not a file")])
-        status = path.stat()
-        if not stat.S_ISREG(status.st_mode):
-            raise InputError([Diagnostic(display, "is not a regular file (a pipe or a device?)")])
-        size = status.st_size
-        if size > max_bytes:
-            raise InputError([Diagnostic(display, _too_big(size, max_bytes))])
-        with path.open("rb") as handle:
-            raw = handle.read(max_bytes + 1)  # a pipe or a growing file can outgrow its stat
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        with os.fdopen(descriptor, "rb") as handle:
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                raise InputError(
+                    [Diagnostic(display, "is not a regular file (a pipe or a device?)")]
+                )
+            if status.st_size > max_bytes:
+                raise OverBudget([Diagnostic(display, _too_big(status.st_size, max_bytes))])
+            raw = handle.read(max_bytes + 1)  # a growing file can outgrow its stat
     except FileNotFoundError:
         raise InputError([Diagnostic(display, "no such file")]) from None
     except PermissionError:
@@ -250,14 +270,14 @@ def read_text(path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> s
     except OSError as exc:
         raise InputError([Diagnostic(display, f"cannot read the file: {exc.strerror}")]) from None
     if len(raw) > max_bytes:
-        raise InputError([Diagnostic(display, _too_big(len(raw), max_bytes))])
+        raise OverBudget([Diagnostic(display, _too_big(len(raw), max_bytes))])
     return decode(raw, display)
 
 
 def _too_big(size: int, max_bytes: int) -> str:
     return (
         f"the file is {size:,} bytes, more than the limit of {max_bytes:,} bytes; "
-        "raise it with --max-file-size if this file is genuine"
+        "if this is a real bot, raise it with --limit file-bytes=N"
     )
 
 
@@ -291,7 +311,7 @@ def _refuse(display: str, message: str) -> NoReturn:
 
 
 def load_file(
-    path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES, *, empty_ok: bool = False
+    path: Path, display: str, max_bytes: int | None = None, *, empty_ok: bool = False
 ) -> Document:
     """Read, compose and construct one YAML file."""
     return load_text(read_text(path, display, max_bytes), display, empty_ok=empty_ok)
@@ -341,16 +361,20 @@ def _json_surrogates(text: str) -> str:
 
 def _compose(text: str, display: str, loader_class: Callable[[str], Any]) -> Node | None:
     loader = loader_class(text)
+    limits = current_limits()
+    loader.max_depth, loader.max_nodes = limits.depth, limits.nodes
     try:
         node: Node | None = loader.get_single_node()
         return node
     except _TooDeep:
-        raise InputError([_depth_diagnostic(text, display)]) from None
+        raise OverBudget([_depth_diagnostic(text, display)]) from None
+    except _TooMany:
+        raise exceeded(display, "nodes", "this file has too many values") from None
     except yaml.MarkedYAMLError as exc:
         if "maximum nesting depth" in (exc.problem or ""):
             # libyaml 0.2.6 has a nesting limit of its own, which its scanner may reach before
             # the composer reaches ours; report it the same way, at the same place.
-            raise InputError([_depth_diagnostic(text, display)]) from None
+            raise OverBudget([_depth_diagnostic(text, display)]) from None
         raise InputError([_yaml_diagnostic(exc, text, display)]) from None
     except yaml.reader.ReaderError as exc:
         line, column = _line_column(text, exc.position)
@@ -392,12 +416,16 @@ def _yaml_diagnostic(exc: yaml.MarkedYAMLError, text: str, display: str) -> Diag
 def _depth_diagnostic(text: str, display: str) -> Diagnostic:
     """Find where the nesting first goes too deep, with the pure event parser (no recursion)."""
     depth = 0
-    message = f"nesting deeper than {MAX_DEPTH} levels; a flow file needs about ten"
+    limit = current_limits().depth
+    message = (
+        f"nesting deeper than {limit} levels (a flow file needs about ten); "
+        "raise the limit with --limit depth=N"
+    )
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
-                if depth > MAX_DEPTH and event.start_mark is not None:
+                if depth > limit and event.start_mark is not None:
                     mark = event.start_mark
                     return Diagnostic(display, message, mark.line + 1, mark.column + 1)
             elif isinstance(event, yaml.CollectionEndEvent):

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from cxaudit.budget import check_nesting
 from cxaudit.diagnostics import Diagnostic, InputError
 from cxaudit.loader import read_text
 from cxaudit.locations import DataPath, Location
@@ -39,8 +40,9 @@ def has_section(path: Path) -> bool:
         return False
     tomllib = _tomllib()
     try:
+        check_nesting(text, path.as_posix(), toml=True)
         return "cxaudit" in tomllib.loads(text).get("tool", {})
-    except (tomllib.TOMLDecodeError, RecursionError):
+    except (tomllib.TOMLDecodeError, RecursionError, InputError):
         return "cxaudit" in text  # broken: if it may be ours, reading it will say what is wrong
 
 
@@ -48,6 +50,7 @@ def read_section(path: Path, display: str) -> tuple[dict[str, Any], TomlSourceMa
     """The [tool.cxaudit] settings and their positions; TOML errors as input errors."""
     tomllib = _tomllib()
     text = read_text(path, display)  # size-capped, regular files only, UTF-8
+    check_nesting(text, display, toml=True)
     try:
         parsed = tomllib.loads(text)
     except RecursionError:

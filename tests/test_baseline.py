@@ -137,7 +137,7 @@ def test_baseline_is_not_written_when_a_file_cannot_be_read(project: Path) -> No
         ('{"format": 2, "files": {"a": {"score": NaN, "findings": []}}}', "'NaN' is no number"),
         ('{"format": 2, "files": {"a": {"score": 1e400, "findings": []}}}', "is too large"),
         ('{"format": 2, "x": ' + "9" * 5001 + "}", "a number of 5001 digits"),
-        ('{"format": 2, "files": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested deeper"),
+        ('{"format": 2, "files": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deep"),
         ('{"format": 1, "files": {"a": {"score": 101, "findings": []}}}', "not between 0 and 100"),
         (
             '{"format": 1, "files": {"a": {"score": 50, "findings": [{"fingerprint": "f", '

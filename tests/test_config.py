@@ -359,7 +359,10 @@ def test_a_hostile_pyproject_is_an_input_error_or_read_as_usual(repo: Path) -> N
     write(repo / "pyproject.toml", "[tool.cxaudit]\nx = " + "[" * 100_000 + "]" * 100_000 + "\n")
     report = audit([(shop, "shop")], Settings(language="en"))
     (error,) = report.errors
-    assert (error.path, error.message) == ("pyproject.toml", "invalid TOML: nested too deep")
+    assert (error.path, error.message) == (
+        "pyproject.toml",
+        "nested too deep: over the limit of 100 levels; if this is a real bot, raise it with --limit depth=N",
+    )
     long_line = "[[" + " " * 200_000 + "x"  # inside a multi-line string: valid TOML
     write(
         repo / "pyproject.toml",

@@ -186,7 +186,7 @@ def test_a_200_mb_file_is_refused_without_reading_it(tmp_path: Path) -> None:
     report = audit([(huge, "huge.flow.yaml")], Settings(discover_config=False))
     (error,) = report.errors
     assert "the file is 209,715,200 bytes, more than the limit of 67,108,864 bytes" in error.message
-    assert "--max-file-size" in error.message
+    assert "--limit file-bytes=N" in error.message
 
 
 def test_a_bot_text_built_to_make_patterns_backtrack(tmp_path: Path) -> None:

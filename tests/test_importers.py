@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from cxaudit.budget import Limits
 from cxaudit.catalogue import import_checks
 from cxaudit.cli import app
 from cxaudit.engine import Settings, audit
@@ -283,8 +284,12 @@ def test_an_archive_that_unpacks_too_big_is_refused_before_unpacking(
         bundle.writestr("agent.json", "{}")
         bundle.writestr("flows/x.json", b"0" * 5_000_000)  # compresses to a few kilobytes
     assert archive.stat().st_size < 50_000
-    report = audit([(archive, "bomb.zip")], Settings(language="en", max_bytes=1_000_000))
-    assert "unpacks to more than 1,000,000 bytes" in report.errors[0].message
+    report = audit(
+        [(archive, "bomb.zip")], Settings(language="en", limits=Limits(project_bytes=1_000_000))
+    )
+    assert (
+        "unpacks to too many bytes: over the limit of 1,000,000 bytes" in report.errors[0].message
+    )
 
 
 def test_checking_a_flow_file_loads_no_importer() -> None:

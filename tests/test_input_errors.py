@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from cxaudit.budget import Limits
 from cxaudit.diagnostics import Diagnostic, InputError
 from cxaudit.engine import Settings, audit
 from cxaudit.loader import load_text
@@ -27,7 +28,7 @@ def errors_for(tmp_path: Path, content: str | bytes, max_bytes: int = 1 << 26) -
         path.write_bytes(content)
     else:
         path.write_text(content, encoding="utf-8")
-    settings = Settings(language="en", max_bytes=max_bytes, discover_config=False)
+    settings = Settings(language="en", limits=Limits(file_bytes=max_bytes), discover_config=False)
     report = audit([(path, "flow.yaml")], settings)
     return list(report.errors)
 
@@ -211,7 +212,7 @@ def test_deep_block_nesting_is_refused(tmp_path: Path) -> None:
 def test_file_over_the_size_limit_is_refused_before_reading(tmp_path: Path) -> None:
     error = single_with(tmp_path, MINIMAL + "#" * 2000 + "\n", max_bytes=1000)
     assert "more than the limit of 1,000 bytes" in error.message
-    assert "--max-file-size" in error.message
+    assert "--limit file-bytes=N" in error.message
 
 
 def single_with(tmp_path: Path, content: str, max_bytes: int) -> Diagnostic:

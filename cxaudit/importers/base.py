@@ -24,8 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from cxaudit.budget import OverBudget, exceeded
+from cxaudit.budget import current as current_limits
 from cxaudit.diagnostics import AmbiguousInput, Diagnostic, InputError, Note
-from cxaudit.loader import DEFAULT_MAX_BYTES, Document, load_text, read_text
+from cxaudit.loader import Document, load_text, read_text
 from cxaudit.locations import DataPath, Location, format_path
 
 ARCHIVES = (".zip", ".blob")  # how Dialogflow CX exports come as one file
@@ -172,12 +174,13 @@ class Project:
     root: Path
     display: str  # how reports name the project folder
     kind: str  # rasa | rasa-calm | dialogflow-cx | dialogflow-es
-    max_bytes: int = DEFAULT_MAX_BYTES
     data: dict[str, Any] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # every file read, in reading order
     locator: ImportLocator = field(init=False)
     _noted: set[tuple[object, ...]] = field(init=False, default_factory=set, repr=False)
+    _opened: int = field(init=False, default=0, repr=False)  # files opened, read or not
+    _bytes: int = field(init=False, default=0, repr=False)  # bytes read from them
 
     def __post_init__(self) -> None:
         self.locator = ImportLocator(self.display)
@@ -202,10 +205,12 @@ class Project:
                 raise InputError(
                     [Diagnostic(display, "a link to a file outside the project; not read")]
                 )
-            text = read_text(path, display, self.max_bytes)
+            text = self._read_text(path, display)
             document = load_text(text, display)
-        except AmbiguousInput:
-            raise  # a key given twice: skipping the file would silently drop what it says
+        except (AmbiguousInput, OverBudget):
+            # A key given twice: skipping the file would silently drop what it says. Over the
+            # budget: the whole run stops there.
+            raise
         except InputError as exc:
             if required:
                 raise
@@ -221,6 +226,19 @@ class Project:
             return None
         self.files.append(display)
         return Source(display, document)
+
+    def _read_text(self, path: Path, display: str) -> str:
+        """A file's text, counted against the project's budget: a project of 50,000 files or
+        of gigabytes is refused at the file that goes over, not after all were parsed."""
+        limits = current_limits()
+        self._opened += 1
+        if self._opened > limits.files:
+            raise exceeded(self.display, "files", "this project has too many files to read")
+        text = read_text(path, display)
+        self._bytes += len(text)
+        if self._bytes > limits.project_bytes:
+            raise exceeded(self.display, "project_bytes", "this project's files are too large")
+        return text
 
     def origin(self, target: DataPath, origin: Origin) -> None:
         """Record that the flow data at ``target`` was read from ``origin``."""

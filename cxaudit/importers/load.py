@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import importlib
 import lzma
+import os
 import shutil
+import struct
 import tempfile
 import zipfile
 import zlib
@@ -15,11 +17,12 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
+from cxaudit.budget import current as current_limits
+from cxaudit.budget import exceeded
 from cxaudit.diagnostics import Diagnostic, InputError
 from cxaudit.importers.base import ARCHIVES, Project, is_archive
 from cxaudit.importers.content import read_content, settle_notes
 from cxaudit.importers.overlay import OVERLAY, merge_overlay
-from cxaudit.loader import DEFAULT_MAX_BYTES
 
 # The registry: format -> the module that reads it, imported on first use. Each module has a
 # ``build(project)`` that imports a project and ``MARKERS``, the files (or folders) a project
@@ -117,11 +120,14 @@ def _beside_an_agent(entry: Path) -> bool:
     )
 
 
-def _has_calm_flows(data: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bool:
+def _has_calm_flows(data: Path) -> bool:
     """Does a YAML file under ``data/`` have a top-level ``flows:`` key? Read line by line, at
-    most ``max_bytes`` of each file: detection must not load a huge file whole."""
+    most the file-bytes limit of each file: detection must not load a huge file whole."""
+    limits = current_limits()
+    max_bytes = limits.file_bytes
     inside = data.resolve()
-    for file in sorted(data.rglob("*.y*ml")):
+    # More files than the limit: the import refuses the project, unread (_count_files).
+    for file in sorted(data.rglob("*.y*ml"))[: limits.files]:
         try:
             # Only regular files of the project: a link to /dev/zero, a FIFO or a file elsewhere
             # on the disk is not read (the project's reader refuses it with a note).
@@ -142,6 +148,8 @@ def _archive_kind(path: Path) -> str | None:
     """dialogflow-cx for an archive with agent.json and flows/, dialogflow-es for one with
     agent.json and intents/ (and no flows/), else None."""
     try:
+        if _member_count(path, current_limits().files) > current_limits().files:
+            return "dialogflow-cx"  # too big to look inside: unpacking says so, naming the limit
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
     except (OSError, zipfile.BadZipFile, ValueError, EOFError, NotImplementedError):
@@ -155,26 +163,55 @@ def _archive_kind(path: Path) -> str | None:
     return None
 
 
-# An archive is unpacked into a temporary folder, within limits: a hostile .zip must not fill
-# the disk (a zip bomb) or write outside that folder (names with .. or a leading /).
-MAX_ARCHIVE_MEMBERS = 20_000
+def _member_count(path: Path, most: int) -> int:
+    """How many members a zip archive has, counted on its central directory without building
+    anything (zipfile makes an object of each, and detection and unpacking would each do it):
+    an archive of 300,000 members is refused at once. Stops counting past ``most``; 0 when
+    there is no end record (zipfile then says what is wrong). The count in the end record is
+    not trusted: a crafted archive can say 1 and hold 300,000."""
+    with path.open("rb") as handle:
+        size = handle.seek(0, os.SEEK_END)
+        handle.seek(max(0, size - _END_SEARCH))
+        tail = handle.read()
+        at = tail.rfind(b"PK\x05\x06")
+        if at < 0 or at + 22 > len(tail):
+            return 0
+        length, offset = struct.unpack_from("<2I", tail, at + 12)
+        locator = tail.rfind(b"PK\x06\x07", 0, at)
+        if 0xFFFFFFFF in (length, offset) and locator >= 0 and locator + 20 <= len(tail):
+            (record_at,) = struct.unpack_from("<Q", tail, locator + 8)  # zip64 end record
+            handle.seek(record_at)
+            record = handle.read(56)
+            if len(record) == 56 and record.startswith(b"PK\x06\x06"):
+                length, offset = struct.unpack_from("<2Q", record, 40)
+        if offset >= size:
+            return 0
+        handle.seek(offset)
+        directory = handle.read(min(length, size - offset))
+    count = position = 0
+    while count <= most and directory.startswith(b"PK\x01\x02", position):
+        if position + 46 > len(directory):
+            break
+        names, extra, comment = struct.unpack_from("<3H", directory, position + 28)
+        position += 46 + names + extra + comment
+        count += 1
+    return count
 
 
-def import_path(
-    path: Path, display: str, kind: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
-) -> Project:
+_END_SEARCH = 22 + 65535 + 20  # the end record, its longest comment, the zip64 locator
+
+
+def import_path(path: Path, display: str, kind: str | None = None) -> Project:
     """Import a project folder, or a Dialogflow CX or ES export archive (.zip, .blob)."""
     if not path.exists():
         raise InputError([Diagnostic(display, "no such file or folder")])
     if not is_archive(path):
         if not path.is_dir():
             raise InputError([Diagnostic(display, f"not a bot project: looked for {LOOKED_FOR}")])
-        return load_project(path, display, kind, max_bytes)
+        return load_project(path, display, kind)
     with tempfile.TemporaryDirectory(prefix="cxaudit-") as folder:
-        root = _unpack(path, display, Path(folder), max_bytes)
-        project = load_project(
-            root, display, kind or _archive_kind(path) or "dialogflow-cx", max_bytes
-        )
+        root = _unpack(path, display, Path(folder))
+        project = load_project(root, display, kind or _archive_kind(path) or "dialogflow-cx")
         overlay = path.with_name(OVERLAY)  # beside the archive, outside what was unpacked
         if overlay.is_file():
             merge_overlay(project, project.read(overlay, contained=False))
@@ -182,24 +219,24 @@ def import_path(
         return project
 
 
-def _unpack(archive: Path, display: str, folder: Path, max_bytes: int) -> Path:
-    """Unpack safely; the folder that holds agent.json (exports may nest it one level down)."""
+def _unpack(archive: Path, display: str, folder: Path) -> Path:
+    """Unpack safely, within the budget: a hostile .zip must not fill the disk (a zip bomb),
+    take minutes to list, or write outside ``folder`` (names with .. or a leading /). Returns
+    the folder that holds agent.json (exports may nest it one level down)."""
+    limits = current_limits()
     try:
+        if _member_count(archive, limits.files) > limits.files:
+            raise exceeded(display, "files", "the archive has too many members")
         with zipfile.ZipFile(archive) as bundle:
             members = bundle.infolist()
-            if len(members) > MAX_ARCHIVE_MEMBERS:
-                raise InputError(
-                    [Diagnostic(display, f"the archive has over {MAX_ARCHIVE_MEMBERS:,} entries")]
-                )
-            if sum(m.file_size for m in members) > max_bytes:
-                raise InputError(
-                    [
-                        Diagnostic(
-                            display,
-                            f"the archive unpacks to more than {max_bytes:,} bytes "
-                            "(the size limit; see --max-file-size)",
-                        )
-                    ]
+            if len(members) > limits.files:
+                raise exceeded(display, "files", "the archive has too many members")
+            if sum(m.file_size for m in members) > limits.project_bytes:
+                raise exceeded(display, "project_bytes", "the archive unpacks to too many bytes")
+            if any(m.file_size > limits.file_bytes for m in members):
+                big = next(m for m in members if m.file_size > limits.file_bytes)
+                raise exceeded(
+                    display, "file_bytes", f"{big.filename!r} in the archive is too large"
                 )
             for member in members:
                 name = PurePosixPath(member.filename)
@@ -251,12 +288,7 @@ def _extract(bundle: zipfile.ZipFile, member: zipfile.ZipInfo, target: Path, dis
         ) from None
 
 
-def load_project(
-    path: Path,
-    display: str,
-    kind: str | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-) -> Project:
+def load_project(path: Path, display: str, kind: str | None = None) -> Project:
     """Import the project at ``path`` (a folder; archives are unpacked by the caller) into flow
     data, with its overlay merged in; raises InputError when it cannot be read."""
     found = detect(path)
@@ -280,7 +312,8 @@ def load_project(
         # Forced with --from: the layout may differ, but the format's main file must be there.
         wanted = " or ".join(markers)
         raise InputError([Diagnostic(display, f"not a {kind} project: no {wanted} in this folder")])
-    project = Project(path, display, kind, max_bytes)
+    _count_files(path, display)
+    project = Project(path, display, kind)
     builder(kind)(project)
     read_content(project)
     overlay = path / OVERLAY
@@ -288,6 +321,20 @@ def load_project(
         merge_overlay(project, project.read(overlay))
     settle_notes(project)
     return project
+
+
+_PROJECT_FILES = (".json", ".yml", ".yaml")
+
+
+def _count_files(root: Path, display: str) -> None:
+    """Refuse a project with more YAML and JSON files than the files limit before reading any
+    (a pull request can add 50,000): counted on a walk that follows no link."""
+    limit = current_limits().files
+    count = 0
+    for _, _, names in os.walk(root):
+        count += sum(name.lower().endswith(_PROJECT_FILES) for name in names)
+        if count > limit:
+            raise exceeded(display, "files", "this project has too many files to read")
 
 
 class Format(Protocol):
