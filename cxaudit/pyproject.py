@@ -22,12 +22,10 @@ def _tomllib() -> Any:
     return tomllib
 
 
-_HEADER = re.compile(r"^\s*\[\[?\s*(?P<key>[^\]]+?)\s*\]\]?\s*(?:#.*)?$")
-_ASSIGNMENT = re.compile(r"^\s*(?P<key>[A-Za-z0-9_\-\"'. ]+?)\s*=")
-_PART = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^.]+")
-#: Lines longer than this hold no table header or key worth placing (a value, a hostile line).
-_LONGEST_LINE = 4096
-_AT = re.compile(r"\s*\(at line (?P<line>\d+), column (?P<column>\d+)\)$")
+# The parts of a dotted key: quoted (closed or, in a broken file, to the end) or bare.
+_PART = re.compile(r"\"(?:[^\"\\]|\\.)*\"?|'[^']*'?|[^.]+")
+_KEY_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-\"'. ")
+_AT = re.compile(r"(?<!\s)\s*\(at line (?P<line>\d+), column (?P<column>\d+)\)$")
 
 
 def has_section(path: Path) -> bool:
@@ -73,18 +71,20 @@ class TomlSourceMap:
     def __init__(self, text: str) -> None:
         self.positions: dict[tuple[str, ...], Location] = {}
         table: tuple[str, ...] = ()
+        # Read with string methods, not patterns: a pattern for "blanks, a key, blanks, =" can
+        # backtrack cubically on a long line of blanks.
         for number, line in enumerate(text.splitlines(), start=1):
-            if len(line) > _LONGEST_LINE:
-                continue  # no header or key is that long; the patterns would take quadratic time
-            header = _HEADER.match(line)
+            header = _header(line)
             if header is not None:
-                table = _split(header.group("key"))
+                table = _split(header)
                 self.positions.setdefault(table, Location(number, line.find("[") + 1))
                 continue
-            assignment = _ASSIGNMENT.match(line)
-            if assignment is not None:
-                key = (*table, *_split(assignment.group("key")))
-                self.positions.setdefault(key, Location(number, assignment.start("key") + 1))
+            before, equals, _ = line.partition("=")
+            name = before.strip()
+            if equals and name and all(c in _KEY_CHARACTERS for c in name):
+                key = (*table, *_split(name))
+                column = len(before) - len(before.lstrip()) + 1
+                self.positions.setdefault(key, Location(number, column))
 
     def locate(self, path: DataPath, *, key: bool = False) -> Location:
         """The line of ``tool.cxaudit.<path>``, or of the nearest enclosing key or table."""
@@ -94,6 +94,22 @@ class TomlSourceMap:
                 return self.positions[full]
             full = full[:-1]
         return Location(1, 1)
+
+
+def _header(line: str) -> str | None:
+    """The key of a table header line (``[a.b]`` or ``[[a.b]]``, a comment after it), or None."""
+    text = line.strip()
+    if not text.startswith("["):
+        return None
+    double = text.startswith("[[")
+    body = text[2 if double else 1 :]
+    end = body.find("]")
+    rest = body[end + 1 :]
+    if end < 0 or (double and not rest.startswith("]")):
+        return None
+    rest = rest[1:].strip() if double else rest.strip()
+    key = body[:end].strip()
+    return key if key and (not rest or rest.startswith("#")) else None
 
 
 def _split(dotted: str) -> tuple[str, ...]:

@@ -35,7 +35,12 @@ from cxaudit.report import Finding, Severity, Suppression, SuppressionKind
 from cxaudit.suggest import did_you_mean, short
 
 _COMMENT = re.compile(r"^(?P<verb>[\w-]+)\s*(?:\[(?P<rules>[^\]]*)\])?(?P<rest>.*)$")
-_PAIR = re.compile(r"\s*(?P<key>[\w-]+)\s*=\s*(?P<value>\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^\s\"']+)")
+# A key starts after no other key character and its blanks after no blank: searched in a long
+# word or run of blanks, the pattern would try again from each letter or blank (quadratic).
+_PAIR = re.compile(
+    r"(?<!\s)\s*(?<![\w-])(?P<key>[\w-]+)\s*=\s*(?P<value>\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^\s\"']+)"
+)
+_NOT_BLANK = re.compile(r"\S")
 _KEYS = ("reason", "expires", "owner")
 
 
@@ -170,7 +175,7 @@ def _from_comment(directive: Directive, display: str, errors: list[Diagnostic]) 
     values: dict[str, str] = {}
     rest = match.group("rest")
     position = 0
-    while position < len(rest) and rest[position:].strip():
+    while _NOT_BLANK.search(rest, position):  # (not rest[position:].strip(): a copy per pair)
         pair = _PAIR.match(rest, position)
         if pair is None:
             error(

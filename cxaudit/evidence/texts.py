@@ -21,10 +21,12 @@ PLACEHOLDER = re.compile(
     r"|\$(?:session|flow|page|intent|request|sys)(?:\.[\w-]+)+(?:\([^()\n]{0,200}\))?"
     r"|</?[a-zA-Z][\w:-]{0,30}(?:\s[^<>]{0,300})?/?>"  # SSML and HTML tags
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\s*\n+\s*|(?<=[.!?])(?=[A-Z])")
-_CLAUSE = re.compile(
-    r"\s*[,:;\u2013\u2014]\s*|\s+-\s+"
-    r"|\s+(?=(?:but|however|although|maar|echter|hoewel|aber|jedoch|allerdings|mais|cependant|toutefois)\b)",
+# (?<!\s): a run of blanks is tried for a line break from its start only, not again from each
+# of its blanks (quadratic in a long run without one).
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|(?<!\s)\s*\n\s*|(?<=[.!?])(?=[A-Z])")
+_CLAUSE = re.compile(  # (?<!\s): as for _SENTENCE_END, a run of blanks is tried once
+    r"(?<!\s)\s*[,:;\u2013\u2014]\s*|(?<!\s)\s+-\s+"
+    r"|(?<!\s)\s+(?=(?:but|however|although|maar|echter|hoewel|aber|jedoch|allerdings|mais|cependant|toutefois)\b)",
     re.IGNORECASE,
 )
 # Runs of blanks other than line breaks, each read as one space: the sentence and clause

@@ -41,7 +41,7 @@ from cxaudit.locations import DataPath
 Texts = dict[str, list[tuple[str, DataPath]]]  # language -> [(text, where in its file)]
 
 WELCOME_INTENT = "Default Welcome Intent"
-SSML_TAG = re.compile(r"<[^>]*>")
+SSML_TAG = re.compile(r"<[^<>]*>")  # [^<>]: "<<<<" is not searched to the end from each "<"
 UNDECLARED = "undeclared"
 #: What an agent receives at one handoff: the items its metadata or parameters show (empty:
 #: nothing can pass, as at a bare phone transfer), or ``undeclared`` (an integration that could

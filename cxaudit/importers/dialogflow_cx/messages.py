@@ -53,11 +53,12 @@ _HANDOFFS = {"liveAgentHandoff": "live_agent", "telephonyTransferCall": "telepho
 _SILENT_MESSAGES = {"conversationSuccess", "endInteraction", "languageCode", "channel"}
 _SSML_IN_TEXT = re.compile(  # the SSML tags a text message may hold (not any "<...>")
     r"</?(?:speak|say-as|break|prosody|emphasis|sub|audio|p|s|phoneme|mark|voice|lang|par|seq"
-    r"|media|desc)\b[^>]*>",
+    r"|media|desc)\b[^<>]*>",  # [^<>]: an unclosed tag is not searched to the end each time
     re.IGNORECASE,
 )
 # A parameter reference ($flow.x, $session.params.x, $page.params.x.status, $sys.func.X(...)).
-_REFERENCE = re.compile(r"\$(?:flow|session|page|intent|request|sys)(?:\.[\w-]+)+(?:\([^)]*\))?")
+# The arguments of a function call stop at "(" too: "$flow.a($flow.a(..." stays linear.
+_REFERENCE = re.compile(r"\$(?:flow|session|page|intent|request|sys)(?:\.[\w-]+)+(?:\([^()]*\))?")
 _REFERENCE_KEY = "x-dialogflow"
 
 Chip = tuple[str, str, DataPath]  # language, text, where
