@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from cxaudit.inert import one_line
 from cxaudit.locations import Location
 
 
@@ -19,10 +20,12 @@ class Diagnostic:
     column: int | None = None
 
     def render(self) -> str:
+        """``file:line:column: error: message``, on one line and inert (a file name or a text
+        of the file with an escape sequence or a line break reaches no terminal or CI log)."""
         where = self.path
         if self.line is not None:
             where += f":{self.line}:{self.column or 1}"
-        return f"{where}: error: {self.message}"
+        return one_line(f"{where}: error: {self.message}")
 
 
 class InputError(Exception):

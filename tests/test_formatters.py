@@ -429,14 +429,16 @@ def test_sarif_hostile(hostile: Report) -> None:
     assert "\x1b" not in fixed[0]["message"]
 
 
-def test_sarif_helpers() -> None:
+def test_sarif_helpers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert artifact_uri("examples/my bot.flow.yaml") == "examples/my%20bot.flow.yaml"
     assert artifact_uri("./a/b.yaml") == "a/b.yaml"
     assert artifact_uri("bots\\nl\\bot.yaml") == "bots/nl/bot.yaml"
-    assert artifact_uri("/home/me/bot.yaml") == "file:///home/me/bot.yaml"
-    if os.name == "nt":
-        assert artifact_uri("C:\\bots\\é.yaml") == "file:///C:/bots/%C3%A9.yaml"
-    else:  # a folder named "C:": relative, its colon encoded (never read as a scheme)
+    # An absolute path is made relative to the working folder (the repository root in CI).
+    monkeypatch.chdir(tmp_path)
+    assert artifact_uri(str(tmp_path / "bots" / "my bot.yaml")) == "bots/my%20bot.yaml"
+    outside = artifact_uri(str(tmp_path.parent / "elsewhere.yaml"))
+    assert outside == "../elsewhere.yaml"
+    if os.name != "nt":  # a folder named "C:": relative, its colon encoded (never read as a scheme)
         assert artifact_uri("C:/bots/é.yaml") == "C%3A/bots/%C3%A9.yaml"
     assert information_uri("https://cxaudit.dev/rules/{rule}") == "https://cxaudit.dev/rules/"
     assert information_uri("https://wiki.example/cx#{rule}") == "https://wiki.example/"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -72,14 +73,18 @@ def information_uri(help_url: str) -> str | None:
 
 
 def artifact_uri(path: str) -> str:
-    """A file path as a URI reference: relative stays relative, with ``/``, percent-encoded."""
+    """A file path as a relative URI reference, with ``/``, percent-encoded: an absolute path
+    is made relative to the working folder (the repository root, where CI runs cxaudit), so
+    code scanning can place it and no report names the runner's folders. Only a path on
+    another Windows drive, which has no relative form, stays an absolute ``file:`` URI."""
     # Only on Windows is "C:/..." a drive: elsewhere a folder may be named "C:" (its colon is
     # then percent-encoded, so the reference stays relative, never a scheme).
     posix = path.replace("\\", "/")
-    if os.name == "nt" and re.match(r"[A-Za-z]:/", posix):
-        return "file:///" + quote(posix, safe="/:")
-    if posix.startswith("/"):
-        return "file://" + quote(posix)
+    if Path(path).is_absolute() or posix.startswith("/"):
+        try:
+            posix = os.path.relpath(path).replace("\\", "/")
+        except ValueError:  # another drive
+            return "file:///" + quote(posix.lstrip("/"), safe="/:")
     while posix.startswith("./"):
         posix = posix[2:]
     return quote(posix)
