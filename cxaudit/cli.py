@@ -354,6 +354,7 @@ def take_baseline(
     profile: ProfileOpt = None,
     config: ConfigOpt = None,
     no_waivers: NoWaiversOpt = False,
+    today: TodayOpt = None,
     source_format: FromOpt = None,
     max_file_size: MaxSizeOpt = None,
     limit: LimitOpt = None,
@@ -368,6 +369,7 @@ def take_baseline(
         config=config,
         limits=_limits(limit, max_file_size),
         waivers=not no_waivers,
+        today=_day(today),
         source_format=source_format.value if source_format else None,
     )
     report, paths = _audit(files, settings)

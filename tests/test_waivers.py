@@ -279,3 +279,26 @@ def test_today_is_utc_and_can_be_pinned(tmp_path: Path, monkeypatch: pytest.Monk
     assert "waiver-expired" not in on_the_day.output and "expired on 2026-11-24" in day_after.output
     bad = runner.invoke(app, ["check", str(path), "--today", "24-11-2026"])
     assert bad.exit_code == 2 and "--today" in bad.output
+
+
+def test_a_baseline_is_taken_with_the_pinned_date(tmp_path: Path) -> None:
+    """`baseline --today`: a waiver expired on that date does not waive, so its finding is
+    recorded (as `check --today` would count it)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from cxaudit.cli import app
+
+    path = tmp_path / "bot.flow.yaml"
+    path.write_text(with_waivers('  - {rule: CX10, reason: "x", expires: 2026-11-24}\n'))
+    recorded = {}
+    for day in ("2026-11-24", "2026-11-25"):
+        target = tmp_path / f"{day}.json"
+        result = CliRunner().invoke(
+            app, ["baseline", str(path), "--today", day, "-o", str(target), "--lang", "en"]
+        )
+        assert result.exit_code == 0, result.output
+        (entry,) = json.loads(target.read_text(encoding="utf-8"))["files"].values()
+        recorded[day] = {f["rule"] for f in entry["findings"]}
+    assert "CX10" not in recorded["2026-11-24"] and "CX10" in recorded["2026-11-25"]
