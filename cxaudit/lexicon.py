@@ -77,7 +77,9 @@ def normalise(text: str) -> str:
     "i'm emilie the ai assistant"
     """
     decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # The accents NFKD split off, dropped at C speed: look only at the distinct characters.
+    marks = {ord(ch): None for ch in set(decomposed) if unicodedata.combining(ch)}
+    stripped = decomposed.translate(marks) if marks else decomposed
     folded = stripped.casefold().translate(_QUOTES).replace('"', " ")
     spaced = _PUNCTUATION.sub(" ", _SPACES.sub(" ", folded))
     return _SPACES.sub(" ", _QUOTE_APOSTROPHE.sub(" ", spaced)).strip()

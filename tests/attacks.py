@@ -702,3 +702,36 @@ ATTACKS: tuple[Attack, ...] = (
     Attack("a folder named C:", "dates", sarif_under_a_drive_like_folder, checks=("relative-uri",)),
     Attack("a waiver expiring today", "dates", waiver_expiring_today, checks=("waived-today",)),
 )
+
+
+# -- just under the limits: real (if large) bots, checked within the same targets --------------
+
+
+def text_under_the_limit(tmp: Path) -> list[str]:
+    write(
+        tmp / "flow.yaml", flow('"' + "I am a bot and I help you with your order. " * 110_000 + '"')
+    )
+    return ["check", "flow.yaml", "-f", "concise"]
+
+
+def nodes_under_the_limit(tmp: Path) -> list[str]:
+    write(tmp / "flow.yaml", flow() + "x-list: [" + "0," * 480_000 + "0]\n")
+    return ["check", "flow.yaml", "-f", "concise"]
+
+
+def files_under_the_limit(tmp: Path) -> list[str]:
+    project = rasa(tmp / "bot")
+    folder = project / "data" / "many"
+    folder.mkdir()
+    for i in range(9_000):
+        text = f'version: "3.1"\nnlu:\n- intent: topic{i}\n  examples: |\n    - question {i}\n'
+        (folder / f"nlu{i}.yml").write_text(text, encoding="utf-8")
+    return ["check", "bot", "-f", "concise"]
+
+
+#: Not hostile: what the budget must still let through in time (bench/attacks.py only).
+UNDER_THE_LIMITS: tuple[Attack, ...] = (
+    Attack("4.8 million characters of text", "limits", text_under_the_limit, frozenset({0, 1})),
+    Attack("480,000 nodes", "limits", nodes_under_the_limit, frozenset({0, 1})),
+    Attack("9,000 files in a Rasa project", "limits", files_under_the_limit, frozenset({0, 1})),
+)
