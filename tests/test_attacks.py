@@ -113,3 +113,36 @@ def test_a_waiver_expires_on_the_same_day_in_every_time_zone(
     monkeypatch.delenv("TZ")
     time.tzset()
     assert outputs[0] == outputs[1]
+
+
+def test_the_limits_of_a_run_do_not_apply_to_cxaudits_own_data(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A run with tiny limits still reads the rule catalogue, also where the pre-parsed bundle
+    is stale and the YAML is parsed (an editable install after an edit of rules/)."""
+    from cxaudit import resources
+    from cxaudit.budget import Limits, using
+
+    monkeypatch.setattr(resources, "_bundle", dict)
+    path = resources.rules_dir() / "catalogue" / "CX01.yaml"
+    with using(Limits(depth=2, nodes=10, text=10)):
+        assert isinstance(resources.read_shipped(path).data, dict)
+
+
+def test_a_limit_is_named_in_the_message_and_can_be_raised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.attacks import flow
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "flow.yaml").write_text(flow('"' + "I am a bot. " * 100 + '"'), encoding="utf-8")
+    refused = CliRunner().invoke(app, ["check", "flow.yaml", "--limit", "text=1000"])
+    assert refused.exit_code == 2
+    assert "over the limit of 1,000 characters" in refused.stderr
+    assert "--limit text=N" in refused.stderr
+    allowed = CliRunner().invoke(app, ["check", "flow.yaml", "--limit", "text=2000"])
+    assert allowed.exit_code in (0, 1), allowed.stderr
+    bad = CliRunner().invoke(app, ["check", "flow.yaml", "--limit", "pages=3"])
+    assert bad.exit_code == 2 and "file-bytes, project-bytes, files" in bad.stderr
+    shown = CliRunner().invoke(app, ["config", "limits", "--limit", "files=5", "--json"])
+    assert json.loads(shown.stdout)["files"] == 5

@@ -180,7 +180,7 @@ class Project:
     locator: ImportLocator = field(init=False)
     _noted: set[tuple[object, ...]] = field(init=False, default_factory=set, repr=False)
     _opened: int = field(init=False, default=0, repr=False)  # files opened, read or not
-    _bytes: int = field(init=False, default=0, repr=False)  # bytes read from them
+    _bytes: int = field(init=False, default=0, repr=False)  # characters read (bytes, or fewer)
 
     def __post_init__(self) -> None:
         self.locator = ImportLocator(self.display)
