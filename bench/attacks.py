@@ -79,7 +79,7 @@ def run(attack: Attack, timeout: float) -> dict[str, object]:
             problems.append(f"exit {code}")
         if "Traceback" in stderr:
             problems.append("traceback")
-        if "\x1b" in output:
+        if "\x1b" in output or any(c in output for c in ("\u009b", "\u0085", "\u2028", "\u202e")):
             problems.append("raw ESC")
         if any(line.startswith("::warning title=pwned") for line in output.splitlines()):
             problems.append("workflow command")

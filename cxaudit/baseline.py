@@ -22,6 +22,7 @@ from cxaudit import __version__
 from cxaudit.budget import check_nesting
 from cxaudit.catalogue import waiver_checks
 from cxaudit.diagnostics import Diagnostic, InputError
+from cxaudit.inert import json_text, shown_name
 from cxaudit.loader import read_text
 from cxaudit.report import FileReport, Finding, FixedEntry
 
@@ -64,7 +65,7 @@ def key_for(flow: Path, folder: Path) -> str:
     Relative even when the flows sit beside the baseline's folder (``../bots/bank.flow.yaml``),
     so a baseline committed to the repository works in every checkout.
     """
-    return Path(os.path.relpath(flow.resolve(), folder.resolve())).as_posix()
+    return shown_name(Path(os.path.relpath(flow.resolve(), folder.resolve())).as_posix())
 
 
 def read_baseline(path: Path, display: str) -> Baseline:
@@ -201,7 +202,7 @@ def render_baseline(reports: Iterable[tuple[Path, FileReport]], folder: Path) ->
             ],
         }
     data = {"cxaudit": __version__, "format": BASELINE_FORMAT, "files": dict(sorted(files.items()))}
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_text(data)
 
 
 def match(

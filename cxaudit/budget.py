@@ -38,7 +38,7 @@ class Limits:
     project_bytes: int = 256 * MIB
     files: int = 10_000
     nodes: int = 500_000
-    text: int = 5_000_000
+    text: int = 2_000_000
     depth: int = 100
 
 

@@ -122,7 +122,8 @@ def _write(text: str, stream: str = "stdout") -> None:
             text.encode(out.encoding or "utf-8")
         except (UnicodeEncodeError, LookupError):
             out.flush()
-            out.buffer.write(text.encode("utf-8"))
+            # backslashreplace: a lone surrogate (a name that is not UTF-8) must not crash it
+            out.buffer.write(text.encode("utf-8", "backslashreplace"))
             out.buffer.flush()
             return
         out.write(text)

@@ -25,6 +25,7 @@ from typing import Any, Generic, TypeVar
 
 from cxaudit.catalogue import LANGUAGES, catalogue
 from cxaudit.diagnostics import Diagnostic, InputError
+from cxaudit.inert import shown_name
 from cxaudit.loader import Document, load_file
 from cxaudit.locations import DataPath, Locator
 from cxaudit.pyproject import has_section, read_section
@@ -197,7 +198,7 @@ def _read_config(path: Path, mtime: int, size: int) -> ConfigFile:
 
 def _display(path: Path) -> str:
     """A configuration file as reports name it: relative to the working folder (``../x.yaml`` too)."""
-    return Path(os.path.relpath(path.resolve(), Path.cwd().resolve())).as_posix()
+    return shown_name(Path(os.path.relpath(path.resolve(), Path.cwd().resolve())).as_posix())
 
 
 # -- the configuration schema, from the catalogue -----------------------------------------------

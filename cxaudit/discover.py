@@ -13,6 +13,7 @@ from cxaudit.budget import current as current_limits
 from cxaudit.budget import exceeded
 from cxaudit.config import CONFIG_NAMES
 from cxaudit.diagnostics import Diagnostic
+from cxaudit.inert import shown_name
 
 #: Names that say "this is a flow file" when a folder is searched.
 FLOW_SUFFIXES = (".cxaudit.yaml", ".cxaudit.yml", ".flow.yaml", ".flow.yml")
@@ -45,7 +46,7 @@ def expand(
         if not argument.strip():
             problems.append(Diagnostic(repr(argument), "an empty file name"))
         elif path.is_dir() and (projects or _is_project(path)):
-            found.append((path, argument))  # a Rasa or Dialogflow project: checked as one bot
+            found.append((path, shown_name(argument)))  # a Rasa or Dialogflow project: one bot
         elif path.is_dir():
             files = _search(path)
             if not files:
@@ -65,7 +66,7 @@ def expand(
                 problems.append(Diagnostic(argument, "no flow file matches this pattern"))
             found.extend((file, _show(file)) for file in files)
         else:
-            found.append((path, argument))
+            found.append((path, shown_name(argument)))
         limit = current_limits().files
         if len(found) > limit:
             # Checked one by one, so many files would keep CI busy for long: refuse them all.
@@ -193,7 +194,7 @@ def _declares_flow(path: Path) -> bool:
 
 
 def _show(path: Path) -> str:
-    return path.as_posix()
+    return shown_name(path.as_posix())
 
 
 def _unique(found: list[tuple[Path, str]]) -> list[tuple[Path, str]]:

@@ -176,25 +176,54 @@ class Lexicon:
             hit = entry.pattern.search(normal)
             if hit is not None:
                 hits.append((hit.start(), order, entry, hit))
+        if not hits:
+            return []
         return [
             Match(entry, hit.group(0), _negated(text, normal, start, hit.group(0)))
             for start, _, entry, hit in sorted(hits, key=lambda h: (h[0], h[1]))
         ]
 
 
+# Stands between the clauses of a text while it is normalised at once: a letter (normalising
+# keeps it, as a word of its own) that no lexicon holds; then it becomes a line break.
+_BREAK = "\u01c2"
+_WINDOW_CHARACTERS = 400  # the few words before a phrase are within this many characters
+
+
 def _negated(text: str, normal: str, start: int, phrase: str) -> bool:
     """Is there a negation in the few words before the phrase, within its own clause?
 
     Normalising drops punctuation, so the clause is found in the raw text: in "If the customer
-    is not happy, say I understand how you feel" the "not" belongs to another clause.
+    is not happy, say I understand how you feel" the "not" belongs to another clause. A
+    negation in its own clause is also one in the whole text, so the clauses are looked at
+    only when the whole text has one (they cost another pass over the text).
     """
-    for clause in _CLAUSE.split(text):
-        folded = normalise(clause)
-        at = folded.find(phrase)
-        if at != -1:
-            return _NEGATION.search(" ".join(folded[:at].split()[-_NEGATION_WINDOW:])) is not None
-    # The phrase runs across clause marks: judge it in the whole text.
-    return _NEGATION.search(" ".join(normal[:start].split()[-_NEGATION_WINDOW:])) is not None
+    begin = max(0, start - _WINDOW_CHARACTERS)
+    if not _negation_before(normal[begin:start], cut=begin > 0):
+        return False
+    clauses = _folded_clauses(text)
+    at = clauses.find(phrase)  # in the first clause that holds it (a phrase holds no break)
+    if at == -1:  # the phrase runs across clause marks: judge it in the whole text
+        return True
+    begin = max(clauses.rfind("\n", 0, at) + 1, at - _WINDOW_CHARACTERS)
+    return _negation_before(clauses[begin:at], cut=begin > 0 and clauses[begin - 1] != "\n")
+
+
+@lru_cache(maxsize=64)
+def _folded_clauses(text: str) -> str:
+    """The text normalised clause by clause, one clause per line (normalised text holds no line
+    break), in one pass: not once per clause and phrase, which was quadratic in long texts."""
+    joined = normalise(f" {_BREAK} ".join(_CLAUSE.split(text)))
+    return "\n".join(part.strip() for part in joined.split(_BREAK))
+
+
+def _negation_before(before: str, *, cut: bool) -> bool:
+    """A negation among the last few words of ``before`` (its first word left out when the
+    window cut it in two: "cannot" cut to "not" is no negation of its own)."""
+    words = before.split()
+    if cut and words and not before[0].isspace():
+        words = words[1:]
+    return _NEGATION.search(" ".join(words[-_NEGATION_WINDOW:])) is not None
 
 
 class LexiconError(Exception):
@@ -574,4 +603,10 @@ def can_read(rule: str, language: str) -> bool:
 
 def find(rule: str, language: str, text: str) -> list[Match]:
     """Every lexicon entry of ``rule`` that matches ``text``."""
-    return [match for lex in lexicons_for(rule, language) for match in lex.find(text)]
+    return list(_found(rule, language, text))
+
+
+@lru_cache(maxsize=4096)  # rules ask about the same text more than once (CX01: the start, then
+# every disclosure): searching a long text with every entry is the cost of a text rule
+def _found(rule: str, language: str, text: str) -> tuple[Match, ...]:
+    return tuple(match for lex in lexicons_for(rule, language) for match in lex.find(text))

@@ -22,9 +22,12 @@ from pathlib import Path
 
 # Text from the input that must never reach an output raw: an ESC sequence (colours, a title
 # change) and a GitHub workflow command at the start of a line.
+ROOT = Path(__file__).resolve().parent.parent
 ESC = "\x1b]0;pwned\x07\x1b[31m"
 WORKFLOW = "\n::warning title=pwned::injected\n"
 INJECTION = ESC + WORKFLOW
+# Above U+007F: an 8-bit CSI, a next-line, a line separator, a right-to-left override.
+C1 = "\u009b31m\u0085::notice title=pwned::c1\u2028::notice title=pwned::ls\u202e"
 
 
 @dataclass(frozen=True)
@@ -450,6 +453,41 @@ def injection_in_file_name(tmp: Path) -> list[str]:
     return ["check", "bots", "-f", "github"]
 
 
+def c1_controls_in_json(tmp: Path) -> list[str]:
+    escaped = json.dumps("Hi" + C1)  # JSON escapes are YAML escapes too: the file is plain ASCII
+    text = flow(escaped).replace("name: Helpdesk", f"name: {json.dumps('Help' + C1)}")
+    write(tmp / "flow.yaml", text)
+    return ["check", "flow.yaml", "-f", "json"]
+
+
+def c1_controls_in_a_file_name(tmp: Path) -> list[str]:
+    write(tmp / "bots" / ("c" + C1.replace("/", "") + ".flow.yaml"), flow())
+    return ["check", "bots", "-f", "json"]
+
+
+def _bytes_name(folder: Path, name: bytes, text: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(os.path.join(os.fsencode(folder), name), "wb") as handle:  # noqa: PTH118, PTH123
+        handle.write(text.encode("utf-8"))
+
+
+def name_not_utf8_in_a_folder(tmp: Path) -> list[str]:
+    _bytes_name(tmp / "bots", b"x\xff.flow.yaml", flow())
+    return ["check", "bots", "-f", "concise"]
+
+
+def name_not_utf8_under_a_glob(tmp: Path) -> list[str]:
+    _bytes_name(tmp / "bots", b"x\xff.flow.yaml", flow())
+    return ["check", "bots/*.yaml", "-f", "sarif"]
+
+
+def name_not_utf8_in_a_project(tmp: Path) -> list[str]:
+    """A broken file with such a name: the note that says it cannot be read names it."""
+    project = rasa(tmp / "bot")
+    _bytes_name(project / "data", b"n\xff.yml", 'version: "3.1"\nnlu: [\n')
+    return ["check", "bot", "-f", "json"]
+
+
 # -- writing outside, invalid output, dates --------------------------------------------------
 
 
@@ -682,6 +720,13 @@ ATTACKS: tuple[Attack, ...] = (
         injection_in_file_name,
         exits=frozenset({2}),
     ),
+    Attack("C1 controls and separators in a bot text, JSON", "injection", c1_controls_in_json),
+    Attack(
+        "C1 controls and separators in a file name, JSON", "injection", c1_controls_in_a_file_name
+    ),
+    Attack("a file name that is not UTF-8 in a folder", "traceback", name_not_utf8_in_a_folder),
+    Attack("a file name that is not UTF-8 under a glob", "traceback", name_not_utf8_under_a_glob),
+    Attack("a file name that is not UTF-8 in a project", "traceback", name_not_utf8_in_a_project),
     Attack("-o through a link", "writing", output_through_a_link, checks=("link-replaced",)),
     Attack(
         "fail_under of .nan", "output", fail_under_nan, exits=frozenset({2}), names="cxaudit.yaml"
@@ -709,13 +754,29 @@ ATTACKS: tuple[Attack, ...] = (
 
 def text_under_the_limit(tmp: Path) -> list[str]:
     write(
-        tmp / "flow.yaml", flow('"' + "I am a bot and I help you with your order. " * 110_000 + '"')
+        tmp / "flow.yaml", flow('"' + "I am a bot and I help you with your order. " * 44_000 + '"')
     )
     return ["check", "flow.yaml", "-f", "concise"]
 
 
 def nodes_under_the_limit(tmp: Path) -> list[str]:
     write(tmp / "flow.yaml", flow() + "x-list: [" + "0," * 480_000 + "0]\n")
+    return ["check", "flow.yaml", "-f", "concise"]
+
+
+def phrases_under_the_limit(tmp: Path) -> list[str]:
+    """Every English lexicon example in one text after 600,000 clauses, each after a "not":
+    each phrase is searched for over the whole text, and its negation judged in its clause."""
+    import yaml
+
+    examples = [
+        example.rstrip(".!?").replace(",", "")
+        for path in sorted((ROOT / "rules" / "lexicons").glob("*.en.yaml"))
+        for entry in yaml.safe_load(path.read_text(encoding="utf-8")).get("entries", [])
+        for example in entry.get("examples", [])
+    ]
+    text = "w, " * 600_000 + " not ".join(examples)
+    write(tmp / "flow.yaml", flow(json.dumps(text, ensure_ascii=False)))
     return ["check", "flow.yaml", "-f", "concise"]
 
 
@@ -731,7 +792,10 @@ def files_under_the_limit(tmp: Path) -> list[str]:
 
 #: Not hostile: what the budget must still let through in time (bench/attacks.py only).
 UNDER_THE_LIMITS: tuple[Attack, ...] = (
-    Attack("4.8 million characters of text", "limits", text_under_the_limit, frozenset({0, 1})),
+    Attack("1.9 million characters of text", "limits", text_under_the_limit, frozenset({0, 1})),
+    Attack(
+        "every phrase after 600,000 clauses", "limits", phrases_under_the_limit, frozenset({0, 1})
+    ),
     Attack("480,000 nodes", "limits", nodes_under_the_limit, frozenset({0, 1})),
     Attack("9,000 files in a Rasa project", "limits", files_under_the_limit, frozenset({0, 1})),
 )

@@ -49,6 +49,8 @@ def test_a_hostile_input_is_refused_or_reported(
     assert code in attack.exits, output[-2000:]
     assert "Traceback" not in output
     assert "\x1b" not in output, "an escape sequence from the input reached the output"
+    raw = [c for c in ("\u009b", "\u0085", "\u2028", "\u202e", "\udcff") if c in output]
+    assert raw == [], "a control character from the input reached the output"
     assert not any(line.startswith("::warning title=pwned") for line in output.splitlines())
     if code == 2 and attack.names:
         assert attack.names in stderr, stderr[-2000:]

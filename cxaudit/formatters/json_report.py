@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from cxaudit.formatters import RenderOptions
+from cxaudit.inert import json_text
 from cxaudit.report import REPORT_FORMAT, FileReport, Finding, Report, Severity
 
 
 def render(report: Report, options: RenderOptions) -> str:
-    return json.dumps(as_dict(report), indent=2, ensure_ascii=False) + "\n"
+    return json_text(as_dict(report))
 
 
 def as_dict(report: Report) -> dict[str, Any]:

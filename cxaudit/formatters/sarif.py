@@ -14,7 +14,6 @@ messages (SARIF reads ``[text](target)`` there as an embedded link), Markdown es
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
@@ -26,7 +25,7 @@ from cxaudit.diagnostics import Diagnostic
 from cxaudit.formatters import RenderOptions
 from cxaudit.formatters.markdown import escape as markdown
 from cxaudit.i18n import word
-from cxaudit.inert import inert
+from cxaudit.inert import inert, json_text
 from cxaudit.report import FileReport, Finding, Report, Severity, Suppression
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -38,7 +37,7 @@ MAX_RELATED = 100
 
 
 def render(report: Report, options: RenderOptions) -> str:
-    return json.dumps(as_dict(report), indent=2, ensure_ascii=False) + "\n"
+    return json_text(as_dict(report))
 
 
 def as_dict(report: Report) -> dict[str, Any]:

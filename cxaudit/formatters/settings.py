@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from cxaudit.config import Effective, Setting
+from cxaudit.inert import json_text
 
 
 def render_settings(effective: Effective, subject: str | None) -> str:
@@ -78,4 +78,4 @@ def settings_json(effective: Effective) -> str:
             for rule_id, rule in effective.rules.items()
         },
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_text(data)

@@ -27,6 +27,7 @@ from typing import Any, Literal
 from cxaudit.budget import OverBudget, exceeded
 from cxaudit.budget import current as current_limits
 from cxaudit.diagnostics import AmbiguousInput, Diagnostic, InputError, Note
+from cxaudit.inert import shown_name
 from cxaudit.loader import Document, load_text, read_text
 from cxaudit.locations import DataPath, Location, format_path
 
@@ -188,9 +189,9 @@ class Project:
     def show(self, path: Path) -> str:
         """The display name of a file of the project."""
         try:
-            relative = path.relative_to(self.root).as_posix()
+            relative = shown_name(path.relative_to(self.root).as_posix())
         except ValueError:
-            return path.as_posix()
+            return shown_name(path.as_posix())
         return f"{self.display.rstrip('/')}/{relative}" if relative != "." else self.display
 
     def read(self, path: Path, *, required: bool = True, contained: bool = True) -> Source | None:
