@@ -460,6 +460,16 @@ def c1_controls_in_json(tmp: Path) -> list[str]:
     return ["check", "flow.yaml", "-f", "json"]
 
 
+def injection_in_a_zip_member_name(tmp: Path) -> list[str]:
+    dialogflow_cx(tmp / "agent")
+    members = {}
+    for path in sorted((tmp / "agent").rglob("*.json")):
+        name = path.relative_to(tmp / "agent").as_posix()
+        members[name.replace("Menu.json", "Me" + INJECTION + C1 + "nu.json")] = path.read_bytes()
+    _zip(tmp / "agent.zip", members)
+    return ["check", "agent.zip", "-f", "github"]
+
+
 def c1_controls_in_a_file_name(tmp: Path) -> list[str]:
     write(tmp / "bots" / ("c" + C1.replace("/", "") + ".flow.yaml"), flow())
     return ["check", "bots", "-f", "json"]
@@ -719,6 +729,11 @@ ATTACKS: tuple[Attack, ...] = (
         "injection",
         injection_in_file_name,
         exits=frozenset({2}),
+    ),
+    Attack(
+        "escapes and a workflow command in a zip member's name",
+        "injection",
+        injection_in_a_zip_member_name,
     ),
     Attack("C1 controls and separators in a bot text, JSON", "injection", c1_controls_in_json),
     Attack(
