@@ -242,6 +242,16 @@ def _inside_scalars(root: Node, indexes: set[int]) -> set[int]:
     return hit
 
 
+# Read-only, without blocking on a FIFO, never becoming a terminal's controlling process, and
+# in binary mode on Windows (which has neither of the first two).
+_READ_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
 def read_text(path: Path, display: str, max_bytes: int | None = None) -> str:
     """Read a file as UTF-8 text, refusing what is too big, binary or in another encoding.
 
@@ -253,7 +263,7 @@ def read_text(path: Path, display: str, max_bytes: int | None = None) -> str:
     try:
         if path.is_dir():
             raise InputError([Diagnostic(display, "is a directory, not a file")])
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        descriptor = os.open(path, _READ_FLAGS)
         with os.fdopen(descriptor, "rb") as handle:
             status = os.fstat(handle.fileno())
             if not stat.S_ISREG(status.st_mode):
