@@ -6,7 +6,8 @@ rule and language, with the lexicons as they are.
 - CX10 (bot replies): `strong` should give feigned-empathy, `mild` at least emotional-phrase,
   `fine` nothing. Recall counts strong and mild texts found at all; "strong as strong" counts
   strong texts found as strong.
-- CX01 (bot self-descriptions): `claim` should match a claims-human entry; `disclosure` should
+- CX01 (bot self-descriptions): `claim` should be taken for a claim to be a person (a
+  claims-human entry, or a persona without a disclosure in the same text); `disclosure` should
   be accepted as one (as the first message is judged); neither may be taken for a claim.
 - CX06 (customer utterances): `sensitive` should match an entry of the rule, `not-sensitive`
   none.
@@ -23,7 +24,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cxaudit.checks.cx01_disclosure import _discloses  # noqa: E402
+from cxaudit.checks.cx01_disclosure import _claims, _discloses  # noqa: E402
 from cxaudit.lexicon import find  # noqa: E402
 
 TEXTS = ROOT / "tests" / "texts"
@@ -63,7 +64,8 @@ def cx01() -> None:
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for item in load("cx01"):
         lang, text = item["lang"], item["text"]
-        claims = any(m.entry.attrs.get("kind") == "claims-human" for m in find("CX01", lang, text))
+        matches = find("CX01", lang, text)
+        claims = any(_claims(m, matches) for m in matches)
         c = counts[lang]
         c[item["label"]] += 1
         if item["label"] == "claim" and claims:

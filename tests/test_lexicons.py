@@ -26,7 +26,7 @@ REQUIRED_LANGUAGES = ("nl", "en")
 
 # The rule-specific attribute every entry of a rule carries, and its valid values.
 KINDS = {
-    "CX01": {"disclosure", "claims-human", "hides-ai"},
+    "CX01": {"disclosure", "claims-human", "hides-ai", "persona"},
     "CX04": {"transfer"},
     "CX05": {"wait-time"},
     "CX09": {"yes", "no"},

@@ -9,7 +9,7 @@ from typing import Any
 from cxaudit.catalogue import LANGUAGES
 from cxaudit.checks.base import Collector, Context, Outcome, report_missing_lexicons, text_items
 from cxaudit.i18n import translated, word
-from cxaudit.lexicon import ANY_LANGUAGE, can_read, find, first_names, normalise
+from cxaudit.lexicon import ANY_LANGUAGE, Match, can_read, find, first_names, normalise
 from cxaudit.locations import format_path
 from cxaudit.model import Bot, Step
 
@@ -117,10 +117,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
         out.checked("texts")
         matches = find(RULE, item.language, item.text)
         claims = [
-            m
-            for m in matches
-            if m.entry.attrs.get("kind") == "claims-human"
-            and not (item.kind == "prompt" and m.negated)
+            m for m in matches if _claims(m, matches) and not (item.kind == "prompt" and m.negated)
         ]
         hides = [m for m in matches if m.entry.attrs.get("kind") == "hides-ai"]
         if item.kind == "prompt" and (hides or claims):
@@ -176,9 +173,19 @@ def _first_step_with_text(bot: Bot, opener: str) -> Step | None:
     return None
 
 
+def _claims(match: Match, matches: list[Match]) -> bool:
+    """Does the match claim the bot is a person? A persona (a first name with a team: "Ik ben
+    Sanne van de klantenservice") does so unless the same text says it is a bot ("..., de
+    digitale assistent"); a claim to be human always does."""
+    kind = match.entry.attrs.get("kind")
+    if kind == "persona":
+        return not any(m.entry.attrs.get("kind") == "disclosure" for m in matches)
+    return kind == "claims-human"
+
+
 def _discloses(message: str, language: str, name: str) -> bool:
     matches = find(RULE, language, message)
-    if any(m.entry.attrs.get("kind") == "claims-human" for m in matches):
+    if any(_claims(m, matches) for m in matches):
         return False
     if any(m.entry.attrs.get("kind") == "disclosure" for m in matches):
         return True
