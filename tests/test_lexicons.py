@@ -42,6 +42,7 @@ GENERAL_TOPICS = {
     "illness",
     "debt",
     "automated_decision",
+    "observer",  # not a topic: the speaker is not the one affected, which cancels the others
 }
 SECTOR_TOPICS = {
     "arrears": "finance insurance",

@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from cxaudit.checks.cx01_disclosure import _claims, _discloses
+from cxaudit.checks.cx06_sensitive_topics import sensitive_matches
 from cxaudit.lexicon import find
 
 TEXTS = Path(__file__).resolve().parent / "texts"
@@ -62,6 +63,6 @@ def measure() -> Counts:
             count("CX01", lang, "disclosures", _discloses(text, lang, ""))
     for item in load("cx06"):
         lang, label = item["lang"], item["label"]
-        found = any(not m.negated for m in find("CX06", lang, item["text"]))
+        found = any(not m.negated for m in sensitive_matches(lang, item["text"]))
         count("CX06", lang, "recall" if label == "sensitive" else "false alarms", found)
     return dict(counts)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from cxaudit.checks.base import Collector, Context, Outcome, report_missing_lexicons
-from cxaudit.lexicon import find
+from cxaudit.lexicon import Match, find
 from cxaudit.locations import DataPath
 from cxaudit.model import Bot, Intent
 
@@ -203,12 +203,25 @@ def _names(ids: Iterable[str]) -> str:
     return shown + (f" (+{len(unique) - 5})" if len(unique) > 5 else "")
 
 
+def sensitive_matches(language: str, phrase: str) -> list[Match]:
+    """The sensitive topics a customer utterance is about, unless its speaker says they are not
+    the one affected: a debt adviser or a lawyer at work, a student writing about phishing (an
+    entry of topic ``observer`` in the same text)."""
+    matches = find(RULE, language, phrase)
+    if any(m.entry.attrs.get("topic") == OBSERVER for m in matches):
+        return []
+    return matches
+
+
+OBSERVER = "observer"
+
+
 def _sensitive_phrase(
     texts: Iterable[tuple[str, str, Any]], sector: str
 ) -> tuple[str, str, Any] | None:
     """The first sensitive topic that (language, text, path) triples talk about, for this sector."""
     for language, phrase, path in texts:
-        for match in find(RULE, language, phrase):
+        for match in sensitive_matches(language, phrase):
             sectors = match.entry.attrs.get("sectors")
             if sectors and sector not in sectors.split():
                 continue
