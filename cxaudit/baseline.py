@@ -23,7 +23,7 @@ from cxaudit.budget import check_nesting
 from cxaudit.catalogue import waiver_checks
 from cxaudit.diagnostics import Diagnostic, InputError
 from cxaudit.inert import json_text, shown_name
-from cxaudit.loader import read_text
+from cxaudit.loader import read_text, resolved
 from cxaudit.report import FileReport, Finding, FixedEntry
 
 BASELINE_FORMAT = 1
@@ -65,7 +65,7 @@ def key_for(flow: Path, folder: Path) -> str:
     Relative even when the flows sit beside the baseline's folder (``../bots/bank.flow.yaml``),
     so a baseline committed to the repository works in every checkout.
     """
-    return shown_name(Path(os.path.relpath(flow.resolve(), folder.resolve())).as_posix())
+    return shown_name(Path(os.path.relpath(resolved(flow), resolved(folder))).as_posix())
 
 
 def read_baseline(path: Path, display: str) -> Baseline:

@@ -26,7 +26,7 @@ from typing import Any, Generic, TypeVar
 from cxaudit.catalogue import LANGUAGES, catalogue
 from cxaudit.diagnostics import Diagnostic, InputError
 from cxaudit.inert import shown_name
-from cxaudit.loader import Document, load_file
+from cxaudit.loader import Document, load_file, resolved
 from cxaudit.locations import DataPath, Locator
 from cxaudit.pyproject import has_section, read_section
 from cxaudit.schema import validate
@@ -113,7 +113,7 @@ def find_config(start: Path) -> Path | None:
     In each folder, ``.cxaudit.yaml`` (or ``.yml``) wins over a ``pyproject.toml`` that has a
     ``[tool.cxaudit]`` section. The walk stops after the folder that holds ``.git``.
     """
-    folder = start.resolve()
+    folder = resolved(start)
     if not folder.is_dir():
         folder = folder.parent
     for candidate in (folder, *folder.parents):
@@ -132,7 +132,7 @@ def read_chain(path: Path) -> tuple[ConfigFile, ...]:
     """A configuration file and the files it extends, base first."""
     chain: list[ConfigFile] = []
     seen: list[Path] = []
-    current: Path | None = path.resolve()
+    current: Path | None = resolved(path)
     while current is not None:
         if current in seen:
             loop = " -> ".join(_display(p) for p in [*seen, current])
@@ -149,7 +149,7 @@ def read_chain(path: Path) -> tuple[ConfigFile, ...]:
         extends = config.data.get("extends")
         current = None
         if isinstance(extends, str) and extends not in PROFILES:
-            target = (config.path.parent / extends).resolve()
+            target = resolved(config.path.parent / extends)
             if not target.is_file():
                 loc = config.source_map.locate(("extends",))
                 raise InputError(
@@ -198,7 +198,7 @@ def _read_config(path: Path, mtime: int, size: int) -> ConfigFile:
 
 def _display(path: Path) -> str:
     """A configuration file as reports name it: relative to the working folder (``../x.yaml`` too)."""
-    return shown_name(Path(os.path.relpath(path.resolve(), Path.cwd().resolve())).as_posix())
+    return shown_name(Path(os.path.relpath(resolved(path), resolved(Path.cwd()))).as_posix())
 
 
 # -- the configuration schema, from the catalogue -----------------------------------------------

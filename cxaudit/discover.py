@@ -14,6 +14,7 @@ from cxaudit.budget import exceeded
 from cxaudit.config import CONFIG_NAMES
 from cxaudit.diagnostics import Diagnostic
 from cxaudit.inert import shown_name
+from cxaudit.loader import resolved
 
 #: Names that say "this is a flow file" when a folder is searched.
 FLOW_SUFFIXES = (".cxaudit.yaml", ".cxaudit.yml", ".flow.yaml", ".flow.yml")
@@ -140,15 +141,6 @@ def _inside(path: Path, folder: Path) -> bool:
     if not path.is_symlink():
         return True
     return resolved(path).is_relative_to(resolved(folder))
-
-
-def resolved(path: Path) -> Path:
-    """The path with links followed; for a link loop, the absolute path as it is (never an
-    error: a loop is reported when the file is read)."""
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError):  # RuntimeError: a link loop, before Python 3.13
-        return path.absolute()
 
 
 def _is_project(folder: Path) -> bool:

@@ -252,6 +252,15 @@ _READ_FLAGS = (
 )
 
 
+def resolved(path: Path) -> Path:
+    """The path with links followed; for a link loop, the absolute path as it is (never an
+    error: a loop is reported when the file is read)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a link loop, before Python 3.13
+        return path.absolute()
+
+
 def read_text(path: Path, display: str, max_bytes: int | None = None) -> str:
     """Read a file as UTF-8 text, refusing what is too big, binary or in another encoding.
 

@@ -409,6 +409,12 @@ def link_loop_as_the_file(tmp: Path) -> list[str]:
     return ["check", "loop.yaml"]
 
 
+def link_loop_as_the_configuration(tmp: Path) -> list[str]:
+    write(tmp / "flow.yaml", flow())
+    (tmp / "loop.yaml").symlink_to("loop.yaml")
+    return ["check", "flow.yaml", "--config", "loop.yaml"]
+
+
 def link_loop_in_project(tmp: Path) -> list[str]:
     project = rasa(tmp / "bot")
     (project / "data" / "a.yml").symlink_to("b.yml")
@@ -698,6 +704,13 @@ ATTACKS: tuple[Attack, ...] = (
         "a link loop as the file given",
         "traceback",
         link_loop_as_the_file,
+        exits=frozenset({2}),
+        names="loop.yaml",
+    ),
+    Attack(
+        "a link loop as the configuration",
+        "traceback",
+        link_loop_as_the_configuration,
         exits=frozenset({2}),
         names="loop.yaml",
     ),

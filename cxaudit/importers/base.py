@@ -28,7 +28,7 @@ from cxaudit.budget import OverBudget, exceeded
 from cxaudit.budget import current as current_limits
 from cxaudit.diagnostics import AmbiguousInput, Diagnostic, InputError, Note
 from cxaudit.inert import shown_name
-from cxaudit.loader import Document, load_text, read_text
+from cxaudit.loader import Document, load_text, read_text, resolved
 from cxaudit.locations import DataPath, Location, format_path
 
 ARCHIVES = (".zip", ".blob")  # how Dialogflow CX exports come as one file
@@ -202,7 +202,7 @@ class Project:
         """
         display = self.show(path)
         try:
-            if contained and not path.resolve().is_relative_to(self.root.resolve()):
+            if contained and not resolved(path).is_relative_to(resolved(self.root)):
                 raise InputError(
                     [Diagnostic(display, "a link to a file outside the project; not read")]
                 )

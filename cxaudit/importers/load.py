@@ -23,6 +23,7 @@ from cxaudit.diagnostics import Diagnostic, InputError
 from cxaudit.importers.base import ARCHIVES, Project, is_archive
 from cxaudit.importers.content import read_content, settle_notes
 from cxaudit.importers.overlay import OVERLAY, merge_overlay
+from cxaudit.loader import resolved
 
 # The registry: format -> the module that reads it, imported on first use. Each module has a
 # ``build(project)`` that imports a project and ``MARKERS``, the files (or folders) a project
@@ -125,13 +126,13 @@ def _has_calm_flows(data: Path) -> bool:
     most the file-bytes limit of each file: detection must not load a huge file whole."""
     limits = current_limits()
     max_bytes = limits.file_bytes
-    inside = data.resolve()
+    inside = resolved(data)
     # More files than the limit: the import refuses the project, unread (_count_files).
     for file in sorted(data.rglob("*.y*ml"))[: limits.files]:
         try:
             # Only regular files of the project: a link to /dev/zero, a FIFO or a file elsewhere
             # on the disk is not read (the project's reader refuses it with a note).
-            if not file.is_file() or not file.resolve().is_relative_to(inside):
+            if not file.is_file() or not resolved(file).is_relative_to(inside):
                 continue
             read = 0
             with file.open("rb") as handle:
