@@ -28,8 +28,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from cxaudit.evidence.texts import clauses, is_question, lexicon, sentences, without_placeholders
-from cxaudit.evidence.words import Phrase, evidence_data, has, languages_for, phrases, words_of
+from cxaudit.evidence.texts import clauses, first_in_statements, lexicon
+from cxaudit.evidence.words import Phrase, evidence_data, has, phrases, words_of
 
 #: The flow format's agreement kinds.
 AGREEMENTS = ("order", "cancellation", "refund", "appointment", "contract_change", "payment")
@@ -155,15 +155,7 @@ def agreement_of_text(text: str, language: str) -> str | None:
     >>> agreement_of_text("Your payment could not be processed.", "en") is None
     True
     """
-    clean = without_placeholders(text)
-    for sentence in sentences(clean):
-        if is_question(sentence):
-            continue
-        for lang in languages_for(language):
-            found = _agreement_in(sentence, lang)
-            if found:
-                return found
-    return None
+    return first_in_statements(text, language, _agreement_in)
 
 
 def _agreement_in(sentence: str, language: str) -> str | None:

@@ -25,14 +25,16 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from cxaudit.evidence.texts import is_question, lexicon, sentences, without_placeholders
+from cxaudit.evidence.texts import (
+    first_in_statements,
+    lexicon,
+)
 from cxaudit.evidence.words import (
     EvidenceDataError,
     Phrase,
     evidence_data,
     found_in,
     has,
-    languages_for,
     phrases,
     words_of,
 )
@@ -229,14 +231,7 @@ def written_confirmation(text: str, language: str = "*") -> str | None:
     >>> written_confirmation("We could not send the receipt by email.", "en") is None
     True
     """
-    for sentence in sentences(without_placeholders(text)):
-        if is_question(sentence):
-            continue
-        for lang in languages_for(language):
-            channel = _channel_in(sentence, lang)
-            if channel is not None:
-                return channel
-    return None
+    return first_in_statements(text, language, _channel_in)
 
 
 def _channel_in(sentence: str, language: str) -> str | None:

@@ -8,8 +8,11 @@ reads, so they never make or break a phrase.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
+from typing import TypeVar
 
+from cxaudit.evidence.words import languages_for
 from cxaudit.lexicon import Lexicon, load_lexicon
 
 # Each is a placeholder, SSML markup or an annotation: never words of the text.
@@ -60,6 +63,23 @@ def clauses(sentence: str) -> list[str]:
     """The clauses of a sentence: cut at commas, colons, dashes and before "but"-words."""
     sentence = _BLANKS.sub(" ", sentence)
     return [c for c in _CLAUSE.split(sentence) if c and c.strip()]
+
+
+T = TypeVar("T")
+
+
+def first_in_statements(text: str, language: str, read: Callable[[str, str], T | None]) -> T | None:
+    """What ``read(sentence, language)`` finds first in the text's statements: its sentences,
+    placeholders left out, that are not questions, each read in every language the text may
+    be in (``languages_for``)."""
+    for sentence in sentences(without_placeholders(text)):
+        if is_question(sentence):
+            continue
+        for lang in languages_for(language):
+            found = read(sentence, lang)
+            if found is not None:
+                return found
+    return None
 
 
 def is_question(sentence: str) -> bool:
