@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.attacks import ATTACKS, UNDER_THE_LIMITS, Attack  # noqa: E402
+from tests.attacks import problems as problems_of  # noqa: E402
 
 TIME_LIMIT = 10.0  # seconds
 MEMORY_LIMIT = 500  # MiB
@@ -75,16 +76,8 @@ def run(attack: Attack, timeout: float) -> dict[str, object]:
         problems = []
         if code is None:
             problems.append("timed out")
-        elif code not in attack.exits:
-            problems.append(f"exit {code}")
-        if "Traceback" in stderr:
-            problems.append("traceback")
-        if "\x1b" in output or any(c in output for c in ("\u009b", "\u0085", "\u2028", "\u202e")):
-            problems.append("raw ESC")
-        if any(line.startswith("::warning title=pwned") for line in output.splitlines()):
-            problems.append("workflow command")
-        if code == 2 and attack.names and attack.names not in stderr:
-            problems.append(f"{attack.names} not named")
+        else:
+            problems.extend(problems_of(attack, code, output, stderr))
         if seconds > TIME_LIMIT:
             problems.append("slow")
         mib = usage.ru_maxrss / 1024

@@ -42,6 +42,29 @@ class Attack:
     checks: tuple[str, ...] = field(default=())  # extra checks test_attacks.py knows by name
 
 
+#: What must never reach an output raw: ESC, an 8-bit CSI, a next-line, a line separator, a
+#: right-to-left override, a byte of a file name that is not UTF-8.
+RAW = ("\x1b", "\u009b", "\u0085", "\u2028", "\u202e", "\udcff")
+
+
+def problems(attack: Attack, code: int, output: str, stderr: str) -> list[str]:
+    """What went wrong in one run of an attack, whoever ran it (test_attacks.py in-process,
+    bench/attacks.py as a process): ``output`` is standard output and error together."""
+    found = []
+    if code not in attack.exits:
+        found.append(f"exit {code}")
+    if "Traceback" in output:
+        found.append("traceback")
+    raw = [c for c in RAW if c in output]
+    if raw:
+        found.append("raw " + " ".join(ascii(c) for c in raw))
+    if any(line.startswith("::warning title=pwned") for line in output.splitlines()):
+        found.append("workflow command")
+    if code == 2 and attack.names and attack.names not in stderr:
+        found.append(f"{attack.names} not named")
+    return found
+
+
 def write(path: Path, text: str | bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(text, bytes):
