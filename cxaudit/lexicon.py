@@ -17,6 +17,18 @@ A lexicon file is ``rules/lexicons/<rule>.<language>.yaml`` (for example ``cx10.
 Patterns are regular expressions over *normalised* text (see :func:`normalise`): lower case,
 no accents, straight quotes, punctuation replaced by spaces, single spaces.
 
+A lexicon may name its word classes, the small grammar its patterns are written in::
+
+    words:
+      i: '(?:ik|wij|we)'                                 # a fragment ...
+      feeling: [frustratie, boosheid, 'zorgen?', pijn]   # ... or a list of alternatives
+      your-feeling: '(?:je|jouw|uw) (?:\\w+ )?{feeling}'  # classes may use earlier ones
+
+and a pattern writes ``{feeling}`` for ``(?:frustratie|boosheid|zorgen?|pijn)``. The class
+``{first-name}`` (the names of ``first-names.yaml``) is there without being named. One list of
+feeling words then serves every entry that needs one: a word added there is found in every
+shape of sentence, which is what holds on texts nobody wrote the entries against.
+
 Compiling the patterns is most of a small run's start-up, and most texts match nothing. So each
 entry carries its *anchors*: literal strings of which every match contains at least one (see
 :func:`required_literals`). An entry's pattern is compiled and searched only for texts that
@@ -242,7 +254,8 @@ def load_lexicon(rule: str, language: str) -> Lexicon | None:
         raise LexiconError(f"{path}: expected a map with an 'entries' list")
     if str(data.get("rule", "")).upper() != rule.upper() or data.get("language") != language:
         raise LexiconError(f"{path}: its rule/language keys do not match the file name")
-    entries = tuple(_entry(path.name, raw) for raw in data["entries"])
+    words = _words(path.name, data.get("words"))
+    entries = tuple(_entry(path.name, raw, words) for raw in data["entries"])
     bundled = shipped.derived.get("anchors")
     if isinstance(bundled, list) and len(bundled) == len(entries):
         anchors = [None if a is None else tuple(a) for a in bundled]
@@ -261,7 +274,8 @@ def derive(path: Path, data: Any) -> dict[str, Any]:
         return {}
     if not isinstance(data.get("entries"), list):
         return {}
-    entries = tuple(_entry(path.name, raw) for raw in data.get("entries") or [])
+    words = _words(path.name, data.get("words"))
+    entries = tuple(_entry(path.name, raw, words) for raw in data.get("entries") or [])
     return {"anchors": [None if a is None else list(a) for a in derive_anchors(path.name, entries)]}
 
 
@@ -546,7 +560,51 @@ def _strength(literal: str) -> float:
     return len(literal) if rare else len(literal) / 3
 
 
-def _entry(source: str, raw: object) -> Entry:
+# A word class in a pattern: {feeling}. Not a repeat such as {0,2}, which holds digits.
+_WORD_CLASS = re.compile(r"\{([a-z][a-z0-9-]*)\}")
+
+
+def _words(source: str, raw: object) -> dict[str, str]:
+    """The word classes of a lexicon, each as a non-capturing group, in file order."""
+    # Every lexicon may use {first-name}: the common given names of first-names.yaml ("Ik ben
+    # {first-name} van ..." is a person introducing themselves).
+    words: dict[str, str] = {"first-name": _first_name_class()}
+    if raw is None:
+        return words
+    if not isinstance(raw, dict):
+        raise LexiconError(f"{source}: 'words' must map class names to words")
+    for name, value in raw.items():
+        if not isinstance(name, str) or not _WORD_CLASS.fullmatch("{" + name + "}"):
+            raise LexiconError(f"{source}: word class {name!r}: use lower-case-kebab names")
+        if isinstance(value, list) and value:
+            fragment = "|".join(str(item) for item in value)
+        elif isinstance(value, str) and value:
+            fragment = value
+        else:
+            raise LexiconError(f"{source}: word class {name}: give a fragment or a list")
+        words[name] = f"(?:{_expand(source, f'word class {name}', fragment, words)})"
+    return words
+
+
+@cache
+def _first_name_class() -> str:
+    return "(?:" + "|".join(sorted(map(re.escape, first_names()), key=lambda n: (-len(n), n))) + ")"
+
+
+def _expand(source: str, where: str, pattern: str, words: Mapping[str, str]) -> str:
+    """``pattern`` with each ``{class}`` replaced by its words; an unknown class is an error."""
+
+    def word_class(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in words:
+            known = ", ".join(words) or "none"
+            raise LexiconError(f"{source}: {where}: no word class {{{name}}} (known: {known})")
+        return words[name]
+
+    return _WORD_CLASS.sub(word_class, pattern)
+
+
+def _entry(source: str, raw: object, words: Mapping[str, str] | None = None) -> Entry:
     if not isinstance(raw, dict) or not {"id", "label", "pattern", "examples"} <= raw.keys():
         raise LexiconError(f"{source}: an entry needs id, label, pattern and examples: {raw!r}")
     if not isinstance(raw["examples"], list) or not isinstance(raw.get("not") or [], list):
@@ -563,7 +621,7 @@ def _entry(source: str, raw: object) -> Entry:
     return Entry(
         id=str(raw["id"]),
         label=labels,
-        source=str(raw["pattern"]),
+        source=_expand(source, f"entry {raw['id']}", str(raw["pattern"]), words or {}),
         examples=tuple(str(e) for e in raw["examples"]),
         counter_examples=tuple(str(e) for e in raw.get("not") or []),
         attrs=attrs,

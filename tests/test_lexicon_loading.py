@@ -13,6 +13,8 @@ from cxaudit.lexicon import (
     Entry,
     Lexicon,
     LexiconError,
+    _entry,
+    _words,
     derive_anchors,
     required_literals,
 )
@@ -124,3 +126,52 @@ def test_the_screen_of_a_busy_lexicon_finds_the_same(text: str) -> None:
     assert busy.find(text) == fresh.find(text)
     assert "screen" in vars(busy)
     assert "screen" not in vars(fresh)
+
+
+def test_word_classes_expand_in_patterns_and_in_later_classes() -> None:
+    words = _words(
+        "cx10.xx.yaml",
+        {"i": "(?:ik|we)", "feeling": ["frustratie", "zorgen?"], "yours": "je {feeling}"},
+    )
+    raw = {
+        "id": "e",
+        "label": "e",
+        "pattern": r"\b{i} (?:\w+ ){0,2}begrijp {yours}\b",
+        "examples": ["x"],
+    }
+    pattern = re.compile(_entry("cx10.xx.yaml", raw, words).source)
+    assert pattern.search("ik begrijp je zorgen")
+    assert (
+        pattern.search("we begrijpen heel goed je frustratie") is None
+    )  # "begrijpen" is no class word
+    assert pattern.search("ik zeg begrijp je frustratie") and not pattern.search(
+        "ik begrijp je zorg"
+    )
+
+
+def test_a_repeat_is_not_a_word_class() -> None:
+    raw = {"id": "e", "label": "e", "pattern": r"\b(?:\w+ ){0,2}ok\b", "examples": ["x"]}
+    assert _entry("cx10.xx.yaml", raw, _words("cx10.xx.yaml", None)).source == raw["pattern"]
+
+
+def test_every_lexicon_may_name_a_first_name() -> None:
+    raw = {"id": "e", "label": "e", "pattern": r"\bik ben {first-name}\b", "examples": ["x"]}
+    pattern = re.compile(_entry("cx01.xx.yaml", raw, _words("cx01.xx.yaml", None)).source)
+    assert pattern.search("hoi ik ben sanne van de klantenservice")
+    assert pattern.search("ik ben pakketpal") is None
+
+
+@pytest.mark.parametrize(
+    ("words", "pattern", "problem"),
+    [
+        ({}, r"\b{feeling}\b", r"cx10.xx.yaml: entry e: no word class \{feeling\}"),
+        ({"Feeling": "x"}, r"\bx\b", "word class 'Feeling': use lower-case-kebab names"),
+        ({"feeling": []}, r"\bx\b", "word class feeling: give a fragment or a list"),
+        ({"a": "{b}", "b": "x"}, r"\bx\b", r"word class a: no word class \{b\}"),
+        ([1], r"\bx\b", "'words' must map class names to words"),
+    ],
+)
+def test_a_bad_word_class_is_named(words: object, pattern: str, problem: str) -> None:
+    raw = {"id": "e", "label": "e", "pattern": pattern, "examples": ["x"]}
+    with pytest.raises(LexiconError, match=problem):
+        _entry("cx10.xx.yaml", raw, _words("cx10.xx.yaml", words))
