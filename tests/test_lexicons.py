@@ -42,6 +42,8 @@ GENERAL_TOPICS = {
     "illness",
     "debt",
     "automated_decision",
+    "legal",
+    "safety",
     "observer",  # not a topic: the speaker is not the one affected, which cancels the others
 }
 SECTOR_TOPICS = {

@@ -110,6 +110,9 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
             shown=extra.get("shown", ""),
             name=bot.name if bot.persona else translated("your-bot-name"),
         )
+    # A first message that introduces a person ("Ik ben Sophie van Polderbank") and says
+    # nothing of a bot is one cause, reported once: as the first message that does not say it.
+    undisclosed = {path for kind, _, path, _, _ in failing if kind == "undisclosed"}
     reachable = ctx.graph.reachable
     for item in text_items(bot):
         if not reachable[bot.step_index[item.step.id]]:
@@ -119,6 +122,11 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
         claims = [
             m for m in matches if _claims(m, matches) and not (item.kind == "prompt" and m.negated)
         ]
+        if item.path in undisclosed and all(m.entry.attrs.get("kind") == "persona" for m in claims):
+            claims = []
+        # A first name alone ("Hi, I'm Emma") is a claim only where the customer has not been
+        # told otherwise: the first message and the bot's name answer for it.
+        claims = [m for m in claims if m.entry.attrs.get("bare") != "yes"]
         hides = [m for m in matches if m.entry.attrs.get("kind") == "hides-ai"]
         if item.kind == "prompt" and (hides or claims):
             match = (hides or claims)[0]

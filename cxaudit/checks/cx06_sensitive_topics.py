@@ -9,10 +9,11 @@ declaration cxaudit had to guess is an info finding of its own, per topic.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from cxaudit.checks.base import Collector, Context, Outcome, report_missing_lexicons
-from cxaudit.lexicon import Match, find
+from cxaudit.checks.base import Collector, Context, Outcome
+from cxaudit.lexicon import ANY_LANGUAGE, Match, available_languages, can_read, find
 from cxaudit.locations import DataPath
 from cxaudit.model import Bot, Intent
 
@@ -26,15 +27,16 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
     out = Collector()
     sensitive: list[tuple[Intent, str]] = []
     guessed: dict[str, list[tuple[Intent, str, DataPath]]] = {}
-    examples_seen = False
+    unjudged: dict[str, list[Intent]] = {}  # language -> intents only in it
     for intent in bot.intents:
         if intent.topic is not None:
             sensitive.append((intent, intent.topic))
             continue
-        found = _sensitive_phrase(intent.examples, bot.sector)
-        examples_seen = examples_seen or bool(intent.examples)
-        if found is not None:
-            topic, phrase, path = found
+        verdict = judge_intent(intent, bot.sector)
+        if isinstance(verdict, NotJudged):
+            unjudged.setdefault(verdict.language, []).append(intent)
+        elif verdict is not None:
+            topic, phrase, path = verdict
             guessed.setdefault(topic, []).append((intent, phrase, path))
             sensitive.append((intent, topic))
     for topic, items in guessed.items():
@@ -51,8 +53,21 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
                 topic=topic,
                 phrase=phrase,
             )
-    if examples_seen:
-        report_missing_lexicons(out, bot, RULE)
+    for language, intents in sorted(unjudged.items()):
+        # Not a pass: one unit the rule could not judge, per language it cannot read.
+        out.checked("routed")
+        out.add(
+            "not-judged",
+            intents[0].path,
+            subject=f"language:{language}",
+            unit="routed",
+            cause=language,
+            language=language,
+            count=str(len(intents)),
+            intents=_names(intent.id for intent in intents),
+            intent=intents[0].id,
+            available=", ".join(available_languages(RULE)),
+        )
 
     def routed(step_id: str) -> bool:
         i = bot.step_index[step_id]
@@ -216,14 +231,86 @@ def sensitive_matches(language: str, phrase: str) -> list[Match]:
 OBSERVER = "observer"
 
 
+@dataclass(frozen=True)
+class NotJudged:
+    """An intent whose examples are all in a language without a CX06 lexicon (the first one)."""
+
+    language: str
+
+
+Verdict = tuple[str, str, DataPath] | NotJudged | None
+
+
+def judge_intent(intent: Intent, sector: str) -> Verdict:
+    """The sensitive topic an intent is about, judged over all its examples: (topic, phrase,
+    where), None when it is about none, or NotJudged when none of its examples can be read.
+
+    The customer must be the one affected: when at least as many of its examples say the
+    speaker is not ("As a debt adviser, ...") as name a topic, the intent is about other
+    people's matters. An intent without examples cxaudit can read is judged by its name
+    ("report_fraud", "klacht_indienen") in every language cxaudit reads; if that names nothing
+    either, it is not judged, which is said rather than passed.
+    """
+    hits: list[tuple[str, str, DataPath]] = []
+    weak: list[tuple[str, str, DataPath]] = []  # only words of outrage: "That's ridiculous!"
+    observers = 0
+    unread: list[str] = []
+    for language, phrase, path in intent.examples:
+        if not can_read(RULE, language):
+            unread.append(language)
+            continue
+        matches = find(RULE, language, phrase)
+        if any(m.entry.attrs.get("topic") == OBSERVER for m in matches):
+            observers += 1
+            continue
+        strong = _in_sector((m for m in matches if m.entry.attrs.get("weak") != "yes"), sector)
+        if strong is not None:
+            hits.append((*strong, path))
+        elif (found := _in_sector(matches, sector)) is not None:
+            weak.append((*found, path))
+    read = len(intent.examples) - len(unread)
+    # Outrage alone makes an intent a complaint only when it runs through its examples (a
+    # third of them): one "That's ridiculous!" among "What should I do now?"s is an upset
+    # customer (CX07), not a complaint intent.
+    if weak and 3 * len(weak) >= read:
+        hits.extend(weak)
+    if observers and observers >= len(hits):
+        return None
+    if hits:
+        return min(hits, key=lambda hit: _order(intent, hit[2]))
+    if not intent.examples:
+        named = _in_sector(find(RULE, ANY_LANGUAGE, intent.id), sector)
+        return None if named is None else (*named, intent.path)
+    if len(unread) == len(intent.examples):
+        named = _in_sector(find(RULE, ANY_LANGUAGE, intent.id), sector)
+        if named is not None:
+            return (*named, intent.path)
+        return NotJudged(unread[0])
+    return None
+
+
+def _order(intent: Intent, path: DataPath) -> int:
+    """Where an example stands among the intent's examples (to report the first that shows)."""
+    return next(i for i, (_, _, at) in enumerate(intent.examples) if at == path)
+
+
+def _in_sector(matches: Iterable[Match], sector: str) -> tuple[str, str] | None:
+    """The topic and phrase of the first match whose topic applies to this sector."""
+    for match in matches:
+        topic = match.entry.attrs.get("topic", "sensitive")
+        sectors = match.entry.attrs.get("sectors")
+        if topic == OBSERVER or (sectors and sector not in sectors.split()):
+            continue
+        return topic, match.phrase
+    return None
+
+
 def _sensitive_phrase(
     texts: Iterable[tuple[str, str, Any]], sector: str
 ) -> tuple[str, str, Any] | None:
     """The first sensitive topic that (language, text, path) triples talk about, for this sector."""
     for language, phrase, path in texts:
-        for match in sensitive_matches(language, phrase):
-            sectors = match.entry.attrs.get("sectors")
-            if sectors and sector not in sectors.split():
-                continue
-            return match.entry.attrs.get("topic", "sensitive"), match.phrase, path
+        found = _in_sector(sensitive_matches(language, phrase), sector)
+        if found is not None:
+            return (*found, path)
     return None
