@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cxaudit.checks.base import Collector, Context, Outcome
+from cxaudit.graph import FlowGraph
 from cxaudit.lexicon import ANY_LANGUAGE, Match, available_languages, can_read, find
 from cxaudit.locations import DataPath
 from cxaudit.model import Bot, Intent
@@ -32,7 +33,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
         if intent.topic is not None:
             sensitive.append((intent, intent.topic))
             continue
-        verdict = judge_intent(intent, bot.sector)
+        verdict = judge_intent(intent, bot.sector, _answers(bot, graph, intent))
         if isinstance(verdict, NotJudged):
             unjudged.setdefault(verdict.language, []).append(intent)
         elif verdict is not None:
@@ -222,10 +223,20 @@ def sensitive_matches(language: str, phrase: str) -> list[Match]:
     """The sensitive topics a customer utterance is about, unless its speaker says they are not
     the one affected: a debt adviser or a lawyer at work, a student writing about phishing (an
     entry of topic ``observer`` in the same text)."""
-    matches = find(RULE, language, phrase)
+    matches = _customer(find(RULE, language, phrase))
     if any(m.entry.attrs.get("topic") == OBSERVER for m in matches):
         return []
     return matches
+
+
+def _customer(matches: Iterable[Match]) -> list[Match]:
+    """The matches of entries written for what customers say (not for the bot's answers)."""
+    return [m for m in matches if m.entry.attrs.get("reads") != ANSWER]
+
+
+#: Entries of ``reads: answer`` are written for what the bot answers ("Gecondoleerd", "our
+#: fraud team"): they judge an intent whose examples show no topic, and nothing else.
+ANSWER = "answer"
 
 
 OBSERVER = "observer"
@@ -241,15 +252,18 @@ class NotJudged:
 Verdict = tuple[str, str, DataPath] | NotJudged | None
 
 
-def judge_intent(intent: Intent, sector: str) -> Verdict:
+def judge_intent(
+    intent: Intent, sector: str, answers: Iterable[tuple[str, str, DataPath]] = ()
+) -> Verdict:
     """The sensitive topic an intent is about, judged over all its examples: (topic, phrase,
     where), None when it is about none, or NotJudged when none of its examples can be read.
 
     The customer must be the one affected: when at least as many of its examples say the
     speaker is not ("As a debt adviser, ...") as name a topic, the intent is about other
-    people's matters. An intent without examples cxaudit can read is judged by its name
-    ("report_fraud", "klacht_indienen") in every language cxaudit reads; if that names nothing
-    either, it is not judged, which is said rather than passed.
+    people's matters. An intent whose examples name no topic is judged by what the bot answers
+    it (``answers``: "We're sorry for your loss", "our fraud team"); one without examples
+    cxaudit can read also by its name ("report_fraud", "klacht_indienen") in every language
+    cxaudit reads; if nothing names a topic, it is not judged, which is said rather than passed.
     """
     hits: list[tuple[str, str, DataPath]] = []
     weak: list[tuple[str, str, DataPath]] = []  # only words of outrage: "That's ridiculous!"
@@ -259,7 +273,7 @@ def judge_intent(intent: Intent, sector: str) -> Verdict:
         if not can_read(RULE, language):
             unread.append(language)
             continue
-        matches = find(RULE, language, phrase)
+        matches = _customer(find(RULE, language, phrase))
         if any(m.entry.attrs.get("topic") == OBSERVER for m in matches):
             observers += 1
             continue
@@ -278,15 +292,36 @@ def judge_intent(intent: Intent, sector: str) -> Verdict:
         return None
     if hits:
         return min(hits, key=lambda hit: _order(intent, hit[2]))
-    if not intent.examples:
-        named = _in_sector(find(RULE, ANY_LANGUAGE, intent.id), sector)
-        return None if named is None else (*named, intent.path)
-    if len(unread) == len(intent.examples):
-        named = _in_sector(find(RULE, ANY_LANGUAGE, intent.id), sector)
+    if observers:
+        return None
+    for language, text, path in answers:
+        said = [m for m in find(RULE, language, text) if m.entry.attrs.get("reads") == ANSWER]
+        if (found := _in_sector(said, sector)) is not None:
+            return (*found, path)
+    if len(unread) == len(intent.examples):  # none read (or none at all): what is it called?
+        named = _in_sector(_customer(find(RULE, ANY_LANGUAGE, intent.id)), sector)
         if named is not None:
             return (*named, intent.path)
-        return NotJudged(unread[0])
+        if unread:
+            return NotJudged(unread[0])
     return None
+
+
+def _answers(bot: Bot, graph: FlowGraph, intent: Intent) -> list[tuple[str, str, DataPath]]:
+    """What the bot says first where the intent leads: per target, the first step with text
+    along its ``next``s, in every language."""
+    said: list[tuple[str, str, DataPath]] = []
+    for target in graph.intent_targets[intent.id]:
+        seen: set[str] = set()
+        current: str | None = bot.resolve(target)
+        while current is not None and current not in seen:
+            seen.add(current)
+            step = bot.steps[bot.step_index[current]]
+            if messages := step.messages():
+                said.extend((lang, text, path) for lang, (text, path) in messages.items())
+                break
+            current = bot.resolve(step.next) if step.next is not None else None
+    return said
 
 
 def _order(intent: Intent, path: DataPath) -> int:
