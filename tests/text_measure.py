@@ -23,6 +23,7 @@ import yaml
 
 from cxaudit.checks.cx01_disclosure import _claims, _discloses
 from cxaudit.checks.cx06_sensitive_topics import sensitive_matches
+from cxaudit.checks.cx10_feigned_empathy import claims as cx10_claims
 from cxaudit.lexicon import find
 
 TEXTS = Path(__file__).resolve().parent / "texts"
@@ -43,7 +44,7 @@ def measure() -> Counts:
 
     for item in load("cx10"):
         lang, label = item["lang"], item["label"]
-        matches = find("CX10", lang, item["text"])
+        matches = cx10_claims(lang, item["text"])
         if label in ("strong", "mild"):
             count("CX10", lang, "recall", bool(matches))
         if label == "strong":
