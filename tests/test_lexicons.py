@@ -187,7 +187,13 @@ def test_allowed_phrases_are_clean(lexicon_file: LexiconFile) -> None:
     allowed = lexicon_file.lexicon.allowed
     assert len(allowed) >= 10, "give at least 10 allowed phrases"
     for phrase in allowed:
-        found = [(m.entry.id, m.phrase) for m in lexicon_file.lexicon.find(phrase)]
+        found = [
+            (m.entry.id, m.phrase)
+            for m in lexicon_file.lexicon.find(phrase)
+            # a CX06 observer entry only cancels the topics of its text: matching a phrase
+            # that names none ("Is my phone covered?") raises nothing
+            if m.entry.attrs.get("topic") != "observer"
+        ]
         assert not found, f"allowed phrase {phrase!r} matched {found}"
 
 

@@ -9,11 +9,13 @@ when a change does better. The targets of issue 11 are higher (recall 0.95, fals
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 import pytest
+import yaml
 
 from cxaudit.lexicon import available_languages, load_lexicon, normalise
-from tests.text_measure import Counts, load, measure
+from tests.text_measure import Counts, flagged, load, measure
 
 # (rule, language, measure) -> the least share right (recall) or the most share wrong (alarms)
 FLOORS: dict[tuple[str, str, str], float] = {
@@ -47,7 +49,7 @@ CEILINGS: dict[tuple[str, str, str], float] = {
     ("CX01", "en", "false claims"): 0 / 42,
     ("CX01", "fr", "false claims"): 0 / 44,
     ("CX01", "nl", "false claims"): 0 / 54,
-    ("CX06", "de", "false alarms"): 1 / 41,
+    ("CX06", "de", "false alarms"): 0 / 41,
     ("CX06", "en", "false alarms"): 0 / 51,
     ("CX06", "fr", "false alarms"): 0 / 48,
     ("CX06", "nl", "false alarms"): 0 / 45,
@@ -94,3 +96,19 @@ def test_no_labelled_text_is_a_lexicon_example() -> None:
         if normalise(phrase) in labelled
     ]
     assert not shared
+
+
+def _false_alarms() -> list[dict[str, str]]:
+    path = Path(__file__).resolve().parent / "texts" / "false-alarms.yaml"
+    return list(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize(
+    "item", _false_alarms(), ids=lambda item: f"{item['rule']} {item['lang']}: {item['text'][:40]}"
+)
+def test_a_fine_text_found_by_the_red_team_stays_fine(item: dict[str, str]) -> None:
+    found = flagged(item["rule"], item["lang"], item["text"], item.get("sector"))
+    if item.get("known"):
+        assert found, "fixed: remove its `known` mark"
+    else:
+        assert not found

@@ -21,10 +21,9 @@ from typing import Any
 
 import yaml
 
-from cxaudit.checks.cx01_disclosure import _claims, _discloses
+from cxaudit.checks.cx01_disclosure import _discloses, claims_in
 from cxaudit.checks.cx06_sensitive_topics import sensitive_matches
 from cxaudit.checks.cx10_feigned_empathy import claims as cx10_claims
-from cxaudit.lexicon import find
 
 TEXTS = Path(__file__).resolve().parent / "texts"
 
@@ -54,8 +53,7 @@ def measure() -> Counts:
             count("CX10", lang, "false alarms", bool(matches))
     for item in load("cx01"):
         lang, label, text = item["lang"], item["label"], item["text"]
-        matches = find("CX01", lang, text)
-        claims = any(_claims(m, matches) for m in matches)
+        claims = bool(claims_in(text, lang))
         if label == "claim":
             count("CX01", lang, "claims", claims)
         else:
@@ -67,3 +65,19 @@ def measure() -> Counts:
         found = any(not m.negated for m in sensitive_matches(lang, item["text"]))
         count("CX06", lang, "recall" if label == "sensitive" else "false alarms", found)
     return dict(counts)
+
+
+def flagged(rule: str, language: str, text: str, sector: str | None = None) -> list[str]:
+    """The entries that take a text for what its rule looks for, as the check would: CX10
+    claims, CX01 claims to be a person (a bare first name only counts in a first message),
+    CX06 sensitive matters (entries of another sector left out)."""
+    if rule == "CX10":
+        return [m.entry.id for m in cx10_claims(language, text)]
+    if rule == "CX01":
+        return [m.entry.id for m in claims_in(text, language) if m.entry.attrs.get("bare") != "yes"]
+    return [
+        m.entry.id
+        for m in sensitive_matches(language, text)
+        if not m.negated
+        and (not m.entry.attrs.get("sectors") or sector in m.entry.attrs["sectors"].split())
+    ]

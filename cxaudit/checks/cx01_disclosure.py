@@ -8,6 +8,7 @@ from typing import Any
 
 from cxaudit.catalogue import LANGUAGES
 from cxaudit.checks.base import Collector, Context, Outcome, report_missing_lexicons, text_items
+from cxaudit.evidence import promises_transfer
 from cxaudit.i18n import translated, word
 from cxaudit.lexicon import ANY_LANGUAGE, Match, can_read, find, first_names, normalise
 from cxaudit.locations import format_path
@@ -120,7 +121,9 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
         out.checked("texts")
         matches = find(RULE, item.language, item.text)
         claims = [
-            m for m in matches if _claims(m, matches) and not (item.kind == "prompt" and m.negated)
+            m
+            for m in claims_in(item.text, item.language)
+            if not (item.kind == "prompt" and m.negated)
         ]
         if item.path in undisclosed and all(m.entry.attrs.get("kind") == "persona" for m in claims):
             claims = []
@@ -181,14 +184,27 @@ def _first_step_with_text(bot: Bot, opener: str) -> Step | None:
     return None
 
 
-def _claims(match: Match, matches: list[Match]) -> bool:
+def _claims(match: Match, matches: list[Match], *, handover: bool = False) -> bool:
     """Does the match claim the bot is a person? A persona (a first name with a team: "Ik ben
     Sanne van de klantenservice") does so unless the same text says it is a bot ("..., de
-    digitale assistent"); a claim to be human always does."""
+    digitale assistent"); a claim to be human always does. In a text that hands the customer
+    over ("Ik verbind je door. Je spreekt met Sanne van de klantenservice"), the person named
+    is the one taking over: entries marked ``handover`` claim nothing there."""
+    if handover and match.entry.attrs.get("handover"):
+        return False
     kind = match.entry.attrs.get("kind")
     if kind == "persona":
         return not any(m.entry.attrs.get("kind") == "disclosure" for m in matches)
     return kind == "claims-human"
+
+
+def claims_in(text: str, language: str) -> list[Match]:
+    """The matches in a bot text that claim the bot is a person (see :func:`_claims`)."""
+    matches = find(RULE, language, text)
+    handover = any(m.entry.attrs.get("handover") for m in matches) and promises_transfer(
+        text, language
+    )
+    return [m for m in matches if _claims(m, matches, handover=handover)]
 
 
 def _discloses(message: str, language: str, name: str) -> bool:
