@@ -62,7 +62,7 @@ def measure() -> Counts:
             count("CX01", lang, "disclosures", _discloses(text, lang, ""))
     for item in load("cx06"):
         lang, label = item["lang"], item["label"]
-        found = any(not m.negated for m in sensitive_matches(lang, item["text"]))
+        found = bool(sensitive_matches(lang, item["text"]))
         count("CX06", lang, "recall" if label == "sensitive" else "false alarms", found)
     return dict(counts)
 
@@ -78,6 +78,5 @@ def flagged(rule: str, language: str, text: str, sector: str | None = None) -> l
     return [
         m.entry.id
         for m in sensitive_matches(language, text)
-        if not m.negated
-        and (not m.entry.attrs.get("sectors") or sector in m.entry.attrs["sectors"].split())
+        if not m.entry.attrs.get("sectors") or sector in m.entry.attrs["sectors"].split()
     ]
