@@ -109,18 +109,33 @@ class Entry:
     attrs: Mapping[str, str] = field(default_factory=dict)
     # Literals of which every match contains one; None when the pattern guarantees none.
     anchors: tuple[str, ...] | None = None
+    # A cheaper pattern that matches wherever ``source`` does (``{first-name}`` read as any
+    # word): searched first, and in the lexicon's screen; None when it would be the same.
+    rough: str | None = None
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
         # Compiled on first use, once a text contains one of the entry's anchors.
         return re.compile(self.source)
 
+    @cached_property
+    def rough_pattern(self) -> re.Pattern[str]:
+        """The pattern searched first: the rough one where there is one (the names of
+        ``{first-name}`` are a long alternation to compile, and most texts name nobody)."""
+        return re.compile(self.rough) if self.rough is not None else self.pattern
+
+    def search(self, normal: str) -> re.Match[str] | None:
+        hit = self.rough_pattern.search(normal)
+        if hit is None or self.rough is None:
+            return hit
+        return self.pattern.search(normal)
+
     def may_match(self, normal: str) -> bool:
         """False only when the normalised text cannot match: it contains none of the anchors."""
         return self.anchors is None or any(anchor in normal for anchor in self.anchors)
 
     def matches(self, text: str) -> bool:
-        return self.pattern.search(normalise(text)) is not None
+        return self.search(normalise(text)) is not None
 
 
 @dataclass(frozen=True)
@@ -166,8 +181,11 @@ class Lexicon:
 
     @cached_property
     def screen(self) -> re.Pattern[str]:
-        """One alternation of every entry: a text it misses matches no entry."""
-        return re.compile("|".join(f"(?:{entry.source})" for entry in self.entries) or "(?!)")
+        """One alternation of every entry (its rough pattern where it has one): a text it
+        misses matches no entry."""
+        return re.compile(
+            "|".join(f"(?:{entry.rough or entry.source})" for entry in self.entries) or "(?!)"
+        )
 
     def find(self, text: str) -> list[Match]:
         """Every entry that matches ``text``, each once, in text order (then file order).
@@ -185,7 +203,7 @@ class Lexicon:
         for order, entry in enumerate(self.entries):
             if not entry.may_match(normal):
                 continue
-            hit = entry.pattern.search(normal)
+            hit = entry.search(normal)
             if hit is not None:
                 hits.append((hit.start(), order, entry, hit))
         if not hits:
@@ -586,6 +604,10 @@ def _words(source: str, raw: object) -> dict[str, str]:
     return words
 
 
+# What ``{first-name}`` is read as in an entry's rough pattern: any word.
+_ANY_NAME = "(?:[a-z]+)"
+
+
 @cache
 def _first_name_class() -> str:
     return "(?:" + "|".join(sorted(map(re.escape, first_names()), key=lambda n: (-len(n), n))) + ")"
@@ -618,10 +640,17 @@ def _entry(source: str, raw: object, words: Mapping[str, str] | None = None) -> 
         for k, v in raw.items()
         if k not in {"id", "label", "pattern", "examples", "not"}
     }
+    where = f"entry {raw['id']}"
+    words = words or {}
+    pattern = str(raw["pattern"])
+    rough = None
+    if "{first-name}" in pattern:
+        rough = _expand(source, where, pattern, {**words, "first-name": _ANY_NAME})
     return Entry(
         id=str(raw["id"]),
         label=labels,
-        source=_expand(source, f"entry {raw['id']}", str(raw["pattern"]), words or {}),
+        source=_expand(source, where, pattern, words),
+        rough=rough,
         examples=tuple(str(e) for e in raw["examples"]),
         counter_examples=tuple(str(e) for e in raw.get("not") or []),
         attrs=attrs,

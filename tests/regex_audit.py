@@ -115,7 +115,7 @@ def _workload() -> None:
         for language in available_languages(rule):
             lexicon = load_lexicon(rule, language)
             for entry in lexicon.entries if lexicon else ():
-                _ = entry.pattern
+                _ = entry.pattern, entry.rough_pattern
 
 
 def _lexicon_names() -> list[str]:

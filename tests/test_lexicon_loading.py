@@ -175,3 +175,12 @@ def test_a_bad_word_class_is_named(words: object, pattern: str, problem: str) ->
     raw = {"id": "e", "label": "e", "pattern": pattern, "examples": ["x"]}
     with pytest.raises(LexiconError, match=problem):
         _entry("cx10.xx.yaml", raw, _words("cx10.xx.yaml", words))
+
+
+def test_a_first_name_entry_is_searched_roughly_first_and_then_exactly() -> None:
+    raw = {"id": "e", "label": "e", "pattern": r"\bik ben {first-name} van\b", "examples": ["x"]}
+    found = _entry("cx01.xx.yaml", raw, _words("cx01.xx.yaml", None))
+    assert found.rough == r"\bik ben (?:[a-z]+) van\b"
+    assert found.rough_pattern.search("ik ben pakketpal van acme")  # any word passes roughly
+    assert found.search("ik ben pakketpal van acme") is None  # but it names nobody
+    assert found.search("ik ben sanne van acme")
