@@ -223,9 +223,15 @@ def sensitive_matches(language: str, phrase: str) -> list[Match]:
     """The sensitive topics a customer utterance is about, unless its speaker says they are not
     the one affected: a debt adviser or a lawyer at work, a student writing about phishing (an
     entry of topic ``observer`` in the same text)."""
+    return _read(language, phrase) or []
+
+
+def _read(language: str, phrase: str) -> list[Match] | None:
+    """The customer-side matches of an utterance, or None when an entry of topic ``observer``
+    says its speaker is not the one affected."""
     matches = _customer(find(RULE, language, phrase))
     if any(m.entry.attrs.get("topic") == OBSERVER for m in matches):
-        return []
+        return None
     return matches
 
 
@@ -273,8 +279,8 @@ def judge_intent(
         if not can_read(RULE, language):
             unread.append(language)
             continue
-        matches = _customer(find(RULE, language, phrase))
-        if any(m.entry.attrs.get("topic") == OBSERVER for m in matches):
+        matches = _read(language, phrase)
+        if matches is None:
             observers += 1
             continue
         strong = _in_sector((m for m in matches if m.entry.attrs.get("weak") != "yes"), sector)

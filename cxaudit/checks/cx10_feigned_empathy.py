@@ -46,7 +46,7 @@ def _denied(match: Match, language: str) -> bool:
     if any(word in phrase for word in _INTENSIFYING):
         return False
     languages = _NEGATIONS if language not in _NEGATIONS else {language: _NEGATIONS[language]}
-    negations = set().union(*languages.values()) | {"n'"}
+    negations = set().union(*languages.values())
     you = set().union(*(_SECOND_PERSON[lang] for lang in languages))
     words = phrase.split()
     for i, word in enumerate(words):
