@@ -175,7 +175,7 @@ def test_bank_empathy_line_is_the_only_cx10_finding() -> None:
 
 def test_energy_scores_in_between_and_fails_on_errors() -> None:
     report = checked("energy")
-    assert report.score == 72.9
+    assert report.score == 73.0
     assert report.grade == "C"
     assert not report.passed
     assert spots(report, Severity.ERROR)
@@ -205,7 +205,8 @@ def test_energy_gaps_are_the_ones_built_in() -> None:
     }
     assert spots(report, Severity.ERROR) == expected
     got = statuses(report)
-    assert {r for r, s in got.items() if s == "pass"} == {"CX02", "CX04"}
+    # "Gecondoleerd met uw verlies" acknowledges the loss, as "Sorry to hear that" does: no CX10.
+    assert {r for r, s in got.items() if s == "pass"} == {"CX02", "CX04", "CX10"}
 
 
 def test_energy_handoffs_without_a_waiting_time_are_warnings() -> None:
@@ -289,7 +290,7 @@ def test_cli_json_report_has_the_documented_keys(runner: CliRunner, name: str) -
                 "CX07": 0.0,
                 "CX08": 0.75,
                 "CX09": 0.667,
-                "CX10": 0.989,
+                "CX10": 1.0,
             },
         ),
     ],

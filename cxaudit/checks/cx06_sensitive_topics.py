@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cxaudit.checks.base import Collector, Context, Outcome
+from cxaudit.evidence import contacts_in
 from cxaudit.graph import FlowGraph
 from cxaudit.lexicon import ANY_LANGUAGE, Match, available_languages, can_read, find
 from cxaudit.locations import DataPath
@@ -70,11 +71,16 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
             available=", ".join(available_languages(RULE)),
         )
 
-    def routed(step_id: str) -> bool:
+    def routed(step_id: str, topic: str) -> bool:
         i = bot.step_index[step_id]
-        if direct:
-            return graph.is_handoff(i)
-        return graph.turns_to_handoff_in_flow[i] <= limit
+        if direct and graph.is_handoff(i):
+            return True
+        if not direct and graph.turns_to_handoff_in_flow[i] <= limit:
+            return True
+        # An emergency is for a line that answers at once: a gas smell for the grid operator's
+        # 24/7 number, a crisis for a helpline. A first answer that gives a number to call is
+        # the person; a colleague in the chat queue would come later.
+        return topic in EMERGENCY_TOPICS and _gives_phone(bot, step_id)
 
     failed: list[tuple[str, DataPath, str, str | None, str, str, str]] = []
     # (way in, where, subject, step, topic, intent, phrase / target)
@@ -98,7 +104,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
             failed.append(("nowhere", intent.path, intent.id, None, topic, intent.id, ""))
             continue
         for target, where in ways:
-            if not routed(target):
+            if not routed(target, topic):
                 failed.append(("intent", where, intent.id, target, topic, intent.id, ""))
                 break
     options_seen = False
@@ -114,14 +120,14 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
             options_seen = True
             out.checked("routed")
             target = bot.resolve(option.goto)
-            if not routed(target):
+            if not routed(target, topic):
                 failed.append(
                     ("option", path, f"{step.id}:{phrase}", step.id, topic, phrase, target)
                 )
         if step.topic is None:
             continue
         out.checked("routed")
-        if not routed(step.id):
+        if not routed(step.id, step.topic):
             failed.append(("step", (*step.path, "topic"), step.id, step.id, step.topic, "", ""))
     if not sensitive and not options_seen and not _any_sensitive_place(bot):
         # Nothing sensitive is recognised: such customers end in the fallback. In a strict
@@ -314,20 +320,34 @@ def judge_intent(
 
 
 def _answers(bot: Bot, graph: FlowGraph, intent: Intent) -> list[tuple[str, str, DataPath]]:
-    """What the bot says first where the intent leads: per target, the first step with text
-    along its ``next``s, in every language."""
-    said: list[tuple[str, str, DataPath]] = []
-    for target in graph.intent_targets[intent.id]:
-        seen: set[str] = set()
-        current: str | None = bot.resolve(target)
-        while current is not None and current not in seen:
-            seen.add(current)
-            step = bot.steps[bot.step_index[current]]
-            if messages := step.messages():
-                said.extend((lang, text, path) for lang, (text, path) in messages.items())
-                break
-            current = bot.resolve(step.next) if step.next is not None else None
-    return said
+    """What the bot says first where the intent leads, per target, in every language."""
+    return [said for target in graph.intent_targets[intent.id] for said in _first_said(bot, target)]
+
+
+def _first_said(bot: Bot, target: str) -> list[tuple[str, str, DataPath]]:
+    """The first step with text from ``target`` along its ``next``s: (language, text, where)."""
+    seen: set[str] = set()
+    current: str | None = bot.resolve(target)
+    while current is not None and current not in seen:
+        seen.add(current)
+        step = bot.steps[bot.step_index[current]]
+        if messages := step.messages():
+            return [(lang, text, path) for lang, (text, path) in messages.items()]
+        current = bot.resolve(step.next) if step.next is not None else None
+    return []
+
+
+#: Topics whose person is an emergency or crisis line rather than a colleague in the chat.
+EMERGENCY_TOPICS = frozenset({"safety", "urgent_symptoms"})
+
+
+def _gives_phone(bot: Bot, target: str) -> bool:
+    """Does the first thing the bot says from ``target`` give a phone number to call?"""
+    return any(
+        contact.channel == "phone"
+        for _, text, _ in _first_said(bot, target)
+        for contact in contacts_in(text)
+    )
 
 
 def _order(intent: Intent, path: DataPath) -> int:
