@@ -657,6 +657,7 @@ def _entry(source: str, raw: object, words: Mapping[str, str] | None = None) -> 
     )
 
 
+@cache  # asked for every text in no known language: a folder listing each time added up
 def available_languages(rule: str) -> tuple[str, ...]:
     """The languages that have a lexicon for ``rule``, sorted."""
     folder = rules_dir() / "lexicons"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from cxaudit.evidence.words import words_of
@@ -182,20 +183,32 @@ def answers(graph: FlowGraph, i: int) -> list[tuple[int, Answer]]:
     step, bot = graph.steps[i], graph.bot
     choices: list[tuple[int, Answer]] = []
     for option in step.options:
-        kinds = {
-            m.entry.attrs.get("kind")
-            for lang, text, _ in option.label.variants
-            for m in find(YES_NO_RULE, lang, text)
-        }
-        choices.append((bot.step_index[bot.resolve(option.goto)], _verdict(kinds)))
+        label = tuple((lang, text) for lang, text, _ in option.label.variants)
+        choices.append((bot.step_index[bot.resolve(option.goto)], _label_answer(label)))
     for intent_id, target in step.on:
-        kinds = {
+        choices.append((bot.step_index[bot.resolve(target)], _intent_answer(intent_id)))
+    return choices
+
+
+# Bots repeat their answer labels ("Ja", "Nee") and intents on every question: each is read once.
+@lru_cache(maxsize=4096)
+def _label_answer(label: tuple[tuple[str, str], ...]) -> Answer:
+    """What an option's label answers, read in each of its languages."""
+    return _verdict(
+        {m.entry.attrs.get("kind") for lang, text in label for m in find(YES_NO_RULE, lang, text)}
+    )
+
+
+@lru_cache(maxsize=4096)
+def _intent_answer(intent_id: str) -> Answer:
+    """What an ``on`` answer's intent answers, read off its id in any language."""
+    return _verdict(
+        {
             m.entry.attrs.get("kind")
             for words in _id_phrases(intent_id)
             for m in find(YES_NO_RULE, ANY_LANGUAGE, words)
         }
-        choices.append((bot.step_index[bot.resolve(target)], _verdict(kinds)))
-    return choices
+    )
 
 
 YES_NO_RULE = "CX09"  # whose lexicons hold the yes and no answers

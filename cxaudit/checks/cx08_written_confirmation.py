@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cxaudit.checks.base import Collector, Context, Outcome, answers
+from cxaudit.checks.base import Answer, Collector, Context, Outcome, answers
 from cxaudit.evidence.texts import is_question, sentences
 from cxaudit.graph import EdgeKind, FlowGraph
 from cxaudit.i18n import agreement
@@ -55,7 +55,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
                 agreement=agreement(kind),
             )
         out.checked("question")
-        if unasked[i] and not _offers_choice(graph, i):
+        if unasked[i] and not _offers_choice(graph, i, answers(graph, i)):
             out.add(
                 "no-question",
                 (*step.path, "agreement"),
@@ -91,10 +91,11 @@ def _reachable_unasked(graph: FlowGraph) -> list[bool]:
     """
 
     def onward(i: int) -> list[int]:
-        if not _offers_choice(graph, i):
+        found = answers(graph, i)
+        if not _offers_choice(graph, i, found):
             return [e.target for e in graph.out[i] if e.kind is not EdgeKind.FALLBACK]
         # Past the question only along a "no": a refusal agrees to nothing.
-        declined = {target for target, answer in answers(graph, i) if answer == "no"}
+        declined = {target for target, answer in found if answer == "no"}
         return [
             e.target
             for e in graph.out[i]
@@ -105,14 +106,13 @@ def _reachable_unasked(graph: FlowGraph) -> list[bool]:
     return graph.reach(onward)
 
 
-def _offers_choice(graph: FlowGraph, i: int) -> bool:
+def _offers_choice(graph: FlowGraph, i: int, found: list[tuple[int, Answer]]) -> bool:
     """A question with a yes and a no that lead to different places: a menu ("Pay a bill",
     "Check my balance") or a branch on a condition the customer never sees asks for no
     agreement."""
     step = graph.steps[i]
     if not step.is_turn:
         return False
-    found = answers(graph, i)
     yes = {target for target, answer in found if answer == "yes"}
     no = {target for target, answer in found if answer == "no"}
     if yes and no and yes != no:
