@@ -8,6 +8,7 @@ import re
 import pytest
 
 import cxaudit.lexicon
+import cxaudit.regex_literals
 from cxaudit.lexicon import (
     SCREEN_AFTER,
     Entry,
@@ -16,8 +17,8 @@ from cxaudit.lexicon import (
     _entry,
     _words,
     derive_anchors,
-    required_literals,
 )
+from cxaudit.regex_literals import required_literals
 
 
 def entry(ident: str, source: str) -> Entry:
@@ -48,6 +49,8 @@ def test_a_pattern_that_would_break_matching_is_named(pattern: str, problem: str
 
 def test_the_module_examples_hold() -> None:
     assert doctest.testmod(cxaudit.lexicon).failed == 0
+    assert doctest.testmod(cxaudit.regex_literals).attempted > 0
+    assert doctest.testmod(cxaudit.regex_literals).failed == 0
 
 
 @pytest.mark.parametrize(
