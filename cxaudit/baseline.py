@@ -23,7 +23,7 @@ from cxaudit.budget import check_nesting
 from cxaudit.catalogue import waiver_checks
 from cxaudit.diagnostics import Diagnostic, InputError
 from cxaudit.inert import json_text, shown_name
-from cxaudit.loader import read_text, resolved
+from cxaudit.reading import read_text, resolved
 from cxaudit.report import FileReport, Finding, FixedEntry
 
 BASELINE_FORMAT = 1

@@ -26,9 +26,10 @@ from typing import Any, Generic, TypeVar
 from cxaudit.catalogue import LANGUAGES, catalogue
 from cxaudit.diagnostics import Diagnostic, InputError
 from cxaudit.inert import shown_name
-from cxaudit.loader import Document, load_file, resolved
+from cxaudit.loader import Document, load_file
 from cxaudit.locations import DataPath, Locator
 from cxaudit.pyproject import has_section, read_section
+from cxaudit.reading import resolved
 from cxaudit.schema import validate
 from cxaudit.suggest import did_you_mean
 

@@ -14,7 +14,7 @@ from cxaudit.budget import exceeded
 from cxaudit.config import CONFIG_NAMES
 from cxaudit.diagnostics import Diagnostic
 from cxaudit.inert import shown_name
-from cxaudit.loader import resolved
+from cxaudit.reading import resolved
 
 #: Names that say "this is a flow file" when a folder is searched.
 FLOW_SUFFIXES = (".cxaudit.yaml", ".cxaudit.yml", ".flow.yaml", ".flow.yml")

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, Any
 from cxaudit.catalogue import CheckInfo, fill, import_checks
 from cxaudit.checks.base import Issue, Param
 from cxaudit.i18n import word
-from cxaudit.loader import Data, Document
+from cxaudit.loader import Document
 from cxaudit.locations import DataPath, Location, format_path
 from cxaudit.model import Bot
 from cxaudit.report import Finding, Place, Severity, Suppression
+from cxaudit.yaml_data import Data
 
 if TYPE_CHECKING:
     from cxaudit.diagnostics import Note

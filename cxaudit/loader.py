@@ -9,43 +9,35 @@ with a cap on how far aliases may expand the document.
 
 from __future__ import annotations
 
-import math
-import os
 import re
-import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn, Union
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from cxaudit.budget import Limits, OverBudget, exceeded
 from cxaudit.budget import current as current_limits
-from cxaudit.diagnostics import AmbiguousInput, Diagnostic, InputError
+from cxaudit.diagnostics import Diagnostic, InputError
 from cxaudit.locations import DataPath, Location, Locator, PathElem
-from cxaudit.suggest import short
+from cxaudit.reading import read_text
+from cxaudit.yaml_data import (
+    TAG_BOOL,
+    TAG_FLOAT,
+    TAG_INT,
+    TAG_MERGE,
+    TAG_NULL,
+    Constructor,
+    Data,
+    node_location,
+)
 
 _LIBYAML = bool(getattr(yaml, "__with_libyaml__", False))
 
 #: Default largest file accepted, in bytes (see cxaudit.budget; --limit file-bytes=N).
 DEFAULT_MAX_BYTES = Limits().file_bytes
-#: Aliases may expand a document to this many times its own node count (plus a floor).
-ALIAS_EXPANSION_FACTOR = 10
-ALIAS_EXPANSION_FLOOR = 100_000
-
-# Union, not |: the alias is recursive and must evaluate at run time on Python 3.10.
-Data = Union[dict[str, "Data"], list["Data"], str, int, float, bool, None]  # noqa: UP007
-
-_STR = "tag:yaml.org,2002:str"
-_INT = "tag:yaml.org,2002:int"
-_FLOAT = "tag:yaml.org,2002:float"
-_BOOL = "tag:yaml.org,2002:bool"
-_NULL = "tag:yaml.org,2002:null"
-_SEQ = "tag:yaml.org,2002:seq"
-_MAP = "tag:yaml.org,2002:map"
-_MERGE = "tag:yaml.org,2002:merge"
 
 
 class _TooDeep(Exception):
@@ -100,16 +92,16 @@ else:  # pragma: no cover - PyYAML built without libyaml
 
 for _loader in (_PureLoader, _FastLoader):
     for _tag, _pattern, _first in (
-        (_BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-        (_NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-        (_INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+        (TAG_BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+        (TAG_NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+        (TAG_INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
         (
-            _FLOAT,
+            TAG_FLOAT,
             r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
             r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
             "-+.0123456789",
         ),
-        (_MERGE, r"^<<$", "<"),
+        (TAG_MERGE, r"^<<$", "<"),
     ):
         _loader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
 
@@ -125,10 +117,6 @@ def plain_is_text(value: str) -> bool:
         if pattern.match(value):
             return False
     return True
-
-
-def _mark_location(node: Node) -> Location:
-    return Location(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
 class SourceMap:
@@ -154,11 +142,11 @@ class SourceMap:
         for elem in path:
             child = _child(node, elem)
             if child is None:
-                return _mark_location(node)
+                return node_location(node)
             found_key, node = child
         if key and found_key is not None:
-            return _mark_location(found_key)
-        return _mark_location(node)
+            return node_location(found_key)
+        return node_location(node)
 
 
 def _child(node: Node, elem: PathElem) -> tuple[Node | None, Node] | None:
@@ -167,7 +155,7 @@ def _child(node: Node, elem: PathElem) -> tuple[Node | None, Node] | None:
     if isinstance(node, MappingNode) and isinstance(elem, str):
         merged: list[Node] = []
         for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
+            if key_node.tag == TAG_MERGE:
                 merged.append(value_node)
             elif isinstance(key_node, ScalarNode) and key_node.value == elem:
                 return key_node, value_node
@@ -242,93 +230,6 @@ def _inside_scalars(root: Node, indexes: set[int]) -> set[int]:
     return hit
 
 
-# Read-only, without blocking on a FIFO, never becoming a terminal's controlling process, and
-# in binary mode on Windows (which has neither of the first two).
-_READ_FLAGS = (
-    os.O_RDONLY
-    | getattr(os, "O_NONBLOCK", 0)
-    | getattr(os, "O_NOCTTY", 0)
-    | getattr(os, "O_BINARY", 0)
-)
-
-
-def resolved(path: Path) -> Path:
-    """The path with links followed; for a link loop, the absolute path as it is (never an
-    error: a loop is reported when the file is read)."""
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError):  # RuntimeError: a link loop, before Python 3.13
-        return path.absolute()
-
-
-def read_text(path: Path, display: str, max_bytes: int | None = None) -> str:
-    """Read a file as UTF-8 text, refusing what is too big, binary or in another encoding.
-
-    The file is opened without blocking (a FIFO swapped in after a check must not hang the run)
-    and its kind checked on the open file; at most the byte limit plus one byte is read.
-    """
-    if max_bytes is None:
-        max_bytes = current_limits().file_bytes
-    try:
-        if path.is_dir():
-            raise InputError([Diagnostic(display, "is a directory, not a file")])
-        descriptor = os.open(path, _READ_FLAGS)
-        with os.fdopen(descriptor, "rb") as handle:
-            status = os.fstat(handle.fileno())
-            if not stat.S_ISREG(status.st_mode):
-                raise InputError(
-                    [Diagnostic(display, "is not a regular file (a pipe or a device?)")]
-                )
-            if status.st_size > max_bytes:
-                raise OverBudget([Diagnostic(display, _too_big(status.st_size, max_bytes))])
-            raw = handle.read(max_bytes + 1)  # a growing file can outgrow its stat
-    except FileNotFoundError:
-        raise InputError([Diagnostic(display, "no such file")]) from None
-    except PermissionError:
-        raise InputError([Diagnostic(display, "permission denied")]) from None
-    except OSError as exc:
-        raise InputError([Diagnostic(display, f"cannot read the file: {exc.strerror}")]) from None
-    if len(raw) > max_bytes:
-        raise OverBudget([Diagnostic(display, _too_big(len(raw), max_bytes))])
-    return decode(raw, display)
-
-
-def _too_big(size: int, max_bytes: int) -> str:
-    return (
-        f"the file is {size:,} bytes, more than the limit of {max_bytes:,} bytes; "
-        "if this is a real bot, raise it with --limit file-bytes=N"
-    )
-
-
-def decode(raw: bytes, display: str) -> str:
-    """UTF-8 (with or without a byte-order mark) to text; anything else is refused clearly."""
-    nul = raw.find(b"\x00")
-    if nul != -1:
-        return _refuse(display, f"binary data, not YAML text (a NUL byte at byte offset {nul})")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        byte = raw[exc.start : exc.start + 1].hex()
-        raise InputError(
-            [
-                Diagnostic(
-                    display,
-                    f"not valid UTF-8: byte 0x{byte} at byte offset {exc.start}; "
-                    "save the file as UTF-8",
-                    line,
-                    column,
-                )
-            ]
-        ) from None
-    return text.removeprefix("\ufeff")
-
-
-def _refuse(display: str, message: str) -> NoReturn:
-    raise InputError([Diagnostic(display, message)])
-
-
 def load_file(
     path: Path, display: str, max_bytes: int | None = None, *, empty_ok: bool = False
 ) -> Document:
@@ -353,7 +254,7 @@ def load_text(text: str, display: str, *, pure: bool = False, empty_ok: bool = F
         raise InputError(
             [Diagnostic(display, f"the file {what}; a flow file starts with 'cxaudit: 1'")]
         )
-    data = _Constructor(display, root).build()
+    data = Constructor(display, root).build()
     directives = _directives(text, root) if "cxaudit:" in text else ()
     return Document(display, data, SourceMap(root), directives)
 
@@ -452,192 +353,3 @@ def _depth_diagnostic(text: str, display: str) -> Diagnostic:
     except yaml.YAMLError:
         pass
     return Diagnostic(display, message)
-
-
-class _Constructor:
-    """Builds plain data from a composed node graph, within an alias budget.
-
-    Collections are built once each and shared, so an alias bomb costs no more to build than
-    its own (small) node count; the size it *would* have when expanded is summed on the way,
-    and a document that expands beyond the budget is refused before anything walks it.
-    """
-
-    def __init__(self, display: str, root: Node) -> None:
-        self.display = display
-        self.root = root
-        self.built: dict[int, tuple[Data, int]] = {}  # collection id -> (value, expanded size)
-        self.in_progress: set[int] = set()
-        self.distinct = 0
-
-    def fail(self, node: Node, message: str) -> InputError:
-        loc = _mark_location(node)
-        return InputError([Diagnostic(self.display, message, loc.line, loc.column)])
-
-    def build(self) -> Data:
-        value, expanded = self.construct(self.root)
-        budget = max(ALIAS_EXPANSION_FLOOR, ALIAS_EXPANSION_FACTOR * self.distinct)
-        if expanded > budget:
-            raise InputError(
-                [
-                    Diagnostic(
-                        self.display,
-                        f"aliases expand this document to {expanded:,} nodes, more than the "
-                        f"limit of {budget:,} ({ALIAS_EXPANSION_FACTOR}x its {self.distinct:,} "
-                        "nodes); this looks like an alias bomb",
-                    )
-                ]
-            )
-        return value
-
-    def construct(self, node: Node) -> tuple[Data, int]:
-        """The value of ``node`` and the number of nodes it stands for once aliases expand."""
-        if isinstance(node, ScalarNode):
-            self.distinct += 1
-            return self.scalar(node), 1
-        key = id(node)
-        done = self.built.get(key)
-        if done is not None:
-            return done
-        if key in self.in_progress:
-            raise self.fail(node, "an alias refers to a node that contains it (a cycle)")
-        self.in_progress.add(key)
-        self.distinct += 1
-        value: Data
-        if isinstance(node, SequenceNode):
-            self._check_tag(node, _SEQ)
-            items = [self.construct(child) for child in node.value]
-            value, size = [v for v, _ in items], 1 + sum(n for _, n in items)
-        elif isinstance(node, MappingNode):
-            self._check_tag(node, _MAP)
-            value, size = self.mapping(node)
-        else:  # pragma: no cover - the composer makes only these three kinds
-            raise self.fail(node, "unknown YAML node")
-        self.in_progress.discard(key)
-        self.built[key] = (value, size)
-        return value, size
-
-    def _check_tag(self, node: Node, expected: str) -> None:
-        if node.tag != expected:
-            raise self.fail(node, _unknown_tag(node.tag))
-
-    def scalar(self, node: ScalarNode) -> Data:
-        tag, value = node.tag, str(node.value)
-        if tag in (_STR, "!"):
-            return str(value)
-        if tag == _NULL:
-            if value in ("", "~", "null", "Null", "NULL"):
-                return None
-        elif tag == _BOOL:
-            if value in ("true", "True", "TRUE", "false", "False", "FALSE"):
-                return value.lower() == "true"
-        elif tag == _INT:
-            number = _parse_int(value)
-            if number is not None and abs(number) <= MAX_NUMBER:
-                return number
-            if number is not None:
-                raise self.fail(node, _too_large(value))
-        elif tag == _FLOAT:
-            real = _parse_float(value)
-            if real is not None and math.isfinite(real) and abs(real) <= MAX_NUMBER:
-                return real
-            if real is not None:
-                raise self.fail(node, _too_large(value))
-        else:
-            raise self.fail(node, _unknown_tag(tag))
-        kind = tag.rsplit(":", 1)[-1]
-        raise self.fail(node, f"'{short(value)}' is not a valid {kind}")
-
-    def mapping(self, node: MappingNode) -> tuple[dict[str, Data], int]:
-        result: dict[str, Data] = {}
-        seen: dict[str, Node] = {}
-        merged: dict[str, Data] = {}
-        size = 1
-        for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
-                size += self._merge(value_node, merged)
-                continue
-            if not isinstance(key_node, ScalarNode):
-                raise self.fail(key_node, "a mapping key must be a plain text, not a list or map")
-            if key_node.tag not in (_STR, _INT, _FLOAT, _BOOL, _NULL, "!"):
-                raise self.fail(key_node, _unknown_tag(key_node.tag))
-            name = str(key_node.value)
-            if name in seen:
-                first = _mark_location(seen[name])
-                loc = _mark_location(key_node)
-                message = (
-                    f"duplicate key '{short(name)}' (first at line {first.line}); "
-                    "YAML would silently keep only the last one"
-                )
-                raise AmbiguousInput([Diagnostic(self.display, message, loc.line, loc.column)])
-            seen[name] = key_node
-            self.distinct += 1
-            value, value_size = self.construct(value_node)
-            result[name] = value
-            size += 1 + value_size
-        for name, value in merged.items():
-            result.setdefault(name, value)  # explicit keys win over merged ones
-        return result, size
-
-    def _merge(self, value_node: Node, into: dict[str, Data]) -> int:
-        sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
-        size = 0
-        for source in sources:
-            if not isinstance(source, MappingNode):
-                raise self.fail(source, "'<<' merges only maps (or a list of maps)")
-            built, source_size = self.construct(source)
-            assert isinstance(built, dict)
-            size += source_size
-            for name, value in built.items():
-                into.setdefault(name, value)  # earlier sources win, as in YAML's merge spec
-        return size
-
-
-def _unknown_tag(tag: str) -> str:
-    written = (
-        "!!" + tag.removeprefix("tag:yaml.org,2002:")
-        if tag.startswith("tag:yaml.org,2002:")
-        else tag
-    )
-    return (
-        f"the tag '{short(written)}' is not allowed; a flow file is plain data "
-        "(tags are never constructed or executed)"
-    )
-
-
-#: The largest number a flow file, configuration or baseline may hold (2^53: every such number
-#: is exact as a float, so no rule can overflow or lose it). Longer digit strings are refused
-#: before Python converts them (its int-to-str limit would raise).
-MAX_NUMBER = 2**53
-
-
-def _too_large(value: str) -> str:
-    return (
-        f"'{short(value)}' is not a number cxaudit can use (at most {MAX_NUMBER:,} either way, "
-        "and not .nan or .inf); put it in quotes if it is a text"
-    )
-
-
-def _parse_int(value: str) -> int | None:
-    digits = value.lstrip("+-")
-    if len(digits) > 40:  # far beyond MAX_NUMBER in any base: refused without converting
-        return MAX_NUMBER + 1
-    try:
-        if value.startswith("0o"):
-            return int(value[2:], 8)
-        if value.startswith("0x"):
-            return int(value[2:], 16)
-        return int(value, 10)
-    except ValueError:
-        return None
-
-
-def _parse_float(value: str) -> float | None:
-    lowered = value.lower()
-    if lowered.endswith(".inf"):
-        return -math.inf if lowered.startswith("-") else math.inf
-    if lowered == ".nan":
-        return math.nan
-    try:
-        return float(value)
-    except ValueError:
-        return None

@@ -9,8 +9,8 @@ from typing import Any
 
 from cxaudit.budget import check_nesting
 from cxaudit.diagnostics import Diagnostic, InputError
-from cxaudit.loader import read_text
 from cxaudit.locations import DataPath, Location
+from cxaudit.reading import read_text
 
 
 def _tomllib() -> Any:

@@ -28,8 +28,9 @@ with atheris.instrument_imports() if atheris is not None else contextlib.nullcon
     from cxaudit.diagnostics import InputError
     from cxaudit.engine import FLOW_SCHEMA
     from cxaudit.graph import FlowGraph
-    from cxaudit.loader import decode, load_text
+    from cxaudit.loader import load_text
     from cxaudit.model import build
+    from cxaudit.reading import decode
     from cxaudit.schema import validate
 
 _RULES = resolve((), sector="other", cli=Overrides()).rules  # the catalogue's defaults

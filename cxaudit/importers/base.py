@@ -28,8 +28,9 @@ from cxaudit.budget import OverBudget, exceeded
 from cxaudit.budget import current as current_limits
 from cxaudit.diagnostics import AmbiguousInput, Diagnostic, InputError, Note
 from cxaudit.inert import shown_name
-from cxaudit.loader import Document, load_text, read_text, resolved
+from cxaudit.loader import Document, load_text
 from cxaudit.locations import DataPath, Location, format_path
+from cxaudit.reading import read_text, resolved
 
 ARCHIVES = (".zip", ".blob")  # how Dialogflow CX exports come as one file
 

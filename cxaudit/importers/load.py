@@ -23,7 +23,7 @@ from cxaudit.diagnostics import Diagnostic, InputError
 from cxaudit.importers.base import ARCHIVES, Project, is_archive
 from cxaudit.importers.content import read_content, settle_notes
 from cxaudit.importers.overlay import OVERLAY, merge_overlay
-from cxaudit.loader import resolved
+from cxaudit.reading import resolved
 
 # The registry: format -> the module that reads it, imported on first use. Each module has a
 # ``build(project)`` that imports a project and ``MARKERS``, the files (or folders) a project
