@@ -1,5 +1,37 @@
-"""cxaudit: audit AI customer-contact bots against ten golden rules."""
+"""cxaudit: audit AI customer-contact bots against ten golden rules.
+
+For Python callers, what ``cxaudit check`` does::
+
+    import cxaudit
+
+    report = cxaudit.audit(["bots/"], cxaudit.Settings(fail_under=85))
+    print(report.passed, [(f.path, f.score) for f in report.files])
+
+``audit`` finds files as the command line does and returns its :class:`~cxaudit.report.Report`;
+the formatters in :mod:`cxaudit.formatters` render it.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
+__all__ = ["Report", "Settings", "__version__", "audit"]
+
+if TYPE_CHECKING:
+    from cxaudit.engine import Settings
+    from cxaudit.engine import audit_paths as audit
+    from cxaudit.report import Report
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use: `cxaudit --version` and `cxaudit rules` need none of the engine.
+    if name in ("audit", "Settings"):
+        from cxaudit import engine
+
+        return engine.audit_paths if name == "audit" else engine.Settings
+    if name == "Report":
+        from cxaudit.report import Report
+
+        return Report
+    raise AttributeError(f"module 'cxaudit' has no attribute {name!r}")

@@ -10,7 +10,6 @@ import re
 import shutil
 import sys
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -22,7 +21,6 @@ from cxaudit import __version__
 if TYPE_CHECKING:
     from cxaudit.baseline import Baseline
     from cxaudit.budget import Limits
-    from cxaudit.engine import Settings
     from cxaudit.report import Report
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
@@ -295,7 +293,7 @@ def check(
     limit: LimitOpt = None,
 ) -> None:
     """Check flow files against the ten golden rules; exit 0 if all pass, 1 if one fails, 2 on bad input."""
-    from cxaudit.engine import Settings
+    from cxaudit.engine import Settings, audit_paths
 
     extra = [_report_target(spec) for spec in reports or []]
     limits = _limits(limit, max_file_size)
@@ -312,7 +310,7 @@ def check(
         today=_day(today),
         source_format=source_format.value if source_format else None,
     )
-    report, _ = _audit(files, settings)
+    report = audit_paths(files, settings)
     if known is not None and report.files and all(f.baseline is None for f in report.files):
         _write(
             f"cxaudit: warning: {baseline} has no entry for any checked file "
@@ -362,7 +360,7 @@ def take_baseline(
 ) -> None:
     """Record today's findings so that `check --baseline` fails only on new ones."""
     from cxaudit.baseline import accepted, render_baseline
-    from cxaudit.engine import Settings
+    from cxaudit.engine import Settings, run
 
     settings = Settings(
         language=lang.value if lang else None,
@@ -373,7 +371,7 @@ def take_baseline(
         today=_day(today),
         source_format=source_format.value if source_format else None,
     )
-    report, paths = _audit(files, settings)
+    report, paths = run(files, settings)
     _print_input_errors(report)
     if report.errors:
         _write("cxaudit: no baseline written: fix the input errors first\n", "stderr")
@@ -584,24 +582,6 @@ def _read_baseline(path: Path, limits: Limits) -> Baseline:
         for diagnostic in exc.diagnostics:
             _write(diagnostic.render() + "\n", "stderr")
         raise typer.Exit(EXIT_INPUT) from None
-
-
-def _audit(arguments: list[str], settings: Settings) -> tuple[Report, dict[str, Path]]:
-    """Expand the arguments into files and check them; input problems join the report's errors."""
-    from cxaudit.budget import using
-    from cxaudit.discover import expand
-    from cxaudit.engine import audit
-
-    with using(settings.limits):
-        files, problems = expand(arguments, projects=settings.source_format is not None)
-    report = audit(files, settings)
-    if problems:
-        report = replace(
-            report,
-            errors=(*problems, *report.errors),
-            unchecked=(*(p.path for p in problems), *report.unchecked),
-        )
-    return report, {display: path for path, display in files}
 
 
 def _emit(

@@ -9,6 +9,7 @@ source map), wording (the report language), and what is waived or baselined.
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -31,6 +32,7 @@ from cxaudit.config import (
     resolve,
 )
 from cxaudit.diagnostics import Diagnostic, InputError
+from cxaudit.discover import expand
 from cxaudit.findings import Judged, group, import_note, judge
 from cxaudit.graph import FlowGraph
 from cxaudit.i18n import language_from_environment
@@ -147,6 +149,35 @@ def effective_settings(folder: Path, sector: str, settings: Settings) -> Effecti
     config_path = settings.config or (find_config(folder) if settings.discover_config else None)
     configs: tuple[ConfigFile, ...] = read_chain(config_path) if config_path else ()
     return resolve(configs, sector=sector, cli=settings.overrides())
+
+
+def audit_paths(
+    arguments: Sequence[str | os.PathLike[str]], settings: Settings | None = None
+) -> Report:
+    """What ``cxaudit check ARGUMENTS`` reports, for a Python caller: the arguments are found the
+    same way (files, folders searched for flow files, globs, Rasa and Dialogflow projects), every
+    file is checked, and arguments that name nothing join the report's input errors. It is
+    ``cxaudit.audit``; the command line calls it too.
+    """
+    return run(arguments, settings or Settings())[0]
+
+
+def run(
+    arguments: Sequence[str | os.PathLike[str]], settings: Settings
+) -> tuple[Report, dict[str, Path]]:
+    """:func:`audit_paths`, with each checked file's name as shown mapped to its path."""
+    with using(settings.limits):
+        files, problems = expand(
+            [os.fspath(a) for a in arguments], projects=settings.source_format is not None
+        )
+    report = audit(files, settings)
+    if problems:
+        report = replace(
+            report,
+            errors=(*problems, *report.errors),
+            unchecked=(*(p.path for p in problems), *report.unchecked),
+        )
+    return report, {display: path for path, display in files}
 
 
 def audit(files: Sequence[tuple[Path, str]], settings: Settings) -> Report:
