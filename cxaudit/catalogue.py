@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from cxaudit.importers.formats import FORMATS
 from cxaudit.resources import read_shipped, rules_dir
 
 LANGUAGES = ("en", "nl")
 
 
-#: The platforms a project can come from (cxaudit.importers), for texts written for them.
-PLATFORMS = ("rasa", "rasa-calm", "dialogflow-cx", "dialogflow-es")
+#: The platforms a project can come from (the importers' registry), for texts written for them.
+PLATFORMS = tuple(FORMATS)
 
 
 @dataclass(frozen=True)
@@ -195,3 +196,18 @@ def fill(template: str, params: Mapping[str, str]) -> str:
     Messages quote YAML such as ``{retries: 1, then: x}``, so str.format would trip on them.
     """
     return _PLACEHOLDER.sub(lambda m: params.get(m.group(1), m.group(0)), template)
+
+
+def lookup(text: str) -> RuleInfo | None:
+    """The rule a person means by ``text``: ``CX03``, ``cx3`` or ``3``; None for no rule.
+
+    >>> lookup("3").id, lookup("cx03").id
+    ('CX03', 'CX03')
+    >>> lookup("CX99") is None
+    True
+    """
+    key = text.strip().upper()
+    number = key.removeprefix("CX")
+    if re.fullmatch(r"[0-9]{1,2}", number):
+        key = f"CX{int(number):02d}"
+    return catalogue().get(key)

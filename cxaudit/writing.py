@@ -3,7 +3,8 @@
 A pull request can put a symbolic link where the report goes (``report.sarif`` pointing at a file
 of the CI runner); writing through it would overwrite that file. So the text is written to a new
 file in the target's folder and renamed over the target: a link there is replaced, never
-followed, and a reader never sees half a report. A failure leaves the target as it was.
+followed, and a reader never sees half a report. A failure leaves the target as it was. Standard output and error are written so that an
+encoding that cannot carry the text, a full disk or a closed pipe is one clear error.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import sys
 from pathlib import Path
 
 
@@ -43,3 +45,42 @@ def write_file(target: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             temporary.unlink()
         raise WriteError(f"cannot write {target}: {exc.strerror}") from None
+
+
+def write_stream(text: str, stream: str = "stdout") -> None:
+    """Write text; where the stream's encoding cannot carry it, write UTF-8 bytes instead.
+
+    A Windows job log in cp1252 must not crash on a box-drawing line or a Dutch accent.
+    """
+    out = sys.stdout if stream == "stdout" else sys.stderr
+    try:
+        try:
+            text.encode(out.encoding or "utf-8")
+        except (UnicodeEncodeError, LookupError):
+            out.flush()
+            # backslashreplace: a lone surrogate (a name that is not UTF-8) must not crash it
+            out.buffer.write(text.encode("utf-8", "backslashreplace"))
+            out.buffer.flush()
+            return
+        out.write(text)
+        out.flush()
+    except OSError as exc:  # a full disk, a closed pipe
+        raise StreamError(stream, exc) from None
+
+
+class StreamError(Exception):
+    """Standard output or error could not be written (a full disk, a closed pipe)."""
+
+    def __init__(self, stream: str, error: OSError) -> None:
+        super().__init__(stream)
+        self.stream = "standard output" if stream == "stdout" else "standard error"
+        self.error = error
+
+
+def abandon_stdout() -> None:
+    """Point standard output at the null device: what is left in its buffer cannot be written,
+    and Python must not try again (and print a traceback) when it exits."""
+    with contextlib.suppress(OSError, ValueError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from cxaudit.report import Report
+if TYPE_CHECKING:
+    from cxaudit.report import Report
 
 
 @dataclass(frozen=True)
@@ -15,24 +17,33 @@ class RenderOptions:
     width: int = 100  # the terminal's width; fixed when writing to a file or pipe
 
 
-Formatter = Callable[[Report, RenderOptions], str]
+Formatter = Callable[["Report", RenderOptions], str]
 
-#: Every format, in the order the CLI lists them.
-# Format name -> the module that renders it (an explicit registry: no discovery, no magic).
-_MODULES = {
-    "terminal": "terminal",
-    "concise": "concise",
-    "json": "json_report",
-    "sarif": "sarif",
-    "junit": "junit",
-    "markdown": "markdown",
-    "github": "github",
+
+@dataclass(frozen=True)
+class FormatEntry:
+    """A format: the module that renders it, and whether it is meant for machines (then
+    statistics and input errors go to standard error beside it)."""
+
+    module: str
+    machine: bool = False
+
+
+#: Every format, in the order the command line lists them (an explicit registry: no discovery).
+FORMATS: dict[str, FormatEntry] = {
+    "terminal": FormatEntry("terminal"),
+    "concise": FormatEntry("concise"),
+    "json": FormatEntry("json_report", machine=True),
+    "sarif": FormatEntry("sarif", machine=True),
+    "junit": FormatEntry("junit", machine=True),
+    "markdown": FormatEntry("markdown", machine=True),
+    "github": FormatEntry("github", machine=True),
 }
-NAMES = tuple(_MODULES)
+NAMES = tuple(FORMATS)
 
 
 def get(name: str) -> Formatter:
     """The formatter called ``name``; imported on use so start-up pays only for the one used."""
-    module = importlib.import_module(f"cxaudit.formatters.{_MODULES[name]}")
+    module = importlib.import_module(f"cxaudit.formatters.{FORMATS[name].module}")
     render: Formatter = module.render
     return render

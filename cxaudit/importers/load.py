@@ -22,18 +22,9 @@ from cxaudit.budget import exceeded
 from cxaudit.diagnostics import Diagnostic, InputError
 from cxaudit.importers.base import ARCHIVES, Project, is_archive
 from cxaudit.importers.content import read_content, settle_notes
+from cxaudit.importers.formats import FORMATS
 from cxaudit.importers.overlay import OVERLAY, merge_overlay
 from cxaudit.reading import resolved
-
-# The registry: format -> the module that reads it, imported on first use. Each module has a
-# ``build(project)`` that imports a project and ``MARKERS``, the files (or folders) a project
-# of its format cannot do without.
-FORMATS: dict[str, str] = {
-    "rasa": "cxaudit.importers.rasa3",
-    "rasa-calm": "cxaudit.importers.rasa_calm",
-    "dialogflow-cx": "cxaudit.importers.dialogflow_cx",
-    "dialogflow-es": "cxaudit.importers.dialogflow_es",
-}
 
 LOOKED_FOR = (
     "a Rasa project (domain.yml or domain/, with data/), "

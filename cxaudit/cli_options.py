@@ -1,0 +1,235 @@
+"""The options and arguments of the command line, and the choices they offer.
+
+The choices come from the registries: report formats from :mod:`cxaudit.formatters`, project
+formats from :mod:`cxaudit.importers.formats`, report languages from the catalogue. Typer reads
+a choice from an ``Enum``; each is built from its registry at import, and mypy is shown a plain
+``str`` enum (the members are the registry's names, which it cannot see).
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from cxaudit.catalogue import LANGUAGES
+from cxaudit.formatters import FORMATS
+from cxaudit.importers.formats import FORMATS as PROJECT_FORMATS
+
+
+def _choices(name: str, values: Sequence[str]) -> type[enum.Enum]:
+    return enum.Enum(name, [(value.replace("-", "_"), value) for value in values], type=str)  # type: ignore[return-value]
+
+
+if TYPE_CHECKING:
+    from cxaudit.budget import Limits
+
+    class Format(str, enum.Enum): ...
+
+    class SourceFormat(str, enum.Enum): ...
+
+    class Lang(str, enum.Enum): ...
+
+else:
+    Format = _choices("Format", tuple(FORMATS))
+    SourceFormat = _choices("SourceFormat", tuple(PROJECT_FORMATS))
+    Lang = _choices("Lang", LANGUAGES)
+
+#: The defaults of --format and of the documentation commands' --lang.
+TERMINAL = Format("terminal")
+ENGLISH = Lang("en")
+
+#: Formats meant for machines: statistics and input errors go to standard error beside them.
+MACHINE_FORMATS = frozenset(Format(name) for name, entry in FORMATS.items() if entry.machine)
+
+
+class Profile(str, enum.Enum):
+    recommended = "recommended"
+    strict = "strict"
+
+
+class Color(str, enum.Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+class SchemaName(str, enum.Enum):
+    flow = "flow"
+    report = "report"
+    config = "config"
+
+
+def wants_color(choice: Color, *, to_terminal: bool, environ: Mapping[str, str]) -> bool:
+    """Colour only when asked to, or on a terminal that has not opted out (NO_COLOR, TERM=dumb)."""
+    if choice is not Color.auto:
+        return choice is Color.always
+    return to_terminal and not environ.get("NO_COLOR") and environ.get("TERM") != "dumb"
+
+
+def parse_day(value: str | None) -> date | None:
+    """``--today``: a calendar date, ``YYYY-MM-DD``."""
+    if value is None:
+        return None
+    try:
+        if len(value) != len("2027-06-30"):
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"'{value}' is not a date such as 2027-06-30") from None
+
+
+def finite(value: float | None) -> float | None:
+    """A number option must be a number: ``nan`` passes every range check but orders nothing."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a number")
+    return value
+
+
+# Options shared by `check` and `baseline`.
+FilesArg = Annotated[
+    list[str],
+    typer.Argument(
+        help="Flow files, folders (searched for *.flow.yaml, *.cxaudit.yaml and YAML files "
+        "with a top-level 'cxaudit:' key) or globs such as 'bots/**/*.yaml'; a Rasa project "
+        "folder or a Dialogflow CX or ES export (folder, .zip or .blob) is imported and checked as "
+        "one bot.",
+        show_default=False,
+    ),
+]
+ConfigOpt = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option("--config", help="Use this configuration file for every flow file."),
+]
+ProfileOpt = Annotated[
+    Optional[Profile],  # noqa: UP045
+    typer.Option(
+        "--profile",
+        case_sensitive=False,
+        help="recommended or strict (default: the configuration's, else by bot.sector).",
+    ),
+]
+NoWaiversOpt = Annotated[
+    bool, typer.Option("--no-waivers", help="Ignore every waiver (for audits).")
+]
+TodayOpt = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--today",
+        metavar="YYYY-MM-DD",
+        callback=lambda value: parse_day(value) and value,
+        help="The date waivers expire against (default: today in UTC, on every machine alike).",
+    ),
+]
+FromOpt = Annotated[
+    Optional[SourceFormat],  # noqa: UP045
+    typer.Option(
+        "--from",
+        case_sensitive=False,
+        help="Read every argument as a project of this kind instead of detecting it "
+        "(rasa also reads a Rasa Pro CALM project as one).",
+    ),
+]
+MaxSizeOpt = Annotated[
+    Optional[int],  # noqa: UP045
+    typer.Option(
+        "--max-file-size",
+        min=1,
+        show_default=False,
+        help="Refuse files larger than this many bytes (the same as --limit file-bytes=N).",
+    ),
+]
+LimitOpt = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option(
+        "--limit",
+        metavar="NAME=N",
+        show_default=False,
+        help="Change a limit of the resource budget (repeatable): file-bytes, project-bytes, "
+        "files, nodes, text or depth; `cxaudit config limits` lists them with their defaults.",
+    ),
+]
+
+
+# Options of `check` (and some of `baseline` and `config show`).
+FormatOpt = Annotated[
+    Format, typer.Option("--format", "-f", help="Report format.", case_sensitive=False)
+]
+OutputOpt = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option(
+        "--output", "-o", help="Write the report to this file instead of standard output."
+    ),
+]
+ReportsOpt = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option(
+        "--report",
+        metavar="FORMAT=FILE",
+        help="Also write the report in this format to this file (repeatable), e.g. sarif=cxaudit.sarif.",
+    ),
+]
+LangOpt = Annotated[
+    Optional[Lang],  # noqa: UP045
+    typer.Option(
+        "--lang",
+        case_sensitive=False,
+        help="Report language. Default: the configuration, else the bot's first language, else LANG, else en.",
+    ),
+]
+FailUnderOpt = Annotated[
+    Optional[float],  # noqa: UP045
+    typer.Option(
+        "--fail-under",
+        min=0,
+        max=100,
+        callback=finite,
+        help="Lowest passing score, 0-100 (default: the configuration's, else 80).",
+    ),
+]
+BaselineOpt = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option(
+        "--baseline", help="Known findings (from `cxaudit baseline`) do not fail the gate."
+    ),
+]
+StrictWaiversOpt = Annotated[
+    bool, typer.Option("--strict-waivers", help="A waiver that waives nothing is an error.")
+]
+StatisticsOpt = Annotated[
+    bool, typer.Option("--statistics", help="Also count the findings per rule and check.")
+]
+ColorOpt = Annotated[Color, typer.Option("--color", help="Colour in the terminal report.")]
+DocLangOpt = Annotated[Lang, typer.Option("--lang", case_sensitive=False, help="Language.")]
+
+
+def report_target(spec: str) -> tuple[Format, Path]:
+    """Parse ``--report FORMAT=FILE``; a ValueError says what is wrong."""
+    from cxaudit.suggest import did_you_mean
+
+    name, sep, target = spec.partition("=")
+    name = name.strip().lower()
+    names = [f.value for f in Format]
+    if not sep or not target:
+        raise ValueError(f"--report takes FORMAT=FILE, such as sarif=cxaudit.sarif, not '{spec}'")
+    if name not in names:
+        raise ValueError(
+            f"--report: unknown format '{name}'{did_you_mean(name, names)} (formats: {', '.join(names)})"
+        )
+    return Format(name), Path(target)
+
+
+def parse_limits(values: list[str] | None, max_file_size: int | None) -> Limits:
+    """The run's resource budget: the defaults, ``--max-file-size``, then each ``--limit``."""
+    from cxaudit.budget import Limits, parse
+
+    base = Limits() if max_file_size is None else Limits(file_bytes=max_file_size)
+    try:
+        return parse(values or [], base)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--limit'") from None
