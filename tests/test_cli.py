@@ -13,7 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cxaudit import __version__
-from cxaudit.cli import Color, app, wants_color
+from cxaudit.cli import app
+from cxaudit.cli_options import Color, wants_color
 from tests.conftest import ROOT
 
 GOOD = str(ROOT / "tests" / "fixtures" / "good.flow.yaml")
