@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cxaudit.catalogue import LANGUAGES, PLATFORMS, CheckInfo, RuleInfo, catalogue
-from cxaudit.checks import REGISTRY, base
+from cxaudit.checks import REGISTRY, _texts
 from cxaudit.cli import app
 from cxaudit.engine import Settings, audit
 from cxaudit.report import FileReport, Finding, Severity
@@ -95,8 +95,8 @@ def _emitted(tree: ast.AST, receiver: str) -> dict[str, set[str]]:
 
 @cache
 def _missing_lexicon_checks() -> dict[str, set[str]]:
-    """What base.report_missing_lexicons emits, for the rules that call it."""
-    tree = ast.parse(inspect.getsource(base.report_missing_lexicons))
+    """What _texts.report_missing_lexicons emits, for the rules that call it."""
+    tree = ast.parse(inspect.getsource(_texts.report_missing_lexicons))
     return _emitted(tree, "collector")
 
 

@@ -16,7 +16,8 @@ from urllib.parse import quote
 import pytest
 
 from cxaudit.checks import REGISTRY
-from cxaudit.checks.base import Context, text_items
+from cxaudit.checks._texts import text_items
+from cxaudit.checks.base import Context
 from cxaudit.config import Overrides, resolve
 from cxaudit.diagnostics import InputError
 from cxaudit.engine import Settings, audit

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from cxaudit.catalogue import LANGUAGES
-from cxaudit.checks.base import Collector, Context, Outcome, report_missing_lexicons, text_items
+from cxaudit.checks._texts import report_missing_lexicons, text_items
+from cxaudit.checks.base import Collector, Context, Outcome
 from cxaudit.evidence import promises_transfer
 from cxaudit.i18n import translated, word
 from cxaudit.lexicon import ANY_LANGUAGE, Match, can_read, find, first_names, normalise

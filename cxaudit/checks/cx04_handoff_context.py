@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cxaudit.checks.base import Collector, Context, Outcome, lacks_phrase, report_missing_lexicons
+from cxaudit.checks._texts import lacks_phrase, report_missing_lexicons
+from cxaudit.checks.base import Collector, Context, Outcome
 from cxaudit.evidence import promises_transfer
 from cxaudit.i18n import either
 from cxaudit.lexicon import can_read

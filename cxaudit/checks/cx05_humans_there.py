@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cxaudit.checks.base import Collector, Context, Outcome, lacks_phrase, report_missing_lexicons
+from cxaudit.checks._texts import lacks_phrase, report_missing_lexicons
+from cxaudit.checks.base import Collector, Context, Outcome
 from cxaudit.i18n import translated
 from cxaudit.model import BOT_CHANNEL
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cxaudit.checks.base import Answer, Collector, Context, Outcome, answers
+from cxaudit.checks._answers import Answer, answers
+from cxaudit.checks.base import Collector, Context, Outcome
 from cxaudit.evidence.texts import is_question, sentences
 from cxaudit.graph import EdgeKind, FlowGraph
 from cxaudit.i18n import agreement

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cxaudit.checks.base import Collector, Context, Outcome, report_missing_lexicons, text_items
+from cxaudit.checks._texts import report_missing_lexicons, text_items
+from cxaudit.checks.base import Collector, Context, Outcome
 from cxaudit.lexicon import Match, find
 from cxaudit.locations import format_path
 
