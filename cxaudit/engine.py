@@ -204,7 +204,7 @@ def audit(files: Sequence[tuple[Path, str]], settings: Settings) -> Report:
             if not reports:
                 language = language or _language_of(item)
                 help_url = item.effective.help_url.value
-            reports.append(check(item, settings, language or "en"))
+            reports.append(judge_file(item, settings, language or "en"))
     return Report(
         __version__,
         language or language_from_environment() or "en",
@@ -248,7 +248,7 @@ def _language_of(item: Loaded) -> str:
     return language_from_environment() or "en"
 
 
-def check(item: Loaded, settings: Settings, language: str) -> FileReport:
+def judge_file(item: Loaded, settings: Settings, language: str) -> FileReport:
     """Run the enabled rules on one loaded file, then apply waivers and the baseline.
 
     One way through: the rules' issues are judged (severity, places), waivers mark the issues

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-Check = Callable[[Any], bool]
+Predicate = Callable[[Any], bool]
 
 # Keywords that only annotate, and the ones implemented below. Anything else: not compiled.
 _ANNOTATIONS = frozenset({"$schema", "$id", "title", "description", "x-expect", "$defs", "default"})
@@ -48,7 +48,7 @@ class Unsupported(Exception):
     """The schema uses a keyword this compiler does not implement."""
 
 
-def compile_schema(schema: Mapping[str, Any]) -> Check:
+def compile_schema(schema: Mapping[str, Any]) -> Predicate:
     """A function that says whether an instance is valid against ``schema``."""
     return _Compiler(schema).compile(schema)
 
@@ -57,7 +57,7 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-_TYPES: dict[str, Check] = {
+_TYPES: dict[str, Predicate] = {
     "string": lambda v: isinstance(v, str),
     "object": lambda v: isinstance(v, dict),
     "array": lambda v: isinstance(v, list),
@@ -87,9 +87,9 @@ def _equal(a: Any, b: Any) -> bool:
 class _Compiler:
     def __init__(self, root: Mapping[str, Any]) -> None:
         self.root = root
-        self.refs: dict[str, Check] = {}
+        self.refs: dict[str, Predicate] = {}
 
-    def compile(self, schema: Any) -> Check:
+    def compile(self, schema: Any) -> Predicate:
         if schema is True:
             return lambda _: True
         if schema is False:
@@ -99,7 +99,7 @@ class _Compiler:
         unknown = set(schema) - _IMPLEMENTED - _ANNOTATIONS
         if unknown:
             raise Unsupported(", ".join(sorted(unknown)))
-        checks: list[Check] = []
+        checks: list[Predicate] = []
         for name in schema:
             if name in _IMPLEMENTED:
                 check = self._keyword(name, schema[name], schema)
@@ -111,7 +111,7 @@ class _Compiler:
             return checks[0]
         return lambda value: all(each(value) for each in checks)
 
-    def _ref(self, ref: str) -> Check:
+    def _ref(self, ref: str) -> Predicate:
         if not ref.startswith("#/"):
             raise Unsupported(f"$ref {ref}")
         if ref not in self.refs:
@@ -124,7 +124,7 @@ class _Compiler:
         refs = self.refs
         return lambda value: refs[ref](value)
 
-    def _keyword(self, name: str, value: Any, schema: Mapping[str, Any]) -> Check | None:
+    def _keyword(self, name: str, value: Any, schema: Mapping[str, Any]) -> Predicate | None:
         if name == "$ref":
             return self._ref(value)
         if name == "type":

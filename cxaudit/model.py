@@ -166,7 +166,7 @@ class Bot:
     default_fallback: Fallback | None
     upset: str | None
     policy_url: str | None
-    data: tuple[DataField, ...]
+    personal_data: tuple[DataField, ...]  # privacy.data: the fields collected and their basis
     intents: tuple[Intent, ...]
     flows: tuple[Flow, ...]
     steps: tuple[Step, ...]
@@ -194,7 +194,7 @@ class Bot:
         return target is None or target.channel != BOT_CHANNEL
 
     def data_field(self, name: str) -> DataField | None:
-        return next((d for d in self.data if d.field == name), None)
+        return next((d for d in self.personal_data if d.field == name), None)
 
     @property
     def default_language(self) -> str:
@@ -274,7 +274,7 @@ class _Builder:
             default_fallback=default_fallback,
             upset=escalation.get("upset"),
             policy_url=privacy.get("policy_url"),
-            data=fields,
+            personal_data=fields,
             intents=intents,
             flows=flows,
             steps=steps,
@@ -411,7 +411,7 @@ class _Builder:
         for kind, items in (
             ("intent", [(i.id, (*i.path, "id")) for i in model.intents]),
             ("humans", [(h.id, (*h.path, "id")) for h in model.humans]),
-            ("privacy.data field", [(d.field, (*d.path, "field")) for d in model.data]),
+            ("privacy.data field", [(d.field, (*d.path, "field")) for d in model.personal_data]),
         ):
             first_at: dict[str, DataPath] = {}
             for ident, path in items:
@@ -427,7 +427,7 @@ class _Builder:
         targets = {*model.step_index, *model.flow_start}
         humans = {h.id for h in model.humans}
         intents = {i.id for i in model.intents}
-        fields = {d.field for d in model.data}
+        fields = {d.field for d in model.personal_data}
 
         def ref(
             value: str | None, path: DataPath, pool: set[str], what: str, *, key: bool = False

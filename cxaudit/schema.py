@@ -14,7 +14,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from cxaudit.diagnostics import Diagnostic
-from cxaudit.fastschema import Check, Unsupported, compile_schema
+from cxaudit.fastschema import Predicate, Unsupported, compile_schema
 from cxaudit.locations import format_path
 from cxaudit.resources import schema_path
 from cxaudit.suggest import did_you_mean, short
@@ -56,7 +56,7 @@ def _validator(name: str) -> Draft202012Validator:
 
 
 @cache
-def _fast(name: str) -> Check | None:
+def _fast(name: str) -> Predicate | None:
     try:
         return compile_schema(load_schema(name))
     except Unsupported:  # pragma: no cover - cxaudit's schemas use only what is compiled

@@ -35,11 +35,11 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         )
 
 
-Check = Callable[..., Report]
+AuditText = Callable[..., Report]
 
 
 @pytest.fixture
-def check_text(tmp_path: Path) -> Check:
+def check_text(tmp_path: Path) -> AuditText:
     """Write a flow text to a file and audit it (report language English unless told)."""
 
     def run(

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cxaudit.diagnostics import InputError
-from cxaudit.engine import Loaded, Settings, check
+from cxaudit.engine import Loaded, Settings, judge_file
 from cxaudit.engine import load as load_flow
 from cxaudit.formatters import RenderOptions, get
 from cxaudit.report import FileReport, Report
@@ -144,7 +144,7 @@ def loaded(tmp_path: Path, data: Any, name: str = "flow.yaml") -> Loaded:
 
 
 def run(tmp_path: Path, data: Any) -> FileReport:
-    return check(loaded(tmp_path, data), SETTINGS, "en")
+    return judge_file(loaded(tmp_path, data), SETTINGS, "en")
 
 
 def render_all(report: FileReport) -> list[str]:
@@ -222,7 +222,7 @@ def test_damaged_examples_give_input_errors_or_a_report(
             "reference": "nowhere_at_all",
         }[action]
     try:
-        report = check(loaded(tmp_path, data), SETTINGS, "en")
+        report = judge_file(loaded(tmp_path, data), SETTINGS, "en")
     except InputError as exc:
         assert exc.diagnostics
         assert all(d.path == "flow.yaml" for d in exc.diagnostics)

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import Check
+from tests.conftest import AuditText
 
 CASES = Path(__file__).parent / "cases"
 MARK = re.compile(r"#!((?:\s+CX\d\d/[\w-]+@\d+)+)\s*$")
@@ -42,7 +42,7 @@ def expectations(flow: str, rule: str) -> set[tuple[str, int, int]]:
 
 
 @pytest.mark.parametrize(("rule", "case"), _cases())
-def test_rule_case(rule: str, case: dict[str, Any], check_text: Check) -> None:
+def test_rule_case(rule: str, case: dict[str, Any], check_text: AuditText) -> None:
     report = check_text(case["flow"], language=case.get("lang", "en"))
     assert not report.errors, [d.render() for d in report.errors]
     (file_report,) = report.files

@@ -7,7 +7,7 @@ import pytest
 from cxaudit.checks.base import Issue
 from cxaudit.report import RuleResult, Severity, Status
 from cxaudit.scoring import file_score, grade, round_score, rule_score
-from tests.conftest import Check
+from tests.conftest import AuditText
 
 
 def issue(subject: str, check: str = "c", covers: int = 1, unit: str | None = None) -> Issue:
@@ -131,7 +131,7 @@ def test_what_cannot_be_seen_is_not_rewarded() -> None:
 
 
 def test_a_rule_the_bot_gives_nothing_to_judge_because_it_lacks_it_scores_zero(
-    check_text: Check,
+    check_text: AuditText,
 ) -> None:
     """CX04 in a bot without any handoff: skipped (there is nothing to carry context) but
     counted as 0, so that having no person never scores better than handing over badly."""
@@ -146,7 +146,7 @@ def test_a_rule_the_bot_gives_nothing_to_judge_because_it_lacks_it_scores_zero(
 
 
 def test_a_failure_that_makes_a_bot_unacceptable_weighs_the_whole_score_down(
-    check_text: Check,
+    check_text: AuditText,
 ) -> None:
     """A first message that does not say it is a bot multiplies the file score by its factor,
     once however many languages it fails in; its rule still scores as any rule does."""

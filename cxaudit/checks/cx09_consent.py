@@ -23,10 +23,10 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
     collecting = [i for i, step in enumerate(bot.steps) if step.collect is not None]
     consenting = [i for i, step in enumerate(bot.steps) if step.consent is not None]
     asked = _secrets(ctx, out)
-    if not collecting and not consenting and not bot.data and not asked:
+    if not collecting and not consenting and not bot.personal_data and not asked:
         return out.outcome()  # the bot handles no personal data: skipped
 
-    declared = {d.field: d for d in bot.data}
+    declared = {d.field: d for d in bot.personal_data}
     for i in collecting:
         step = bot.steps[i]
         out.checked("declared")
@@ -47,11 +47,11 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
     government_bases = list(options["government_id_bases"])
     live_fields = {bot.steps[i].collect for i in collecting if graph.reachable[i]}
     dead_fields = {bot.steps[i].collect for i in collecting} - live_fields
-    unbased = [d for d in bot.data if d.basis == UNDECLARED and d.field not in dead_fields]
+    unbased = [d for d in bot.personal_data if d.basis == UNDECLARED and d.field not in dead_fields]
     listed = ", ".join(f"{d.field} ({d.category})" for d in unbased[:8]) + (
         f", … (+{len(unbased) - 8})" if len(unbased) > 8 else ""
     )
-    for data_field in bot.data:
+    for data_field in bot.personal_data:
         if data_field.basis == UNDECLARED:
             # Known to be collected (an importer found it), but nobody has said on what basis:
             # unknown, not a pass. Fields only dead parts of the bot collect are left out.
@@ -111,7 +111,7 @@ def check(ctx: Context, options: Mapping[str, Any]) -> Outcome:
     # whose basis nobody has declared: only explicit consent makes collecting those lawful.
     needs_consent = {
         d.field: d.basis == "consent"
-        for d in bot.data
+        for d in bot.personal_data
         if d.basis == "consent" or (d.basis == UNDECLARED and d.category in special)
     }
     for name in sorted(needs_consent):
