@@ -185,6 +185,43 @@ def test_every_catalogued_check_can_be_emitted(rule: RuleInfo) -> None:
     assert not stale, f"{rule.id}: catalogue checks no code reports: {stale}"
 
 
+def options_read(rule_id: str) -> set[str]:
+    """The option names a rule's module reads: ``options["name"]`` and ``options.get("name")``."""
+    module = inspect.getmodule(REGISTRY[rule_id])
+    assert module is not None
+    tree = ast.parse(inspect.getsource(module))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "options"
+            and isinstance(node.slice, ast.Constant)
+        ):
+            found.add(str(node.slice.value))
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get"
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "options"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+        ):
+            found.add(str(node.args[0].value))
+    return found
+
+
+@pytest.mark.parametrize("rule", rule_params())
+def test_the_options_a_rule_reads_are_the_catalogues(rule: RuleInfo) -> None:
+    """A rule reads exactly the options its catalogue entry declares (and configuration checks)."""
+    assert options_read(rule.id) == set(rule.options)
+
+
+def test_the_option_reader_reads_a_rules_module() -> None:
+    assert options_read("CX06") == {"max_turns", "direct_handoff"}
+
+
 @pytest.mark.parametrize("rule", rule_params())
 def test_message_placeholders_are_parameters_the_rule_passes(rule: RuleInfo) -> None:
     emitted = emitted_checks(rule.id)

@@ -2,7 +2,8 @@
 
 Each case is a complete flow file. A comment ``#! CX03/no-fallback@9`` on a line says: this
 rule reports that check on this line, at column 9. A case's findings for its rule must be
-exactly the ones marked, no more, no fewer (every severity, info included).
+exactly the ones marked, no more, no fewer (every severity, info included). A case may set the
+rule's ``options:`` (as a configuration file would: ``options: {max_turns: 0}``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
+from cxaudit.checks import REGISTRY
 from tests.conftest import AuditText
 
 CASES = Path(__file__).parent / "cases"
@@ -42,8 +44,13 @@ def expectations(flow: str, rule: str) -> set[tuple[str, int, int]]:
 
 
 @pytest.mark.parametrize(("rule", "case"), _cases())
-def test_rule_case(rule: str, case: dict[str, Any], check_text: AuditText) -> None:
-    report = check_text(case["flow"], language=case.get("lang", "en"))
+def test_rule_case(rule: str, case: dict[str, Any], check_text: AuditText, tmp_path: Path) -> None:
+    settings: dict[str, Any] = {}
+    if "options" in case:
+        config = tmp_path / "case.cxaudit.yaml"
+        config.write_text(yaml.safe_dump({"rules": {rule: {"options": case["options"]}}}))
+        settings["config"] = config
+    report = check_text(case["flow"], language=case.get("lang", "en"), **settings)
     assert not report.errors, [d.render() for d in report.errors]
     (file_report,) = report.files
     got = {(f.check, f.line, f.column) for f in file_report.findings if f.rule == rule}
@@ -54,10 +61,10 @@ def test_rule_case(rule: str, case: dict[str, Any], check_text: AuditText) -> No
 
 
 def test_every_rule_has_cases() -> None:
-    for number in range(1, 11):
-        path = CASES / f"cx{number:02d}.yaml"
+    for rule in REGISTRY:
+        path = CASES / f"{rule.lower()}.yaml"
         cases = yaml.safe_load(path.read_text(encoding="utf-8"))
-        marked = [c for c in cases if expectations(c["flow"], f"CX{number:02d}")]
-        clean = [c for c in cases if not expectations(c["flow"], f"CX{number:02d}")]
+        marked = [c for c in cases if expectations(c["flow"], rule)]
+        clean = [c for c in cases if not expectations(c["flow"], rule)]
         assert marked, f"{path.name} has no failing case"
         assert clean, f"{path.name} has no passing case"
