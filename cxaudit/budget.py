@@ -17,6 +17,7 @@ can edit the configuration it is checked with, not the CI job that checks it.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -185,3 +186,12 @@ def check_nesting(text: str, display: str, *, toml: bool = False) -> None:
                 raise exceeded(display, "depth", "nested too deep", line)
         elif bracket in ("]", "}"):
             depth = max(0, depth - 1)
+
+
+def render_limits(limits: Limits, *, as_json: bool = False) -> str:
+    """The budget as `cxaudit config limits` prints it: a table, or JSON."""
+    rows = describe(limits)
+    if as_json:
+        return json.dumps({name: value for name, value, _ in rows}, indent=2) + "\n"
+    width = max(len(name) for name, _, _ in rows)
+    return "".join(f"{name:<{width}}  {value:>12,}  {what}\n" for name, value, what in rows)

@@ -18,25 +18,32 @@ from cxaudit.cli_options import (
     MACHINE_FORMATS,
     TERMINAL,
     BaselineOpt,
+    BaselineOutputOpt,
     Color,
     ColorOpt,
     ConfigOpt,
     DocLangOpt,
     FailUnderOpt,
     FilesArg,
+    FlowOutputOpt,
     Format,
     FormatOpt,
     FromOpt,
-    Lang,
     LangOpt,
     LimitOpt,
+    LimitsJsonOpt,
     MaxSizeOpt,
     NoWaiversOpt,
     OutputOpt,
     ProfileOpt,
+    ProjectArg,
+    ProjectFormatArg,
+    RecordLangOpt,
     ReportsOpt,
+    RulesJsonOpt,
     SchemaName,
-    SourceFormat,
+    SettingsFileArg,
+    SettingsJsonOpt,
     StatisticsOpt,
     StrictWaiversOpt,
     TodayOpt,
@@ -183,13 +190,8 @@ def check(
 @app.command("baseline")
 def take_baseline(
     files: FilesArg,
-    output: Annotated[
-        Path, typer.Option("--output", "-o", help="Where to write the baseline.")
-    ] = DEFAULT_BASELINE,
-    lang: Annotated[
-        Optional[Lang],  # noqa: UP045
-        typer.Option("--lang", case_sensitive=False, help="Language of the recorded messages."),
-    ] = None,
+    output: BaselineOutputOpt = DEFAULT_BASELINE,
+    lang: RecordLangOpt = None,
     profile: ProfileOpt = None,
     config: ConfigOpt = None,
     no_waivers: NoWaiversOpt = False,
@@ -227,26 +229,9 @@ def take_baseline(
 
 @app.command("import")
 def import_project(
-    source_format: Annotated[
-        SourceFormat,
-        typer.Argument(
-            case_sensitive=False,
-            help="rasa (Rasa 3, or Rasa Pro CALM when its data has flows), rasa-calm, dialogflow-cx "
-            "or dialogflow-es.",
-            show_default=False,
-        ),
-    ],
-    path: Annotated[
-        Path,
-        typer.Argument(
-            help="The project folder, or a Dialogflow CX or ES export (.zip, .blob).",
-            show_default=False,
-        ),
-    ],
-    output: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option("--output", "-o", help="Write the flow file here instead of standard output."),
-    ] = None,
+    source_format: ProjectFormatArg,
+    path: ProjectArg,
+    output: FlowOutputOpt = None,
     max_file_size: MaxSizeOpt = None,
     limit: LimitOpt = None,
 ) -> None:
@@ -270,36 +255,23 @@ def import_project(
 def config_limits(
     max_file_size: MaxSizeOpt = None,
     limit: LimitOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the limits as JSON.")] = False,
+    as_json: LimitsJsonOpt = False,
 ) -> None:
     """Print the resource budget of a run: each limit, its value and what it counts."""
-    from cxaudit.budget import describe
+    from cxaudit.budget import render_limits
 
-    rows = describe(parse_limits(limit, max_file_size))
-    if as_json:
-        import json
-
-        write_stream(json.dumps({name: value for name, value, _ in rows}, indent=2) + "\n")
-        return
-    width = max(len(name) for name, _, _ in rows)
-    write_stream("".join(f"{name:<{width}}  {value:>12,}  {what}\n" for name, value, what in rows))
+    write_stream(render_limits(parse_limits(limit, max_file_size), as_json=as_json))
 
 
 @config_app.command("show")
 def config_show(
-    file: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Argument(
-            help="A flow file: show the settings it is checked with (its sector picks the profile).",
-            show_default=False,
-        ),
-    ] = None,
+    file: SettingsFileArg = None,
     config: ConfigOpt = None,
     profile: ProfileOpt = None,
     fail_under: FailUnderOpt = None,
     lang: LangOpt = None,
     strict_waivers: StrictWaiversOpt = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the settings as JSON.")] = False,
+    as_json: SettingsJsonOpt = False,
 ) -> None:
     """Print the effective settings and where each one came from (flags included)."""
     from cxaudit.engine import Settings, effective_settings, load
@@ -323,7 +295,7 @@ def config_show(
 @app.command()
 def rules(
     lang: DocLangOpt = ENGLISH,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the catalogue as JSON.")] = False,
+    as_json: RulesJsonOpt = False,
 ) -> None:
     """List the ten golden rules."""
     from cxaudit.explain import rules_json, rules_table

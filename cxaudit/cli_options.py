@@ -233,3 +233,43 @@ def parse_limits(values: list[str] | None, max_file_size: int | None) -> Limits:
         return parse(values or [], base)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="'--limit'") from None
+
+
+# Options and arguments of `baseline`, `import`, `config` and the documentation commands.
+BaselineOutputOpt = Annotated[
+    Path, typer.Option("--output", "-o", help="Where to write the baseline.")
+]
+RecordLangOpt = Annotated[
+    Optional[Lang],  # noqa: UP045
+    typer.Option("--lang", case_sensitive=False, help="Language of the recorded messages."),
+]
+ProjectFormatArg = Annotated[
+    SourceFormat,
+    typer.Argument(
+        case_sensitive=False,
+        help="rasa (Rasa 3, or Rasa Pro CALM when its data has flows), rasa-calm, dialogflow-cx "
+        "or dialogflow-es.",
+        show_default=False,
+    ),
+]
+ProjectArg = Annotated[
+    Path,
+    typer.Argument(
+        help="The project folder, or a Dialogflow CX or ES export (.zip, .blob).",
+        show_default=False,
+    ),
+]
+FlowOutputOpt = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option("--output", "-o", help="Write the flow file here instead of standard output."),
+]
+SettingsFileArg = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Argument(
+        help="A flow file: show the settings it is checked with (its sector picks the profile).",
+        show_default=False,
+    ),
+]
+LimitsJsonOpt = Annotated[bool, typer.Option("--json", help="Print the limits as JSON.")]
+SettingsJsonOpt = Annotated[bool, typer.Option("--json", help="Print the settings as JSON.")]
+RulesJsonOpt = Annotated[bool, typer.Option("--json", help="Print the catalogue as JSON.")]
