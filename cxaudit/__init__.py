@@ -19,17 +19,21 @@ __version__ = "0.1.0"
 __all__ = ["Report", "Settings", "__version__", "audit"]
 
 if TYPE_CHECKING:
-    from cxaudit.engine import Settings
     from cxaudit.engine import audit_paths as audit
+    from cxaudit.loading import Settings
     from cxaudit.report import Report
 
 
 def __getattr__(name: str) -> Any:
     # Imported on first use: `cxaudit --version` and `cxaudit rules` need none of the engine.
-    if name in ("audit", "Settings"):
-        from cxaudit import engine
+    if name == "audit":
+        from cxaudit.engine import audit_paths
 
-        return engine.audit_paths if name == "audit" else engine.Settings
+        return audit_paths
+    if name == "Settings":
+        from cxaudit.loading import Settings
+
+        return Settings
     if name == "Report":
         from cxaudit.report import Report
 

@@ -137,7 +137,8 @@ def check(
     limit: LimitOpt = None,
 ) -> None:
     """Check flow files against the ten golden rules; exit 0 if all pass, 1 if one fails, 2 on bad input."""
-    from cxaudit.engine import Settings, audit_paths
+    from cxaudit.engine import audit_paths
+    from cxaudit.loading import Settings
 
     try:
         extra = [report_target(spec) for spec in reports or []]
@@ -202,7 +203,8 @@ def take_baseline(
 ) -> None:
     """Record today's findings so that `check --baseline` fails only on new ones."""
     from cxaudit.baseline import accepted, render_baseline
-    from cxaudit.engine import Settings, run
+    from cxaudit.engine import run
+    from cxaudit.loading import Settings
 
     settings = Settings(
         language=lang.value if lang else None,
@@ -274,8 +276,8 @@ def config_show(
     as_json: SettingsJsonOpt = False,
 ) -> None:
     """Print the effective settings and where each one came from (flags included)."""
-    from cxaudit.engine import Settings, effective_settings, load
     from cxaudit.formatters.settings import render_settings, settings_json
+    from cxaudit.loading import Settings, effective_settings, load
 
     settings = Settings(
         language=lang.value if lang else None,

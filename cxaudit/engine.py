@@ -1,9 +1,9 @@
 """Runs the rules on each file and assembles the report.
 
-Loading goes bytes -> document -> schema -> model -> waivers -> configuration; every failure on
-the way is an input error for that file (exit code 2) and the other files are still checked.
-The engine, not the rules, decides severities (catalogue and configuration), positions (the
-source map), wording (the report language), and what is waived or baselined.
+Each file is loaded by :mod:`cxaudit.loading`; a file that fails to load is an input error for
+that file (exit code 2) and the other files are still checked. The engine, not the rules,
+decides severities (catalogue and configuration), positions (the source map), wording (the
+report language), and what is waived or baselined.
 """
 
 from __future__ import annotations
@@ -12,33 +12,23 @@ import gc
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cxaudit import __version__
-from cxaudit.budget import Limits, text_size, using
+from cxaudit.budget import using
 from cxaudit.catalogue import LANGUAGES, catalogue
 from cxaudit.checks import REGISTRY
 from cxaudit.checks.base import Context
-from cxaudit.config import (
-    DEFAULT_HELP_URL,
-    ConfigFile,
-    Effective,
-    Overrides,
-    find_config,
-    read_chain,
-    resolve,
-)
+from cxaudit.config import DEFAULT_HELP_URL
 from cxaudit.diagnostics import Diagnostic, InputError
 from cxaudit.discover import expand
 from cxaudit.findings import Judged, group, import_note, judge
 from cxaudit.graph import FlowGraph
 from cxaudit.i18n import language_from_environment
-from cxaudit.importers.base import is_archive
-from cxaudit.loader import Document, load_file
-from cxaudit.model import Bot, build
+from cxaudit.loading import Loaded, Settings, load
 from cxaudit.report import (
     BaselineComparison,
     FileReport,
@@ -52,103 +42,11 @@ from cxaudit.report import (
     SuppressionKind,
     Weighing,
 )
-from cxaudit.schema import validate
 from cxaudit.scoring import file_score, grade, round_score, rule_score, weigh
-from cxaudit.waivers import Waiver, apply_waivers, read_waivers
+from cxaudit.waivers import apply_waivers
 
 if TYPE_CHECKING:
     from cxaudit.baseline import Baseline, FileBaseline
-    from cxaudit.diagnostics import Note
-
-FLOW_SCHEMA = "flow.schema.json"
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Everything about a run that is not in the files: what the command line (or a caller) says."""
-
-    language: str | None = None  # report language; None: configuration, bot, LANG, then en
-    fail_under: float | None = None  # None: configuration, then 80
-    profile: str | None = None  # recommended | strict; None: configuration, then by sector
-    config: Path | None = None  # one configuration for every file instead of looking for one
-    discover_config: bool = True  # look for .cxaudit.yaml / pyproject.toml near each file
-    limits: Limits = field(default_factory=Limits)  # the resource budget (cxaudit.budget)
-    waivers: bool = True  # False: ignore every waiver (for audits)
-    strict_waivers: bool | None = None  # an unused waiver is an error; None: configuration
-    baseline: Baseline | None = None
-    today: date | None = None  # for waiver expiry; None: today in UTC (the same on every machine)
-    source_format: str | None = (
-        None  # rasa | rasa-calm | dialogflow-cx | dialogflow-es; None: detect
-    )
-
-    def overrides(self) -> Overrides:
-        return Overrides(self.profile, self.fail_under, self.language, self.strict_waivers)
-
-
-@dataclass(frozen=True)
-class Loaded:
-    """A file that loaded and validated, with the settings it is to be checked with."""
-
-    path: Path
-    document: Document
-    bot: Bot
-    waivers: tuple[Waiver, ...]
-    effective: Effective
-    notes: tuple[Note, ...] = ()  # what an imported project's files cannot say
-    platform: str | None = None  # the kind of project it was imported from (rasa, ...)
-
-
-def load(path: Path, display: str, settings: Settings) -> Loaded:
-    """Read, validate and model one flow file (or import a project) and find its settings;
-    raises InputError."""
-    if settings.source_format is not None or path.is_dir() or is_archive(path):
-        return _load_project(path, display, settings)
-    document = load_file(path, display)
-    if not isinstance(document.data, dict):
-        kind = "a list" if isinstance(document.data, list) else "a single value"
-        raise InputError(
-            [
-                Diagnostic(
-                    display,
-                    f"the top level is {kind}; a flow file is a map that starts with 'cxaudit: 1'",
-                    1,
-                    1,
-                )
-            ]
-        )
-    text_size(document.data, display)
-    problems = validate(document, FLOW_SCHEMA)
-    if problems:
-        raise InputError(problems)
-    bot = build(document)
-    waivers = read_waivers(document, bot)
-    return Loaded(
-        path, document, bot, waivers, effective_settings(path.parent, bot.sector, settings)
-    )
-
-
-def _load_project(path: Path, display: str, settings: Settings) -> Loaded:
-    """Import a Rasa or Dialogflow project and check its flow data like a flow file's."""
-    from cxaudit.importers.load import import_path
-
-    project = import_path(path, display, settings.source_format)
-    document = project.document()
-    text_size(document.data, display)
-    problems = validate(document, FLOW_SCHEMA)
-    if problems:  # the overlay's sections, or an importer bug: either way, say where
-        raise InputError(problems)
-    bot = build(document)
-    waivers = read_waivers(document, bot)
-    folder = path if path.is_dir() else path.parent
-    effective = effective_settings(folder, bot.sector, settings)
-    return Loaded(path, document, bot, waivers, effective, tuple(project.notes), project.kind)
-
-
-def effective_settings(folder: Path, sector: str, settings: Settings) -> Effective:
-    """The settings for a flow file in ``folder`` of ``sector``: its configuration, and the flags."""
-    config_path = settings.config or (find_config(folder) if settings.discover_config else None)
-    configs: tuple[ConfigFile, ...] = read_chain(config_path) if config_path else ()
-    return resolve(configs, sector=sector, cli=settings.overrides())
 
 
 def audit_paths(

@@ -26,9 +26,9 @@ with atheris.instrument_imports() if atheris is not None else contextlib.nullcon
     from cxaudit.checks.base import Context
     from cxaudit.config import Overrides, resolve
     from cxaudit.diagnostics import InputError
-    from cxaudit.engine import FLOW_SCHEMA
     from cxaudit.graph import FlowGraph
     from cxaudit.loader import load_text
+    from cxaudit.loading import FLOW_SCHEMA
     from cxaudit.model import build
     from cxaudit.reading import decode
     from cxaudit.schema import validate

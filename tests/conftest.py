@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from cxaudit.engine import Settings, audit
+from cxaudit.engine import audit
+from cxaudit.loading import Settings
 from cxaudit.report import Report
 
 ROOT = Path(__file__).resolve().parent.parent

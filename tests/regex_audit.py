@@ -104,8 +104,9 @@ def _called_from(package: str) -> bool:
 def _workload() -> None:
     """Run what compiles patterns lazily: the engine on the examples and the rule cases, the
     lexicons, the evidence readers."""
-    from cxaudit.engine import Settings, audit
+    from cxaudit.engine import audit
     from cxaudit.lexicon import available_languages, load_lexicon
+    from cxaudit.loading import Settings
 
     files = sorted((ROOT / "examples").glob("*.yaml")) + sorted(
         (ROOT / "tests" / "cases").glob("*.yaml")

@@ -21,7 +21,8 @@ from typer.testing import CliRunner
 from cxaudit.catalogue import LANGUAGES, PLATFORMS, CheckInfo, RuleInfo, catalogue
 from cxaudit.checks import REGISTRY, _texts
 from cxaudit.cli import app
-from cxaudit.engine import Settings, audit
+from cxaudit.engine import audit
+from cxaudit.loading import Settings
 from cxaudit.report import FileReport, Finding, Severity
 
 RULE_IDS = [f"CX{number:02d}" for number in range(1, 11)]

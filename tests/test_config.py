@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 from cxaudit.cli import app
 from cxaudit.config import Overrides, build_config_schema, find_config, read_chain, resolve
 from cxaudit.diagnostics import InputError
-from cxaudit.engine import Settings, audit
+from cxaudit.engine import audit
+from cxaudit.loading import Settings
 from cxaudit.report import FileReport
 from cxaudit.resources import schema_path
 from tests.conftest import ROOT

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 import yaml
 
-from cxaudit.engine import Settings, audit
+from cxaudit.engine import audit
+from cxaudit.loading import Settings
 from cxaudit.report import FileReport, Severity
 from tests.conftest import SHARED, needs_shared
 

@@ -16,7 +16,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cxaudit.cli import app
-from cxaudit.engine import Settings, audit
+from cxaudit.engine import audit
+from cxaudit.loading import Settings
 from cxaudit.report import FileReport, Severity
 
 EXAMPLES = Path(__file__).parent.parent / "examples"

@@ -28,11 +28,12 @@ import jsonschema
 import pytest
 
 from cxaudit.baseline import read_baseline, render_baseline
-from cxaudit.engine import Settings, audit
+from cxaudit.engine import audit
 from cxaudit.formatters import NAMES, RenderOptions, get
 from cxaudit.formatters.github import escape_data, escape_property
 from cxaudit.formatters.markdown import escape
 from cxaudit.formatters.sarif import artifact_uri, information_uri, plain
+from cxaudit.loading import Settings
 from cxaudit.report import Report, Severity
 from tests.conftest import SHARED, needs_shared
 

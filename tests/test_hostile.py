@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 import yaml
 
-from cxaudit.engine import Settings, audit
+from cxaudit.engine import audit
 from cxaudit.evidence import agreement_of_text, contacts_in, promises_transfer, secret_of
 from cxaudit.evidence.texts import clauses, is_question, sentences
+from cxaudit.loading import Settings
 from cxaudit.report import Report
 from tests.conftest import ROOT
 

@@ -20,12 +20,13 @@ from cxaudit.checks._texts import text_items
 from cxaudit.checks.base import Context
 from cxaudit.config import Overrides, resolve
 from cxaudit.diagnostics import InputError
-from cxaudit.engine import Settings, audit
+from cxaudit.engine import audit
 from cxaudit.graph import FlowGraph
 from cxaudit.importers import load_project
 from cxaudit.importers.base import Project
 from cxaudit.importers.dialogflow import category_of
 from cxaudit.loader import Document
+from cxaudit.loading import Settings
 from cxaudit.model import Bot
 from cxaudit.model import build as build_bot
 from cxaudit.report import FileReport

@@ -18,11 +18,12 @@ from typer.testing import CliRunner
 
 from cxaudit.cli import app
 from cxaudit.diagnostics import InputError
-from cxaudit.engine import Settings, audit
+from cxaudit.engine import audit
 from cxaudit.importers.base import Project
 from cxaudit.importers.dialogflow_es.messages import payload_texts
 from cxaudit.importers.load import detect, import_path, load_project
 from cxaudit.loader import Document
+from cxaudit.loading import Settings
 from cxaudit.model import Bot
 from cxaudit.model import build as build_bot
 from cxaudit.schema import validate

@@ -14,11 +14,12 @@ from cxaudit.catalogue import import_checks
 from cxaudit.checks import REGISTRY
 from cxaudit.checks.base import Context, Issue
 from cxaudit.diagnostics import InputError
-from cxaudit.engine import Settings, audit, effective_settings
+from cxaudit.engine import audit
 from cxaudit.graph import FlowGraph
 from cxaudit.importers import load_project
 from cxaudit.importers.base import Project
 from cxaudit.importers.rasa_buttons import meets
+from cxaudit.loading import Settings, effective_settings
 from cxaudit.locations import Location
 from cxaudit.model import Bot
 from cxaudit.model import build as build_bot

@@ -12,10 +12,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cxaudit.catalogue import import_checks
-from cxaudit.engine import Settings, audit
+from cxaudit.engine import audit
 from cxaudit.importers.load import import_path
 from cxaudit.importers.write import _Dumper, render_flow
 from cxaudit.loader import load_text
+from cxaudit.loading import Settings
 from cxaudit.report import FileReport
 from tests.conftest import SHARED, needs_shared
 

@@ -18,10 +18,11 @@ from typer.testing import CliRunner
 from cxaudit.budget import Limits
 from cxaudit.catalogue import import_checks
 from cxaudit.cli import app
-from cxaudit.engine import Settings, audit
+from cxaudit.engine import audit
 from cxaudit.importers import load
 from cxaudit.importers.base import Origin, Project
 from cxaudit.importers.load import detect, import_path
+from cxaudit.loading import Settings
 from tests.conftest import EXAMPLES, SHARED, needs_shared
 
 AGENT = {"displayName": "Fake", "defaultLanguageCode": "en"}
@@ -299,7 +300,7 @@ def test_checking_a_flow_file_loads_no_importer() -> None:
     import sys
 
     code = (
-        "import sys; from pathlib import Path; from cxaudit.engine import Settings, audit; "
+        "import sys; from pathlib import Path; from cxaudit.engine import audit; from cxaudit.loading import Settings; "
         f"audit([(Path({str(EXAMPLES / 'webshop.flow.yaml')!r}), 'w')], Settings()); "
         "print(sorted(m for m in sys.modules if m.startswith('cxaudit.importers.')))"
     )

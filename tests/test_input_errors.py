@@ -8,8 +8,9 @@ import pytest
 
 from cxaudit.budget import Limits
 from cxaudit.diagnostics import Diagnostic, InputError
-from cxaudit.engine import Settings, audit
+from cxaudit.engine import audit
 from cxaudit.loader import load_text
+from cxaudit.loading import Settings
 from tests.conftest import ROOT
 
 MINIMAL = """\

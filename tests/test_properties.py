@@ -16,9 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cxaudit.diagnostics import InputError
-from cxaudit.engine import Loaded, Settings, judge_file
-from cxaudit.engine import load as load_flow
+from cxaudit.engine import judge_file
 from cxaudit.formatters import RenderOptions, get
+from cxaudit.loading import Loaded, Settings
+from cxaudit.loading import load as load_flow
 from cxaudit.report import FileReport, Report
 from tests.conftest import ROOT, data_paths, parent_of
 

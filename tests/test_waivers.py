@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cxaudit.engine import Settings, audit
+from cxaudit.engine import audit
+from cxaudit.loading import Settings
 from cxaudit.report import FileReport, Report
 
 TODAY = date(2026, 11, 24)

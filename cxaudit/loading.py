@@ -1,0 +1,123 @@
+"""Loading: a flow file or a project, read, validated and modelled, with the settings it is to
+be checked with.
+
+Loading goes bytes -> document -> schema -> model -> waivers -> configuration; every failure on
+the way is an input error for that file (exit code 2). A Rasa or Dialogflow project goes through
+its importer first and then the same way. The engine checks what this module loads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cxaudit.budget import Limits, text_size
+from cxaudit.config import ConfigFile, Effective, Overrides, find_config, read_chain, resolve
+from cxaudit.diagnostics import Diagnostic, InputError
+from cxaudit.importers.base import is_archive
+from cxaudit.loader import Document, load_file
+from cxaudit.model import Bot, build
+from cxaudit.schema import validate
+from cxaudit.waivers import Waiver, read_waivers
+
+if TYPE_CHECKING:
+    from cxaudit.baseline import Baseline
+    from cxaudit.diagnostics import Note
+
+FLOW_SCHEMA = "flow.schema.json"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything about a run that is not in the files: what the command line (or a caller) says."""
+
+    language: str | None = None  # report language; None: configuration, bot, LANG, then en
+    fail_under: float | None = None  # None: configuration, then 80
+    profile: str | None = None  # recommended | strict; None: configuration, then by sector
+    config: Path | None = None  # one configuration for every file instead of looking for one
+    discover_config: bool = True  # look for .cxaudit.yaml / pyproject.toml near each file
+    limits: Limits = field(default_factory=Limits)  # the resource budget (cxaudit.budget)
+    waivers: bool = True  # False: ignore every waiver (for audits)
+    strict_waivers: bool | None = None  # an unused waiver is an error; None: configuration
+    baseline: Baseline | None = None
+    today: date | None = None  # for waiver expiry; None: today in UTC (the same on every machine)
+    source_format: str | None = (
+        None  # rasa | rasa-calm | dialogflow-cx | dialogflow-es; None: detect
+    )
+
+    def overrides(self) -> Overrides:
+        return Overrides(self.profile, self.fail_under, self.language, self.strict_waivers)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A file that loaded and validated, with the settings it is to be checked with."""
+
+    path: Path
+    document: Document
+    bot: Bot
+    waivers: tuple[Waiver, ...]
+    effective: Effective
+    notes: tuple[Note, ...] = ()  # what an imported project's files cannot say
+    platform: str | None = None  # the kind of project it was imported from (rasa, ...)
+
+
+def load(path: Path, display: str, settings: Settings) -> Loaded:
+    """Read, validate and model one flow file (or import a project) and find its settings;
+    raises InputError."""
+    if settings.source_format is not None or path.is_dir() or is_archive(path):
+        return _load_project(path, display, settings)
+    document = load_file(path, display)
+    if not isinstance(document.data, dict):
+        kind = "a list" if isinstance(document.data, list) else "a single value"
+        raise InputError(
+            [
+                Diagnostic(
+                    display,
+                    f"the top level is {kind}; a flow file is a map that starts with 'cxaudit: 1'",
+                    1,
+                    1,
+                )
+            ]
+        )
+    return _modelled(path, document, path.parent, settings)
+
+
+def _load_project(path: Path, display: str, settings: Settings) -> Loaded:
+    """Import a Rasa or Dialogflow project and check its flow data like a flow file's."""
+    from cxaudit.importers.load import import_path
+
+    project = import_path(path, display, settings.source_format)
+    folder = path if path.is_dir() else path.parent
+    # A schema problem here is in the overlay's sections, or an importer bug: either way it
+    # names its place.
+    return _modelled(path, project.document(), folder, settings, tuple(project.notes), project.kind)
+
+
+def _modelled(
+    path: Path,
+    document: Document,
+    folder: Path,
+    settings: Settings,
+    notes: tuple[Note, ...] = (),
+    platform: str | None = None,
+) -> Loaded:
+    """What a flow file and an imported project share: the text budget, the schema, the model,
+    the waivers the document declares, and the settings of its folder."""
+    text_size(document.data, document.path)
+    problems = validate(document, FLOW_SCHEMA)
+    if problems:
+        raise InputError(problems)
+    bot = build(document)
+    waivers = read_waivers(document, bot)
+    effective = effective_settings(folder, bot.sector, settings)
+    return Loaded(path, document, bot, waivers, effective, notes, platform)
+
+
+def effective_settings(folder: Path, sector: str, settings: Settings) -> Effective:
+    """The settings for a flow file in ``folder`` of ``sector``: its configuration, and the flags."""
+    config_path = settings.config or (find_config(folder) if settings.discover_config else None)
+    configs: tuple[ConfigFile, ...] = read_chain(config_path) if config_path else ()
+    return resolve(configs, sector=sector, cli=settings.overrides())
