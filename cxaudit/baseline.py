@@ -13,8 +13,8 @@ import math
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from cxaudit.catalogue import waiver_checks
 from cxaudit.diagnostics import Diagnostic, InputError
 from cxaudit.inert import json_text, shown_name
 from cxaudit.reading import read_text, resolved
-from cxaudit.report import FileReport, Finding, FixedEntry
+from cxaudit.report import FileReport, Finding, FixedEntry, Suppression, SuppressionKind
 
 BASELINE_FORMAT = 1
 
@@ -230,3 +230,21 @@ def match(
         if not any(part in seen for part in entry.identities)
     )
     return matched, fixed
+
+
+def apply_baseline(
+    findings: Sequence[Finding], known: FileBaseline, display: str
+) -> tuple[list[Finding], tuple[FixedEntry, ...]]:
+    """The findings with those the baseline knows marked as baselined, and the baseline's
+    entries that are gone (fixed). A waiver given since the baseline was taken keeps its reason."""
+    matched, fixed = match(findings, known)
+    suppression = Suppression(
+        SuppressionKind.BASELINE, "known when the baseline was taken", display
+    )
+    marked = [
+        replace(finding, suppression=suppression)
+        if position in matched and finding.suppression is None
+        else finding
+        for position, finding in enumerate(findings)
+    ]
+    return marked, fixed

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cxaudit import __version__
+from cxaudit.baseline import apply_baseline
 from cxaudit.budget import using
 from cxaudit.catalogue import LANGUAGES, catalogue
 from cxaudit.checks import REGISTRY
@@ -33,20 +34,17 @@ from cxaudit.report import (
     BaselineComparison,
     FileReport,
     Finding,
-    FixedEntry,
     Report,
     RuleResult,
     Severity,
     Status,
-    Suppression,
-    SuppressionKind,
     Weighing,
 )
 from cxaudit.scoring import file_score, grade, round_score, rule_score, weigh
 from cxaudit.waivers import apply_waivers
 
 if TYPE_CHECKING:
-    from cxaudit.baseline import Baseline, FileBaseline
+    pass
 
 
 def audit_paths(
@@ -199,7 +197,8 @@ def judge_file(item: Loaded, settings: Settings, language: str) -> FileReport:
             file_score(_results(groups, units, blocked, language)),
             (w.factor**w.times for w in _weighings(groups)),
         )
-        groups, fixed = _apply_baseline(groups, known, settings.baseline)
+        marked, fixed = apply_baseline([f for f, _ in groups], known, settings.baseline.display)
+        groups = [(f, members) for f, (_, members) in zip(marked, groups, strict=True)]
         comparison = BaselineComparison(settings.baseline.display, known.score, before, fixed)
 
     notes += [import_note(note, document.path, language) for note in item.notes]
@@ -309,22 +308,3 @@ def _results(
             )
         )
     return results
-
-
-def _apply_baseline(
-    groups: Grouped, known: FileBaseline, baseline: Baseline
-) -> tuple[Grouped, tuple[FixedEntry, ...]]:
-    """Mark the findings the baseline knows; return the baseline entries that are gone (fixed)."""
-    from cxaudit.baseline import match
-
-    matched, fixed = match([finding for finding, _ in groups], known)
-    suppression = Suppression(
-        SuppressionKind.BASELINE, "known when the baseline was taken", baseline.display
-    )
-    marked: Grouped = []
-    for position, (finding, members) in enumerate(groups):
-        if position in matched and finding.suppression is None:
-            # A waiver given since the baseline was taken keeps its reason.
-            finding = replace(finding, suppression=suppression)
-        marked.append((finding, members))
-    return marked, fixed

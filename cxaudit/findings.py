@@ -66,6 +66,46 @@ def judge(
     return judged
 
 
+def digest(*parts: str) -> str:
+    """A finding's identity from what it is about (never where it is written): 20 hex digits."""
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:20]
+
+
+def finding(
+    rule: str,
+    check: str,
+    severity: Severity,
+    texts: tuple[str, str],
+    params: Mapping[str, str],
+    *,
+    path: str,
+    line: int,
+    column: int,
+    fingerprint: str,
+    data_path: str = "",
+    step: str | None = None,
+    **more: Any,
+) -> Finding:
+    """The one way a finding is made: its message and hint (``texts``) filled with ``params``
+    in the report language, at its place, with its identity. Rules' findings, import notes and
+    notes about waivers all come from here."""
+    message, hint = texts
+    return Finding(
+        rule=rule,
+        check=check,
+        severity=severity,
+        message=fill(message, params),
+        hint=fill(hint, params),
+        path=path,
+        data_path=data_path,
+        step=step,
+        line=line,
+        column=column,
+        fingerprint=fingerprint,
+        **more,
+    )
+
+
 def group(
     judged: Iterable[Judged],
     checks: Mapping[str, CheckInfo],
@@ -129,14 +169,13 @@ def _finding(
     params.setdefault("more", _more(count, steps, language))
     identity = first.fingerprint
     if issue.cause is not None:
-        raw = "\x1f".join((first.rule, issue.check, "cause", issue.cause))
-        identity = hashlib.sha256(raw.encode("utf-8")).hexdigest()[:20]
-    return Finding(
-        rule=first.rule,
-        check=issue.check,
-        severity=first.severity,
-        message=fill(check.text("message", language, platform), params),
-        hint=fill(check.text("hint", language, platform), params),
+        identity = digest(first.rule, issue.check, "cause", issue.cause)
+    return finding(
+        first.rule,
+        issue.check,
+        first.severity,
+        (check.text("message", language, platform), check.text("hint", language, platform)),
+        params,
         path=location.file or document.path,
         data_path=location.pointer if location.pointer is not None else format_path(issue.path),
         step=issue.step,
@@ -263,17 +302,14 @@ def import_note(note: Note, path: str, language: str) -> Finding:
     rule = note.rule or IMPORT_RULE
     params = {"rule": rule, **note.params}
     location = note.location
-    identity = "\x1f".join((note.check, rule, *(f"{k}={v}" for k, v in sorted(params.items()))))
-    return Finding(
-        rule=rule,
-        check=note.check,
-        severity=Severity(info.severity),
-        message=fill(info.message[language], params),
-        hint=fill(info.hint[language], params),
+    return finding(
+        rule,
+        note.check,
+        Severity(info.severity),
+        (info.message[language], info.hint[language]),
+        params,
         path=(location.file if location else None) or path,
-        data_path="",
-        step=None,
         line=location.line if location else 1,
         column=location.column if location else 1,
-        fingerprint=hashlib.sha256(identity.encode("utf-8")).hexdigest()[:20],
+        fingerprint=digest(note.check, rule, *(f"{k}={v}" for k, v in sorted(params.items()))),
     )

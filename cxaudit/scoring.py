@@ -14,9 +14,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
 
-from cxaudit.checks.base import Issue
 from cxaudit.report import RuleResult, Severity, Status
+
+
+class Scored(Protocol):
+    """What scoring reads of an issue a rule reported (:class:`cxaudit.checks.base.Issue`)."""
+
+    @property
+    def check(self) -> str: ...
+    @property
+    def group(self) -> str: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def covers(self) -> int: ...
+
 
 GRADES = ((90.0, "A"), (80.0, "B"), (70.0, "C"), (60.0, "D"), (50.0, "E"))
 #: The most a check with an error finding can score.
@@ -24,7 +38,7 @@ ERROR_CAP = 0.5
 
 
 def rule_score(
-    issues: Iterable[tuple[Issue, Severity]],
+    issues: Iterable[tuple[Scored, Severity]],
     units: Mapping[str, int],
     *,
     unknown: frozenset[str] = frozenset(),

@@ -18,16 +18,15 @@ A malformed waiver is an input error (exit code 2), so a typo never silently wai
 from __future__ import annotations
 
 import enum
-import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from cxaudit.catalogue import catalogue, fill, waiver_checks
+from cxaudit.catalogue import catalogue, waiver_checks
 from cxaudit.diagnostics import Diagnostic, InputError
-from cxaudit.findings import Judged, localise
+from cxaudit.findings import Judged, digest, finding, localise
 from cxaudit.loader import Directive, Document
 from cxaudit.locations import DataPath, format_path
 from cxaudit.model import Bot
@@ -298,19 +297,19 @@ def _note(
         {"rule": rule, "reason": waiver.reason, "expires": expires}, language, step=waiver.step
     )
     # Its identity: what it waives and why, not where it is written (lines move).
-    identity = "\x1f".join(
-        (check, rule, waiver.kind.value, waiver.step or "", ",".join(waiver.rules), waiver.reason)
+    identity = digest(
+        check, rule, waiver.kind.value, waiver.step or "", ",".join(waiver.rules), waiver.reason
     )
-    return Finding(
-        rule=rule,
-        check=check,
-        severity=severity,
-        message=fill(info.message[language], params),
-        hint=fill(info.hint[language], params),
+    return finding(
+        rule,
+        check,
+        severity,
+        (info.message[language], info.hint[language]),
+        params,
         path=path,
         data_path=format_path(waiver.path),
         step=waiver.step,
         line=waiver.line,
         column=waiver.column,
-        fingerprint=hashlib.sha256(identity.encode("utf-8")).hexdigest()[:20],
+        fingerprint=identity,
     )
