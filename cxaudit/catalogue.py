@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from cxaudit.importers.formats import FORMATS
+from cxaudit.platforms import FORMATS
 from cxaudit.resources import read_shipped, rules_dir
 
 LANGUAGES = ("en", "nl")

@@ -1,7 +1,7 @@
 """The options and arguments of the command line, and the choices they offer.
 
 The choices come from the registries: report formats from :mod:`cxaudit.formatters`, project
-formats from :mod:`cxaudit.importers.formats`, report languages from the catalogue. Typer reads
+formats from :mod:`cxaudit.platforms`, report languages from the catalogue. Typer reads
 a choice from an ``Enum``; each is built from its registry at import, and mypy is shown a plain
 ``str`` enum (the members are the registry's names, which it cannot see).
 """
@@ -19,7 +19,7 @@ import typer
 
 from cxaudit.catalogue import LANGUAGES
 from cxaudit.formatters import FORMATS
-from cxaudit.importers.formats import FORMATS as PROJECT_FORMATS
+from cxaudit.platforms import FORMATS as PROJECT_FORMATS
 
 
 def _choices(name: str, values: Sequence[str]) -> type[enum.Enum]:

@@ -294,8 +294,8 @@ def test_an_archive_that_unpacks_too_big_is_refused_before_unpacking(
 
 
 def test_checking_a_flow_file_loads_no_importer() -> None:
-    """The importers' contract (base) and their registry of names (formats) are light; the
-    importers themselves load only for projects."""
+    """The importers' contract (base) is light; the importers themselves load only for
+    projects."""
     import subprocess
     import sys
 
@@ -305,7 +305,7 @@ def test_checking_a_flow_file_loads_no_importer() -> None:
         "print(sorted(m for m in sys.modules if m.startswith('cxaudit.importers.')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "['cxaudit.importers.base', 'cxaudit.importers.formats']"
+    assert out.stdout.strip() == "['cxaudit.importers.base']"
 
 
 def test_a_damaged_archive_is_an_input_error(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cxaudit.importers.formats import FORMATS
+from cxaudit.platforms import FORMATS
 
 __all__ = ["FORMATS", "detect", "import_path", "is_project", "load_project"]
 

@@ -22,8 +22,8 @@ from cxaudit.budget import exceeded
 from cxaudit.diagnostics import Diagnostic, InputError
 from cxaudit.importers.base import ARCHIVES, Project, is_archive
 from cxaudit.importers.content import read_content, settle_notes
-from cxaudit.importers.formats import FORMATS
 from cxaudit.importers.overlay import OVERLAY, merge_overlay
+from cxaudit.platforms import FORMATS
 from cxaudit.reading import resolved
 
 LOOKED_FOR = (

@@ -1,5 +1,6 @@
-"""The project formats cxaudit reads, by name: the registry the command line, the catalogue's
-platform texts and the loader take their names from."""
+"""The platforms cxaudit imports projects from, by name: the registry the command line, the
+catalogue's platform texts and the importers take their names from. Plain data, below every
+layer that uses it."""
 
 from __future__ import annotations
 
