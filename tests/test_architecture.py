@@ -94,14 +94,21 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
 
-def test_rules_import_no_engine_formatters_or_front_ends() -> None:
-    above = ("cxaudit.formatters", "cxaudit.engine", "cxaudit.cli")
+def _imports_above(package: str, above: tuple[str, ...]) -> dict[str, list[str]]:
+    """The modules of ``package`` that import a module of the layers ``above``, with those."""
     wrong = {
         name: sorted(t for t in targets if t.startswith(above))
         for name, targets in IMPORTS.items()
-        if name.startswith("cxaudit.checks")
+        if name.startswith(package)
     }
-    assert {name: targets for name, targets in wrong.items() if targets} == {}
+    return {name: targets for name, targets in wrong.items() if targets}
+
+
+def test_rules_import_no_engine_formatters_or_front_ends() -> None:
+    assert (
+        _imports_above("cxaudit.checks", ("cxaudit.formatters", "cxaudit.engine", "cxaudit.cli"))
+        == {}
+    )
 
 
 def test_nothing_imports_the_command_line() -> None:
@@ -117,12 +124,7 @@ def test_nothing_imports_the_command_line() -> None:
 
 def test_importers_import_no_rules_formatters_or_front_ends() -> None:
     above = ("cxaudit.checks", "cxaudit.formatters", "cxaudit.engine", "cxaudit.cli")
-    wrong = {
-        name: sorted(t for t in targets if t.startswith(above))
-        for name, targets in IMPORTS.items()
-        if name.startswith("cxaudit.importers")
-    }
-    assert {name: targets for name, targets in wrong.items() if targets} == {}
+    assert _imports_above("cxaudit.importers", above) == {}
 
 
 def test_the_ground_floor_imports_nothing_above_it() -> None:
