@@ -179,7 +179,7 @@ LangOpt = Annotated[
     typer.Option(
         "--lang",
         case_sensitive=False,
-        help="Report language. Default: the configuration, else the bot's first language, else LANG, else en.",
+        help="Report language. Default: the configuration, else your locale (LANG, LC_ALL) if nl or en, else en.",
     ),
 ]
 FailUnderOpt = Annotated[

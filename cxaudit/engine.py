@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from cxaudit import __version__
 from cxaudit.baseline import apply_baseline
 from cxaudit.budget import using
-from cxaudit.catalogue import LANGUAGES, catalogue
+from cxaudit.catalogue import catalogue
 from cxaudit.checks import REGISTRY
 from cxaudit.checks.base import Context
 from cxaudit.config import DEFAULT_HELP_URL
@@ -81,7 +81,7 @@ def audit(files: Sequence[tuple[Path, str]], settings: Settings) -> Report:
 
     Each file is checked as soon as it is loaded and its document dropped after, so a run over
     many big files holds one at a time. The report language is settled by the first file that
-    loads (its configuration, else its bot's first language), unless the settings give one.
+    loads (its configuration, else the reader's locale, else English), unless the settings give one.
     """
     reports: list[FileReport] = []
     errors: dict[tuple[str, int | None, int | None, str], Diagnostic] = {}
@@ -135,12 +135,11 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _language_of(item: Loaded) -> str:
-    """The report language a file asks for: its configuration's, its bot's, else LANG, else en."""
+    """The report language a file asks for: its configuration's, else the reader's locale (LANG,
+    LC_ALL) when cxaudit speaks it, else English. The bot's languages decide what is checked,
+    not what the reader reads."""
     if item.effective.lang.value is not None:
         return item.effective.lang.value
-    first = item.bot.languages[0]
-    if first in LANGUAGES:
-        return first
     return language_from_environment() or "en"
 
 

@@ -244,12 +244,17 @@ def test_report_language(runner: CliRunner, broken: str) -> None:
     assert "The bot never gets stuck" in english and "FAILED" in english
 
 
-def test_report_language_defaults_to_the_bots_first_language(
+def test_the_report_speaks_the_readers_language_not_the_bots(
     runner: CliRunner, tmp_path: Path
 ) -> None:
     path = tmp_path / "nl.flow.yaml"
     path.write_text(BROKEN.replace("languages: [en]", "languages: [nl, en]"), encoding="utf-8")
-    assert "De bot loopt nooit vast" in runner.invoke(app, ["check", str(path)]).output
+    plain = {"LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
+    english = runner.invoke(app, ["check", str(path)], env=plain).output
+    assert "The bot never gets stuck" in english
+    assert "De bot loopt nooit vast" not in english
+    dutch = runner.invoke(app, ["check", str(path)], env={**plain, "LANG": "nl_NL.UTF-8"}).output
+    assert "De bot loopt nooit vast" in dutch
 
 
 def test_report_language_falls_back_to_lang(runner: CliRunner, tmp_path: Path) -> None:
