@@ -35,6 +35,13 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "baseline_line": "Baseline {path}: {recorded:.1f} when taken, {current:.1f} now ({change:+.1f}); {known} known finding(s) not counted.",
         "fixed": "Fixed since the baseline ({count})",
         "suppressed_summary": "{waived} waived, {baselined} baselined.",
+        "annotations_left": (
+            "not annotated: {what} (GitHub shows {limit} of each kind per step); the full list is "
+            "in the job log and in the report files cxaudit wrote (--report)."
+        ),
+        "left_error": "{count} more error(s)",
+        "left_warning": "{count} more warning(s)",
+        "left_notice": "{count} more notice(s)",
         "suppressed_file": "Not counted: {waived} waived, {baselined} baselined finding(s).",
         "error": "error",
         "warning": "warning",
@@ -96,6 +103,14 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "baseline_line": "Baseline {path}: {recorded:.1f} bij het vastleggen, nu {current:.1f} ({change:+.1f}); {known} bekende bevinding(en) tellen niet mee.",
         "fixed": "Opgelost sinds de baseline ({count})",
         "suppressed_summary": "{waived} uitgezonderd, {baselined} in de baseline.",
+        "annotations_left": (
+            "niet als annotatie getoond: {what} (GitHub toont er {limit} van elke soort per "
+            "stap); de volledige lijst staat in de joblog en in de rapportbestanden die cxaudit "
+            "schreef (--report)."
+        ),
+        "left_error": "nog {count} fout(en)",
+        "left_warning": "nog {count} waarschuwing(en)",
+        "left_notice": "nog {count} melding(en)",
         "suppressed_file": "Telt niet mee: {waived} uitgezonderde en {baselined} bekende bevinding(en).",
         "error": "fout",
         "warning": "waarschuwing",

@@ -35,7 +35,7 @@ from cxaudit.formatters.markdown import escape
 from cxaudit.formatters.sarif import artifact_uri, information_uri, plain
 from cxaudit.loading import Settings
 from cxaudit.report import Report, Severity
-from tests.conftest import SHARED, needs_shared
+from tests.conftest import EXAMPLES, SHARED, needs_shared
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
@@ -465,3 +465,21 @@ def test_markdown_hostile_sections(hostile: Report) -> None:
     assert "Baseline ci/baseline &lt;b&gt;@\u200bops&lt;/b&gt;\\.json:" in text
     assert "2 file(s): 0 passed, 1 failed, 1 not checked (input errors)." in text
     assert "- bots/broken\\.flow\\.yaml:5:3: error: " in text
+
+
+def test_github_annotates_at_most_ten_of_each_kind_most_severe_first() -> None:
+    """GitHub shows ten error and ten warning annotations per step and drops the rest silently:
+    the most severe come first, and a notice says how many more there are."""
+    import dataclasses
+
+    report = audit([(EXAMPLES / "bank.flow.yaml", "bank.flow.yaml")], Settings(language="en"))
+    many = dataclasses.replace(
+        report,
+        files=tuple(dataclasses.replace(f, findings=f.findings * 3) for f in report.files),
+    )
+    lines = render(many, "github").splitlines()
+    kinds = [line.split(" ", 1)[0].split("::")[1] for line in lines]
+    assert kinds.count("error") <= 10 and kinds.count("warning") <= 10
+    first_notice = kinds.index("notice") if "notice" in kinds else len(kinds)
+    assert "error" not in kinds[first_notice:]  # errors before the less severe
+    assert any("not annotated" in line for line in lines)

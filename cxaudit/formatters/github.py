@@ -4,9 +4,15 @@
 line: bot texts are escaped as GitHub asks (``%``, CR and LF in the message; also ``:`` and ``,``
 in property values), so a quoted ``\n::set-output`` cannot start a command of its own. Waived
 and baselined findings must not annotate the pull request; one closing notice counts them.
+
+GitHub shows at most ten error and ten warning annotations per step (and drops the rest
+silently), so the most severe come first, each kind stops at ten, and a notice says how many
+more there are and where to read them.
 """
 
 from __future__ import annotations
+
+from collections import Counter
 
 from cxaudit.formatters import RenderOptions
 from cxaudit.i18n import word
@@ -16,14 +22,38 @@ from cxaudit.report import Finding, Report, Severity
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
+#: How many annotations of each kind GitHub shows per step.
+PER_KIND = 10
+
+
 def render(report: Report, options: RenderOptions) -> str:
     lang = report.language
-    lines = [
-        _command("error", {"file": d.path, "line": d.line, "col": d.column}, d.message)
+    commands = [
+        ("error", _command("error", {"file": d.path, "line": d.line, "col": d.column}, d.message))
         for d in report.errors
     ]
-    for file_report in report.files:
-        lines += [_finding(f, lang) for f in file_report.findings if f.counts]
+    counting = [f for file_report in report.files for f in file_report.findings if f.counts]
+    for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO):  # the most severe first
+        commands += [
+            (_COMMAND[f.severity], _finding(f, lang)) for f in counting if f.severity is severity
+        ]
+    lines: list[str] = []
+    shown: Counter[str] = Counter()
+    left: Counter[str] = Counter()
+    for kind, line in commands:
+        if shown[kind] < PER_KIND:
+            shown[kind] += 1
+            lines.append(line)
+        else:
+            left[kind] += 1
+    if left:
+        what = ", ".join(
+            word(lang, f"left_{kind}", count=left[kind])
+            for kind in ("error", "warning", "notice")
+            if left[kind]
+        )
+        text = word(lang, "annotations_left", what=what, limit=PER_KIND)
+        lines.append(_command("notice", {}, f"cxaudit: {text}"))
     waived = sum(f.suppressed("waiver") for f in report.files)
     baselined = sum(f.suppressed("baseline") for f in report.files)
     if waived or baselined:
