@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from cxaudit._version import __version__
+
 __all__ = ["Report", "Settings", "__version__", "audit"]
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from cxaudit import __version__
+from cxaudit._version import __version__
 from cxaudit.budget import check_nesting
 from cxaudit.catalogue import waiver_checks
 from cxaudit.diagnostics import Diagnostic, InputError

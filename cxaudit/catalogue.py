@@ -12,11 +12,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from cxaudit.languages import LANGUAGES
 from cxaudit.platforms import FORMATS
 from cxaudit.resources import read_shipped, rules_dir
-
-LANGUAGES = ("en", "nl")
-
 
 #: The platforms a project can come from (the importers' registry), for texts written for them.
 PLATFORMS = tuple(FORMATS)
@@ -198,16 +196,24 @@ def fill(template: str, params: Mapping[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: params.get(m.group(1), m.group(0)), template)
 
 
+def rule_key(text: str) -> str:
+    """A rule id as a person may write it, as the catalogue writes it: ``3`` and ``cx3`` are
+    ``CX03``; anything else is only upper-cased.
+
+    >>> rule_key("3"), rule_key("cx3"), rule_key(" CX10 "), rule_key("xyz")
+    ('CX03', 'CX03', 'CX10', 'XYZ')
+    """
+    key = text.strip().upper()
+    number = key.removeprefix("CX")
+    return f"CX{int(number):02d}" if re.fullmatch(r"[0-9]{1,2}", number) else key
+
+
 def lookup(text: str) -> RuleInfo | None:
-    """The rule a person means by ``text``: ``CX03``, ``cx3`` or ``3``; None for no rule.
+    """The rule a person means by ``text`` (see :func:`rule_key`); None for no rule.
 
     >>> lookup("3").id, lookup("cx03").id
     ('CX03', 'CX03')
     >>> lookup("CX99") is None
     True
     """
-    key = text.strip().upper()
-    number = key.removeprefix("CX")
-    if re.fullmatch(r"[0-9]{1,2}", number):
-        key = f"CX{int(number):02d}"
-    return catalogue().get(key)
+    return catalogue().get(rule_key(text))

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from cxaudit import __version__
+from cxaudit._version import __version__
 from cxaudit.cli_options import (
     ENGLISH,
     MACHINE_FORMATS,
@@ -203,7 +203,7 @@ def take_baseline(
 ) -> None:
     """Record today's findings so that `check --baseline` fails only on new ones."""
     from cxaudit.baseline import accepted, render_baseline
-    from cxaudit.engine import run
+    from cxaudit.engine import audit_paths_named
     from cxaudit.loading import Settings
 
     settings = Settings(
@@ -215,7 +215,7 @@ def take_baseline(
         today=parse_day(today),
         source_format=source_format.value if source_format else None,
     )
-    report, paths = run(files, settings)
+    report, paths = audit_paths_named(files, settings)
     _print_input_errors(report)
     if report.errors:
         write_stream("cxaudit: no baseline written: fix the input errors first\n", "stderr")
@@ -311,14 +311,14 @@ def explain(
     lang: DocLangOpt = ENGLISH,
 ) -> None:
     """Explain a rule: what it checks, why, its options and defaults, and examples."""
-    from cxaudit.catalogue import catalogue, lookup
+    from cxaudit.catalogue import catalogue, lookup, rule_key
     from cxaudit.explain import explain as render
     from cxaudit.suggest import did_you_mean
 
     found = lookup(rule)
     if found is None:
-        key = rule.strip().upper()
-        raise _fail(f"unknown rule '{rule}'{did_you_mean(key, catalogue())}; see `cxaudit rules`")
+        suggestion = did_you_mean(rule_key(rule), catalogue())
+        raise _fail(f"unknown rule '{rule}'{suggestion}; see `cxaudit rules`")
     write_stream(render(found, lang.value))
 
 

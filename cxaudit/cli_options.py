@@ -1,7 +1,7 @@
 """The options and arguments of the command line, and the choices they offer.
 
 The choices come from the registries: report formats from :mod:`cxaudit.formatters`, project
-formats from :mod:`cxaudit.platforms`, report languages from the catalogue. Typer reads
+formats from :mod:`cxaudit.platforms`, report languages from :mod:`cxaudit.languages`. Typer reads
 a choice from an ``Enum``; each is built from its registry at import, and mypy is shown a plain
 ``str`` enum (the members are the registry's names, which it cannot see).
 """
@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from cxaudit.catalogue import LANGUAGES
 from cxaudit.formatters import FORMATS
+from cxaudit.languages import LANGUAGES
 from cxaudit.platforms import FORMATS as PROJECT_FORMATS
 
 

@@ -23,9 +23,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from cxaudit.catalogue import LANGUAGES, catalogue
+from cxaudit.catalogue import catalogue
 from cxaudit.diagnostics import Diagnostic, InputError
 from cxaudit.inert import shown_name
+from cxaudit.languages import LANGUAGES
 from cxaudit.loader import Document, load_file
 from cxaudit.locations import DataPath, Locator
 from cxaudit.pyproject import has_section, read_section

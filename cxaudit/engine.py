@@ -15,9 +15,8 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from cxaudit import __version__
+from cxaudit._version import __version__
 from cxaudit.baseline import apply_baseline
 from cxaudit.budget import using
 from cxaudit.catalogue import catalogue
@@ -43,22 +42,22 @@ from cxaudit.report import (
 from cxaudit.scoring import file_score, grade, round_score, rule_score, weigh
 from cxaudit.waivers import apply_waivers
 
-if TYPE_CHECKING:
-    pass
-
 
 def audit_paths(
-    arguments: Sequence[str | os.PathLike[str]], settings: Settings | None = None
+    arguments: Sequence[str | os.PathLike[str]] | str | os.PathLike[str],
+    settings: Settings | None = None,
 ) -> Report:
     """What ``cxaudit check ARGUMENTS`` reports, for a Python caller: the arguments are found the
     same way (files, folders searched for flow files, globs, Rasa and Dialogflow projects), every
     file is checked, and arguments that name nothing join the report's input errors. It is
     ``cxaudit.audit``; the command line calls it too.
     """
-    return run(arguments, settings or Settings())[0]
+    if isinstance(arguments, (str, os.PathLike)):
+        arguments = [arguments]  # one path, not the characters of its name
+    return audit_paths_named(arguments, settings or Settings())[0]
 
 
-def run(
+def audit_paths_named(
     arguments: Sequence[str | os.PathLike[str]], settings: Settings
 ) -> tuple[Report, dict[str, Path]]:
     """:func:`audit_paths`, with each checked file's name as shown mapped to its path."""
@@ -66,7 +65,7 @@ def run(
         files, problems = expand(
             [os.fspath(a) for a in arguments], projects=settings.source_format is not None
         )
-    report = audit(files, settings)
+    report = audit_files(files, settings)
     if problems:
         report = replace(
             report,
@@ -76,7 +75,7 @@ def run(
     return report, {display: path for path, display in files}
 
 
-def audit(files: Sequence[tuple[Path, str]], settings: Settings) -> Report:
+def audit_files(files: Sequence[tuple[Path, str]], settings: Settings) -> Report:
     """Check every file (path, name to show) and return one report.
 
     Each file is checked as soon as it is loaded and its document dropped after, so a run over
@@ -156,11 +155,11 @@ def judge_file(item: Loaded, settings: Settings, language: str) -> FileReport:
     judged: list[Judged] = []
     units: dict[str, Mapping[str, int]] = {}
     blocked: set[str] = set()
-    for rule_id, run in REGISTRY.items():
+    for rule_id, rule_check in REGISTRY.items():
         setting = effective.rules[rule_id]
         if not setting.enabled.value:
             continue
-        outcome = run(context, setting.option_values())
+        outcome = rule_check(context, setting.option_values())
         units[rule_id] = outcome.units
         if outcome.blocked:
             blocked.add(rule_id)

@@ -99,17 +99,17 @@ class _Compiler:
         unknown = set(schema) - _IMPLEMENTED - _ANNOTATIONS
         if unknown:
             raise Unsupported(", ".join(sorted(unknown)))
-        checks: list[Predicate] = []
+        predicates: list[Predicate] = []
         for name in schema:
             if name in _IMPLEMENTED:
-                check = self._keyword(name, schema[name], schema)
-                if check is not None:
-                    checks.append(check)
-        if not checks:
+                predicate = self._keyword(name, schema[name], schema)
+                if predicate is not None:
+                    predicates.append(predicate)
+        if not predicates:
             return lambda _: True
-        if len(checks) == 1:
-            return checks[0]
-        return lambda value: all(each(value) for each in checks)
+        if len(predicates) == 1:
+            return predicates[0]
+        return lambda value: all(each(value) for each in predicates)
 
     def _ref(self, ref: str) -> Predicate:
         if not ref.startswith("#/"):
@@ -135,7 +135,7 @@ class _Compiler:
             compiled = {key: self.compile(sub) for key, sub in value.items()}
             return lambda v: (
                 not isinstance(v, dict)
-                or all(check(v[key]) for key, check in compiled.items() if key in v)
+                or all(predicate(v[key]) for key, predicate in compiled.items() if key in v)
             )
         if name == "required":
             keys = list(value)
@@ -163,15 +163,15 @@ class _Compiler:
             return lambda v: (
                 not isinstance(v, dict)
                 or all(
-                    check(item)
+                    predicate(item)
                     for key, item in v.items()
-                    for p, check in compiled_patterns
+                    for p, predicate in compiled_patterns
                     if p.search(key)
                 )
             )
         if name == "propertyNames":
-            names_check = self.compile(value)
-            return lambda v: not isinstance(v, dict) or all(names_check(key) for key in v)
+            names_predicate = self.compile(value)
+            return lambda v: not isinstance(v, dict) or all(names_predicate(key) for key in v)
         if name == "enum":
             options = list(value)
             return lambda v: any(_equal(v, option) for option in options)
@@ -197,8 +197,8 @@ class _Compiler:
         if name == "uniqueItems":
             return _unique if value else None
         if name == "items":
-            item_check = self.compile(value)
-            return lambda v: not isinstance(v, list) or all(item_check(item) for item in v)
+            item_predicate = self.compile(value)
+            return lambda v: not isinstance(v, list) or all(item_predicate(item) for item in v)
         if name == "oneOf":
             branches = [self.compile(sub) for sub in value]
             return lambda v: sum(1 for branch in branches if branch(v)) == 1

@@ -84,7 +84,10 @@ def finding(
     fingerprint: str,
     data_path: str = "",
     step: str | None = None,
-    **more: Any,
+    suppression: Suppression | None = None,
+    related: tuple[Place, ...] = (),
+    count: int = 1,
+    parts: tuple[str, ...] = (),
 ) -> Finding:
     """The one way a finding is made: its message and hint (``texts``) filled with ``params``
     in the report language, at its place, with its identity. Rules' findings, import notes and
@@ -102,7 +105,10 @@ def finding(
         line=line,
         column=column,
         fingerprint=fingerprint,
-        **more,
+        suppression=suppression,
+        related=related,
+        count=count,
+        parts=parts,
     )
 
 
@@ -137,7 +143,7 @@ def group(
 
 def _finding(
     members: list[Judged],
-    check: CheckInfo,
+    info: CheckInfo,
     document: Document,
     language: str,
     platform: str | None,
@@ -174,7 +180,7 @@ def _finding(
         first.rule,
         issue.check,
         first.severity,
-        (check.text("message", language, platform), check.text("hint", language, platform)),
+        (info.text("message", language, platform), info.text("hint", language, platform)),
         params,
         path=location.file or document.path,
         data_path=location.pointer if location.pointer is not None else format_path(issue.path),

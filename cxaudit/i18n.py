@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from cxaudit.catalogue import LANGUAGES
+from cxaudit.languages import LANGUAGES
 
 _WORDS: Mapping[str, Mapping[str, str]] = {
     "en": {

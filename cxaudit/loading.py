@@ -14,11 +14,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cxaudit.budget import Limits, text_size
-from cxaudit.config import ConfigFile, Effective, Overrides, find_config, read_chain, resolve
+from cxaudit.config import (
+    PROFILES,
+    ConfigFile,
+    Effective,
+    Overrides,
+    find_config,
+    read_chain,
+    resolve,
+)
 from cxaudit.diagnostics import Diagnostic, InputError
 from cxaudit.importers.base import is_archive
+from cxaudit.languages import LANGUAGES
 from cxaudit.loader import Document, load_file
 from cxaudit.model import Bot, build
+from cxaudit.platforms import FORMATS
 from cxaudit.schema import validate
 from cxaudit.waivers import Waiver, read_waivers
 
@@ -33,7 +43,7 @@ FLOW_SCHEMA = "flow.schema.json"
 class Settings:
     """Everything about a run that is not in the files: what the command line (or a caller) says."""
 
-    language: str | None = None  # report language; None: configuration, bot, LANG, then en
+    language: str | None = None  # report language; None: configuration, locale, then en
     fail_under: float | None = None  # None: configuration, then 80
     profile: str | None = None  # recommended | strict; None: configuration, then by sector
     config: Path | None = None  # one configuration for every file instead of looking for one
@@ -46,6 +56,25 @@ class Settings:
     source_format: str | None = (
         None  # rasa | rasa-calm | dialogflow-cx | dialogflow-es; None: detect
     )
+
+    def __post_init__(self) -> None:
+        """Refuse what the command line would refuse, naming the setting (a library caller
+        gets a ValueError, not a report built on a typo)."""
+        problems = []
+        if self.language is not None and self.language not in LANGUAGES:
+            problems.append(
+                f"language {self.language!r}: reports are written in {', '.join(LANGUAGES)}"
+            )
+        if self.profile is not None and self.profile not in PROFILES:
+            problems.append(f"profile {self.profile!r}: one of {', '.join(PROFILES)}")
+        if self.fail_under is not None and not (
+            isinstance(self.fail_under, (int, float)) and 0 <= self.fail_under <= 100
+        ):
+            problems.append(f"fail_under {self.fail_under!r}: a number from 0 to 100")
+        if self.source_format is not None and self.source_format not in FORMATS:
+            problems.append(f"source_format {self.source_format!r}: one of {', '.join(FORMATS)}")
+        if problems:
+            raise ValueError("; ".join(problems))
 
     def overrides(self) -> Overrides:
         return Overrides(self.profile, self.fail_under, self.language, self.strict_waivers)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import sys
 from pathlib import Path
 
@@ -30,6 +29,8 @@ def write_file(target: Path, text: str) -> None:
         raise WriteError(f"cannot write {target}: it is a folder")
     folder = target.parent
     data = text.encode("utf-8")
+    import secrets  # here, not at the top: `cxaudit --version` writes no file
+
     temporary = folder / f".{target.name}.{secrets.token_hex(6)}.tmp"
     try:
         # O_EXCL: never open a file (or link) someone else put there; 0o666 minus the umask, as

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from cxaudit.engine import audit
+from cxaudit.engine import audit_files
 from cxaudit.loading import Settings
 from cxaudit.report import Report
 
@@ -48,7 +48,7 @@ def check_text(tmp_path: Path) -> AuditText:
     ) -> Report:
         path = tmp_path / name
         path.write_text(text, encoding="utf-8")
-        return audit([(path, name)], Settings(language=language, **settings))  # type: ignore[arg-type]
+        return audit_files([(path, name)], Settings(language=language, **settings))  # type: ignore[arg-type]
 
     return run
 

@@ -104,14 +104,14 @@ def _called_from(package: str) -> bool:
 def _workload() -> None:
     """Run what compiles patterns lazily: the engine on the examples and the rule cases, the
     lexicons, the evidence readers."""
-    from cxaudit.engine import audit
+    from cxaudit.engine import audit_files
     from cxaudit.lexicon import available_languages, load_lexicon
     from cxaudit.loading import Settings
 
     files = sorted((ROOT / "examples").glob("*.yaml")) + sorted(
         (ROOT / "tests" / "cases").glob("*.yaml")
     )
-    audit([(f, f.name) for f in files], Settings(language="en", discover_config=False))
+    audit_files([(f, f.name) for f in files], Settings(language="en", discover_config=False))
     for rule in [f"CX{n:02d}" for n in range(1, 11)] + _lexicon_names():
         for language in available_languages(rule):
             lexicon = load_lexicon(rule, language)

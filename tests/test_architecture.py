@@ -24,19 +24,19 @@ def _modules() -> dict[str, Path]:
 
 
 def _imports(modules: dict[str, Path]) -> dict[str, set[str]]:
-    """Every cxaudit module each module imports, at the top or inside a function."""
+    """Every cxaudit module each module imports, at the top or inside a function: for
+    ``from a.b import c, d`` the modules ``a.b.c`` and ``a.b.d`` where they are modules, else
+    ``a.b`` itself (``from cxaudit import __version__`` imports the package)."""
     edges: dict[str, set[str]] = {name: set() for name in modules}
     for name, path in modules.items():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             targets: list[str] = []
             if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                targets = [f"{node.module}.{alias.name}" for alias in node.names] + [node.module]
+                names = [f"{node.module}.{alias.name}" for alias in node.names]
+                targets = [t for t in names if t in modules] or [node.module]
             elif isinstance(node, ast.Import):
                 targets = [alias.name for alias in node.names]
-            for target in targets:
-                if target in modules and target not in (name, "cxaudit"):
-                    edges[name].add(target)
-                    break
+            edges[name].update(t for t in targets if t in modules and t != name)
     return edges
 
 
@@ -88,6 +88,13 @@ def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
 
 def test_no_import_cycles() -> None:
     assert _cycles(IMPORTS) == []
+
+
+def test_the_import_reader_sees_every_name_and_the_package() -> None:
+    assert {"cxaudit.checks.cx01_disclosure", "cxaudit.checks.cx10_feigned_empathy"} <= IMPORTS[
+        "cxaudit.checks"
+    ]
+    assert "cxaudit.engine" in IMPORTS["cxaudit"]  # the library entry point, imported on use
 
 
 def test_the_cycle_finder_finds_a_cycle() -> None:

@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cxaudit.catalogue import LANGUAGES, PLATFORMS, CheckInfo, RuleInfo, catalogue
+from cxaudit.catalogue import PLATFORMS, CheckInfo, RuleInfo, catalogue
 from cxaudit.checks import REGISTRY, _texts
 from cxaudit.cli import app
-from cxaudit.engine import audit
+from cxaudit.engine import audit_files
+from cxaudit.languages import LANGUAGES
 from cxaudit.loading import Settings
 from cxaudit.report import FileReport, Finding, Severity
 
@@ -254,7 +255,7 @@ def run_example(rule_id: str, kind: str, tmp_path: Path) -> FileReport:
     assert text.strip(), f"{rule_id}: no {kind} example"
     path = tmp_path / "flow.yaml"
     path.write_text(text, encoding="utf-8")
-    report = audit([(path, "flow.yaml")], Settings(language="en"))
+    report = audit_files([(path, "flow.yaml")], Settings(language="en"))
     assert not report.errors, [d.render() for d in report.errors]
     (file_report,) = report.files
     return file_report
@@ -376,3 +377,12 @@ def test_a_platform_text_replaces_the_flow_file_text_for_that_platform_only() ->
     assert check.text("message", "nl", "rasa") == "m-nl"  # no Rasa message: the general one
     assert check.text("hint", "en", "dialogflow-cx") == "h"
     assert check.text("hint", "en") == "h"
+
+
+def test_the_module_examples_hold() -> None:
+    import doctest
+
+    import cxaudit.catalogue
+
+    assert doctest.testmod(cxaudit.catalogue).attempted > 0
+    assert doctest.testmod(cxaudit.catalogue).failed == 0

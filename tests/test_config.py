@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from cxaudit.cli import app
 from cxaudit.config import Overrides, build_config_schema, find_config, read_chain, resolve
 from cxaudit.diagnostics import InputError
-from cxaudit.engine import audit
+from cxaudit.engine import audit_files
 from cxaudit.loading import Settings
 from cxaudit.report import FileReport
 from cxaudit.resources import schema_path
@@ -35,7 +35,7 @@ def write(path: Path, text: str) -> Path:
 
 
 def file_report(repo: Path, name: str = "bank", config: Path | None = None) -> FileReport:
-    report = audit(
+    report = audit_files(
         [(repo / "bots" / f"{name}.flow.yaml", name)], Settings(language="en", config=config)
     )
     assert not report.errors, [e.render() for e in report.errors]
@@ -175,7 +175,7 @@ def test_invalid_configuration_is_an_input_error(
     repo: Path, text: str, line: int, fragment: str
 ) -> None:
     write(repo / ".cxaudit.yaml", text)
-    report = audit([(repo / "bots" / "shop.flow.yaml", "shop")], Settings(language="en"))
+    report = audit_files([(repo / "bots" / "shop.flow.yaml", "shop")], Settings(language="en"))
     assert report.unchecked == ("shop",)
     (error,) = report.errors
     assert error.path == ".cxaudit.yaml"
@@ -185,7 +185,7 @@ def test_invalid_configuration_is_an_input_error(
 
 def test_a_broken_shared_configuration_is_reported_once(repo: Path) -> None:
     write(repo / ".cxaudit.yaml", "fail_undr: 85\n")
-    report = audit(
+    report = audit_files(
         [(repo / "bots" / "shop.flow.yaml", "shop"), (repo / "bots" / "bank.flow.yaml", "bank")],
         Settings(language="en"),
     )
@@ -195,7 +195,7 @@ def test_a_broken_shared_configuration_is_reported_once(repo: Path) -> None:
 
 def test_invalid_pyproject_section_names_the_line(repo: Path) -> None:
     write(repo / "pyproject.toml", '[project]\nname = "x"\n\n[tool.cxaudit]\nfail_undr = 85\n')
-    report = audit([(repo / "bots" / "shop.flow.yaml", "shop")], Settings(language="en"))
+    report = audit_files([(repo / "bots" / "shop.flow.yaml", "shop")], Settings(language="en"))
     (error,) = report.errors
     assert (error.line, "did you mean 'fail_under'?" in error.message) == (5, True)
 
@@ -209,7 +209,7 @@ def test_config_flag_replaces_discovery(repo: Path, tmp_path: Path) -> None:
     write(repo / ".cxaudit.yaml", "fail_under: 90\n")
     other = write(tmp_path / "other.yaml", "fail_under: 50\n")
     assert file_report(repo, "shop", config=other).fail_under == 50
-    missing = audit(
+    missing = audit_files(
         [(repo / "bots" / "shop.flow.yaml", "shop")], Settings(config=tmp_path / "nope.yaml")
     )
     assert "no such file" in missing.errors[0].message
@@ -217,7 +217,7 @@ def test_config_flag_replaces_discovery(repo: Path, tmp_path: Path) -> None:
 
 def test_config_lang_picks_the_report_language(repo: Path) -> None:
     write(repo / ".cxaudit.yaml", "lang: nl\n")
-    report = audit([(repo / "bots" / "shop.flow.yaml", "shop")], Settings())
+    report = audit_files([(repo / "bots" / "shop.flow.yaml", "shop")], Settings())
     assert report.language == "nl"
 
 
@@ -300,7 +300,7 @@ def test_pyproject_inline_table_form(repo: Path) -> None:
 
 def test_invalid_toml_names_line_and_column(repo: Path) -> None:
     write(repo / "pyproject.toml", "[tool.cxaudit]\nfail_under = \n")
-    report = audit([(repo / "bots" / "shop.flow.yaml", "shop")], Settings(language="en"))
+    report = audit_files([(repo / "bots" / "shop.flow.yaml", "shop")], Settings(language="en"))
     (error,) = report.errors
     assert (error.path, error.line) == ("pyproject.toml", 2)
     assert error.message.startswith("invalid TOML: ")
@@ -316,7 +316,7 @@ def test_invalid_toml_names_line_and_column(repo: Path) -> None:
 )
 def test_messages_say_what_was_meant(repo: Path, text: str, fragment: str) -> None:
     write(repo / ".cxaudit.yaml", text)
-    report = audit([(repo / "bots" / "shop.flow.yaml", "shop")], Settings(language="en"))
+    report = audit_files([(repo / "bots" / "shop.flow.yaml", "shop")], Settings(language="en"))
     (error,) = report.errors
     assert fragment in error.message
 
@@ -358,7 +358,7 @@ def test_a_hostile_pyproject_is_an_input_error_or_read_as_usual(repo: Path) -> N
     looked for, the patterns that place keys would take quadratic time on it)."""
     shop = repo / "bots" / "shop.flow.yaml"
     write(repo / "pyproject.toml", "[tool.cxaudit]\nx = " + "[" * 100_000 + "]" * 100_000 + "\n")
-    report = audit([(shop, "shop")], Settings(language="en"))
+    report = audit_files([(shop, "shop")], Settings(language="en"))
     (error,) = report.errors
     assert (error.path, error.message) == (
         "pyproject.toml",
@@ -369,5 +369,5 @@ def test_a_hostile_pyproject_is_an_input_error_or_read_as_usual(repo: Path) -> N
         repo / "pyproject.toml",
         f'[tool.cxaudit]\nfail_under = 50\n[x]\ns = """\n{long_line}\n"""\n',
     )
-    report = audit([(shop, "shop")], Settings(language="en"))
+    report = audit_files([(shop, "shop")], Settings(language="en"))
     assert report.errors == () and report.files[0].fail_under == 50

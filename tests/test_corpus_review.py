@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from cxaudit.engine import audit
+from cxaudit.engine import audit_files
 from cxaudit.loading import Settings
 from cxaudit.report import FileReport, Severity
 from tests.conftest import SHARED, needs_shared
@@ -57,7 +57,7 @@ FOUND: dict[str, list[tuple[str, str]]] = {
 @cache
 def checked(stem: str) -> FileReport:
     path = BY_STEM[stem]["path"]
-    report = audit([(CORPUS / path, path)], Settings(language="en", discover_config=False))
+    report = audit_files([(CORPUS / path, path)], Settings(language="en", discover_config=False))
     assert report.errors == (), [e.render() for e in report.errors]
     (file_report,) = report.files
     return file_report

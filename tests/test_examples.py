@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cxaudit.cli import app
-from cxaudit.engine import audit
+from cxaudit.engine import audit_files
 from cxaudit.loading import Settings
 from cxaudit.report import FileReport, Severity
 
@@ -33,7 +33,7 @@ def example(name: str) -> Path:
 def checked(name: str) -> FileReport:
     """Audit one example (report in English) and insist it loaded without input errors."""
     path = example(name)
-    report = audit([(path, f"examples/{path.name}")], Settings(language="en"))
+    report = audit_files([(path, f"examples/{path.name}")], Settings(language="en"))
     assert not report.errors, [d.render() for d in report.errors]
     (file_report,) = report.files
     return file_report

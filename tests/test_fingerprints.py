@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from cxaudit.engine import audit
+from cxaudit.engine import audit_files
 from cxaudit.loading import Settings
 from cxaudit.report import FileReport
 from tests.conftest import ROOT
@@ -16,7 +16,7 @@ BANK = (ROOT / "examples" / "bank.flow.yaml").read_text(encoding="utf-8")
 def checked(tmp_path: Path, text: str) -> FileReport:
     path = tmp_path / "bot.flow.yaml"
     path.write_text(text, encoding="utf-8")
-    report = audit([(path, "bot.flow.yaml")], Settings(language="en", discover_config=False))
+    report = audit_files([(path, "bot.flow.yaml")], Settings(language="en", discover_config=False))
     assert not report.errors, [e.render() for e in report.errors]
     return report.files[0]
 

@@ -28,7 +28,7 @@ import jsonschema
 import pytest
 
 from cxaudit.baseline import read_baseline, render_baseline
-from cxaudit.engine import audit
+from cxaudit.engine import audit_files
 from cxaudit.formatters import NAMES, RenderOptions, get
 from cxaudit.formatters.github import escape_data, escape_property
 from cxaudit.formatters.markdown import escape
@@ -119,7 +119,9 @@ def bank() -> Iterator[Report]:
 
 def _bank() -> Report:
     path = "examples/bank.flow.yaml"
-    return audit([(Path(path), path)], Settings(language="en", discover_config=False, today=TODAY))
+    return audit_files(
+        [(Path(path), path)], Settings(language="en", discover_config=False, today=TODAY)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +131,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Report:
     flow.write_text(HOSTILE_FLOW, encoding="utf-8")
     broken.write_text(BROKEN_FLOW, encoding="utf-8")
     settings = Settings(language="en", discover_config=False, today=TODAY)
-    first = audit([(flow, HOSTILE_NAME)], settings)
+    first = audit_files([(flow, HOSTILE_NAME)], settings)
     # The baseline knows every finding but the CX02 ones (new now), plus one that is gone (fixed).
     data = json.loads(render_baseline([(flow, first.files[0])], folder))
     entries = data["files"]["hostile.flow.yaml"]["findings"]
@@ -146,7 +148,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Report:
     (folder / "baseline.json").write_text(json.dumps(data), encoding="utf-8")
     baseline = read_baseline(folder / "baseline.json", "ci/baseline <b>@ops</b>.json")
     files = [(flow, HOSTILE_NAME), (broken, BROKEN_NAME)]
-    return audit(
+    return audit_files(
         files, Settings(language="en", discover_config=False, today=TODAY, baseline=baseline)
     )
 
@@ -472,7 +474,7 @@ def test_github_annotates_at_most_ten_of_each_kind_most_severe_first() -> None:
     the most severe come first, and a notice says how many more there are."""
     import dataclasses
 
-    report = audit([(EXAMPLES / "bank.flow.yaml", "bank.flow.yaml")], Settings(language="en"))
+    report = audit_files([(EXAMPLES / "bank.flow.yaml", "bank.flow.yaml")], Settings(language="en"))
     many = dataclasses.replace(
         report,
         files=tuple(dataclasses.replace(f, findings=f.findings * 3) for f in report.files),

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from cxaudit.engine import audit
+from cxaudit.engine import audit_files
 from cxaudit.evidence import agreement_of_text, contacts_in, promises_transfer, secret_of
 from cxaudit.evidence.texts import clauses, is_question, sentences
 from cxaudit.loading import Settings
@@ -61,7 +61,7 @@ def full_flow() -> dict[str, Any]:
 def check(tmp_path: Path, data: Any) -> Report:
     path = tmp_path / "flow.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return audit([(path, "flow.yaml")], Settings(language="en", discover_config=False))
+    return audit_files([(path, "flow.yaml")], Settings(language="en", discover_config=False))
 
 
 def at(data: Any, path: tuple[Any, ...]) -> Any:
@@ -184,7 +184,7 @@ def test_a_200_mb_file_is_refused_without_reading_it(tmp_path: Path) -> None:
     huge = tmp_path / "huge.flow.yaml"
     with huge.open("wb") as handle:
         handle.truncate(200 * 1024 * 1024)  # sparse: the size is real, the disk use is not
-    report = audit([(huge, "huge.flow.yaml")], Settings(discover_config=False))
+    report = audit_files([(huge, "huge.flow.yaml")], Settings(discover_config=False))
     (error,) = report.errors
     assert "the file is 209,715,200 bytes, more than the limit of 67,108,864 bytes" in error.message
     assert "--limit file-bytes=N" in error.message
@@ -211,7 +211,7 @@ def test_a_bot_text_built_to_make_patterns_backtrack(tmp_path: Path) -> None:
     )
     path = tmp_path / "hostile.flow.yaml"
     path.write_text(flow, encoding="utf-8")
-    report = audit([(path, path.name)], Settings(language="en"))
+    report = audit_files([(path, path.name)], Settings(language="en"))
     assert report.errors == () and len(report.files) == 1
 
 
@@ -256,7 +256,7 @@ def test_links_and_devices_inside_a_project_are_not_read(tmp_path: Path) -> None
     secret = tmp_path / "secret.yml"
     secret.write_text("flows:\n  leak: {description: do not read me}\n", encoding="utf-8")
     (data / "elsewhere.yml").symlink_to(secret)
-    report = audit([(project, "bot")], Settings(language="en"))
+    report = audit_files([(project, "bot")], Settings(language="en"))
     assert report.errors == ()
     (file_report,) = report.files
     assert file_report.bot  # checked as the Rasa 3 project it is, not as CALM

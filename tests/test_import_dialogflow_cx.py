@@ -20,7 +20,7 @@ from cxaudit.checks._texts import text_items
 from cxaudit.checks.base import Context
 from cxaudit.config import Overrides, resolve
 from cxaudit.diagnostics import InputError
-from cxaudit.engine import audit
+from cxaudit.engine import audit_files
 from cxaudit.graph import FlowGraph
 from cxaudit.importers import load_project
 from cxaudit.importers.base import Project
@@ -913,7 +913,7 @@ def test_chips_that_cannot_be_placed_stay_a_note(tmp_path: Path) -> None:
 
 def audited(root: Path, display: str = "agent") -> FileReport:
     """The engine's report on an export (what ``cxaudit check`` prints)."""
-    report = audit([(root, display)], Settings(language="en", discover_config=False))
+    report = audit_files([(root, display)], Settings(language="en", discover_config=False))
     assert report.errors == (), [e.render() for e in report.errors]
     return report.files[0]
 
@@ -1393,13 +1393,13 @@ def test_a_generated_welcome_is_the_generator_prompt(tmp_path: Path) -> None:
     loc = document.source_map.locate(step_path(project, step["id"], "generate"))
     assert loc.file == "told/flows/Default Start Flow/Default Start Flow.json"
     assert [n.check for n in project.notes].count("generated-text") == 1
-    report = audit([(told, "told")], Settings(language="en", discover_config=False))
+    report = audit_files([(told, "told")], Settings(language="en", discover_config=False))
     cx01 = [
         (f.check, f.path.rsplit("/", 3)[-3:]) for f in report.files[0].findings if f.rule == "CX01"
     ]
     assert cx01 == [("first-message-generated", ["Welcome Generator", "phrases", "en.json"])]
     silent = export("Greet the user warmly and ask how you can help.", "silent")
-    report = audit([(silent, "silent")], Settings(language="en", discover_config=False))
+    report = audit_files([(silent, "silent")], Settings(language="en", discover_config=False))
     assert [f.check for f in report.files[0].findings if f.rule == "CX01"] == ["first-message"]
 
 
@@ -1426,7 +1426,7 @@ def test_a_page_with_escaped_emoji_is_read_and_a_duplicate_key_is_an_error(tmp_p
     project, _, _ = imported(root, "emoji")
     assert steps_of(project)["Hello"]["ask"]["en"].startswith("Hi \U0001f600!")
     assert not [n for n in project.notes if n.check == "unreadable-file"]
-    report = audit([(root, "emoji")], Settings(language="en", discover_config=False))
+    report = audit_files([(root, "emoji")], Settings(language="en", discover_config=False))
     assert any(f.rule == "CX10" for f in report.files[0].findings)
     twice = page.replace('{"displayName": "Hello",', '{"displayName": "Hello", "displayName": "X",')
     root = write_export(
@@ -1435,7 +1435,7 @@ def test_a_page_with_escaped_emoji_is_read_and_a_duplicate_key_is_an_error(tmp_p
         pages={"Default Start Flow/Hello": twice},
         intents={"Default Welcome Intent": ["hi"]},
     )
-    report = audit([(root, "twice")], Settings(language="en", discover_config=False))
+    report = audit_files([(root, "twice")], Settings(language="en", discover_config=False))
     (error,) = report.errors
     assert error.path == "twice/flows/Default Start Flow/pages/Hello.json"
     assert "duplicate key 'displayName'" in error.message and error.line == 1

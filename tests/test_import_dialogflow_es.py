@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from cxaudit.cli import app
 from cxaudit.diagnostics import InputError
-from cxaudit.engine import audit
+from cxaudit.engine import audit_files
 from cxaudit.importers.base import Project
 from cxaudit.importers.dialogflow_es.messages import payload_texts
 from cxaudit.importers.load import detect, import_path, load_project
@@ -598,7 +598,7 @@ def test_every_welcome_event_opens_a_conversation(tmp_path: Path) -> None:
         "agent/intents/Web Welcome.json",
         line_of(root / "intents" / "Web Welcome.json", '"events"'),
     )
-    report = audit([(root, "bot")], Settings(language="en", discover_config=False))
+    report = audit_files([(root, "bot")], Settings(language="en", discover_config=False))
     found = [f for f in report.files[0].findings if f.rule == "CX01"]
     assert [(f.check, f.count) for f in found] == [("first-message", 2)]
     assert "2 of the 3 ways a conversation opens" in found[0].message
@@ -632,7 +632,7 @@ def test_a_folder_with_two_agents_is_not_one_project(tmp_path: Path) -> None:
 
 def test_check_runs_end_to_end(tmp_path: Path) -> None:
     root = helpdesk(tmp_path / "helpdesk")
-    report = audit([(root, "helpdesk")], Settings(language="en"))
+    report = audit_files([(root, "helpdesk")], Settings(language="en"))
     assert report.errors == ()
     (file,) = report.files
     assert file.bot == "helpdesk"
@@ -712,7 +712,7 @@ def test_an_action_or_a_preset_naming_a_handover_is_a_handoff(tmp_path: Path) ->
         line_of(file, '"value": "HANDOVER"'),
     )
     assert not [n for n in project.notes if n.check == "says-transfer-without-handoff"]
-    report = audit([(root, "shop")], Settings(language="en", discover_config=False))
+    report = audit_files([(root, "shop")], Settings(language="en", discover_config=False))
     cx02 = {f.check for f in report.files[0].findings if f.rule == "CX02"}
     assert not cx02 & {"no-human-anywhere", "no-global-human"}  # one turn, from anywhere
     cx04 = {f.check for f in report.files[0].findings if f.rule == "CX04"}
@@ -820,7 +820,7 @@ def test_omnichannel_live_agent_handover_is_a_one_turn_handoff() -> None:
         "es-agent/intents/LIVE AGENT HANDOVER.json",
         line_of(file, '"value": "HANDOVER"'),
     )
-    report = audit([(MORTGAGE, "es-agent")], Settings(language="en", discover_config=False))
+    report = audit_files([(MORTGAGE, "es-agent")], Settings(language="en", discover_config=False))
     checks = {(f.rule, f.check) for f in report.files[0].findings}
     assert not checks & {("CX02", "no-human-anywhere"), ("CX02", "no-global-human")}
     assert ("CX04", "context-undeclared") in checks
@@ -836,7 +836,7 @@ def test_capital_markets_broker_callback_is_the_way_to_a_person() -> None:
     # The callback asks for nothing but an account number: no reason, no summary. The queue
     # takes requests whenever no one is there.
     assert project.data["handoff"] == {"context": ["collected_data"], "outside_hours": "callback"}
-    report = audit(
+    report = audit_files(
         [(FINANCE / "agent-template-capital-markets", "agent-template-capital-markets")],
         Settings(language="en", discover_config=False),
     )

@@ -14,7 +14,7 @@ from cxaudit.catalogue import import_checks
 from cxaudit.checks import REGISTRY
 from cxaudit.checks.base import Context, Issue
 from cxaudit.diagnostics import InputError
-from cxaudit.engine import audit
+from cxaudit.engine import audit_files
 from cxaudit.graph import FlowGraph
 from cxaudit.importers import load_project
 from cxaudit.importers.base import Project
@@ -56,7 +56,7 @@ def findings(project: Project, bot: Bot) -> list[tuple[str, Issue, Location]]:
 @cache
 def checked(path: Path, display: str) -> FileReport:
     """The project as ``cxaudit check`` reports it (the engine: importer, overlay, rules)."""
-    report = audit([(path, display)], Settings(language="en", discover_config=False))
+    report = audit_files([(path, display)], Settings(language="en", discover_config=False))
     assert report.errors == (), [e.render() for e in report.errors]
     return report.files[0]
 

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cxaudit.catalogue import import_checks
-from cxaudit.engine import audit
+from cxaudit.engine import audit_files
 from cxaudit.importers.load import import_path
 from cxaudit.importers.write import _Dumper, render_flow
 from cxaudit.loader import load_text
@@ -50,12 +50,12 @@ def rule_findings(report: FileReport) -> list[tuple[str, str, str | None, int]]:
 @pytest.mark.parametrize("name", PROJECTS)
 def test_the_written_flow_file_checks_the_same(name: str, tmp_path: Path) -> None:
     project = CORPUS / name
-    direct = audit([(project, name)], Settings(language="en"))
+    direct = audit_files([(project, name)], Settings(language="en"))
     assert direct.errors == ()
     text = render_flow(import_path(project, name))
     written = tmp_path / f"{Path(name).name}.flow.yaml"
     written.write_text(text, encoding="utf-8")
-    again = audit([(written, written.name)], Settings(language="en"))
+    again = audit_files([(written, written.name)], Settings(language="en"))
     assert again.errors == ()
     assert rule_findings(again.files[0]) == rule_findings(direct.files[0])
     assert again.files[0].score == direct.files[0].score

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from cxaudit.budget import Limits
 from cxaudit.catalogue import import_checks
 from cxaudit.cli import app
-from cxaudit.engine import audit
+from cxaudit.engine import audit_files
 from cxaudit.importers import load
 from cxaudit.importers.base import Origin, Project
 from cxaudit.importers.load import detect, import_path
@@ -145,7 +145,7 @@ def test_a_project_is_checked_as_one_bot_with_findings_in_its_files(
             "b-bye.json": {"name": "bye", "text": "I understand how you feel. Bye!"},
         },
     )
-    report = audit([(folder, "agent")], Settings(language="en"))
+    report = audit_files([(folder, "agent")], Settings(language="en"))
     assert report.errors == ()
     (file,) = report.files
     # The bot introduces itself ("I'm Fakey, a digital assistant"): that is its name.
@@ -198,8 +198,9 @@ def test_every_note_is_in_the_catalogue_in_every_language() -> None:
     import re
     from typing import get_args
 
-    from cxaudit.catalogue import LANGUAGES, import_checks
+    from cxaudit.catalogue import import_checks
     from cxaudit.importers.base import Unsupported
+    from cxaudit.languages import LANGUAGES
 
     calls = _note_calls()
     checks = import_checks()
@@ -217,8 +218,8 @@ def test_every_note_is_in_the_catalogue_in_every_language() -> None:
 
 def test_notes_are_reported_in_every_language_and_never_scored(tmp_path: Path, fake: None) -> None:
     folder = export(tmp_path / "agent")
-    en = audit([(folder, "agent")], Settings(language="en")).files[0]
-    nl = audit([(folder, "agent")], Settings(language="nl")).files[0]
+    en = audit_files([(folder, "agent")], Settings(language="en")).files[0]
+    nl = audit_files([(folder, "agent")], Settings(language="nl")).files[0]
     (note,) = [f for f in en.findings if f.check == "generated-text"]
     assert note.rule == "import" and note.path == "agent"
     assert "Written by a language model at run time: 'welcome'." in note.message
@@ -231,13 +232,13 @@ def test_notes_are_reported_in_every_language_and_never_scored(tmp_path: Path, f
 
 def test_an_overlay_adds_what_the_export_cannot_say(tmp_path: Path, fake: None) -> None:
     folder = export(tmp_path / "agent")
-    before = audit([(folder, "agent")], Settings(language="en")).files[0]
+    before = audit_files([(folder, "agent")], Settings(language="en")).files[0]
     (folder / "cxaudit.overlay.yaml").write_text(
         "bot:\n  sector: telecom\nhumans:\n  - {id: agents, channel: live_chat, hours: 24/7}\n"
         "waivers:\n  - {rule: CX02, reason: the fake has no handoff yet}\n",
         encoding="utf-8",
     )
-    after = audit([(folder, "agent")], Settings(language="en")).files[0]
+    after = audit_files([(folder, "agent")], Settings(language="en")).files[0]
     assert before.sector != "telecom" and after.sector == "telecom"
     assert any(f.rule == "CX02" and f.counts for f in before.findings)
     assert all(not f.counts for f in after.findings if f.rule == "CX02")
@@ -248,7 +249,7 @@ def test_a_broken_overlay_is_an_input_error_in_the_overlay(tmp_path: Path, fake:
     (folder / "cxaudit.overlay.yaml").write_text(
         "bot: {sector: telecom}\nhumen: []\n", encoding="utf-8"
     )
-    report = audit([(folder, "agent")], Settings(language="en"))
+    report = audit_files([(folder, "agent")], Settings(language="en"))
     (error,) = report.errors
     assert (error.path, error.line, error.column) == ("agent/cxaudit.overlay.yaml", 2, 1)
     assert (
@@ -262,7 +263,7 @@ def test_a_broken_overlay_is_an_input_error_in_the_overlay(tmp_path: Path, fake:
 def test_an_archive_is_unpacked_and_named_in_locations(tmp_path: Path, fake: None) -> None:
     pages = {"b-bye.json": {"name": "bye", "text": "I understand how you feel. Bye!"}}
     archive = zipped(export(tmp_path / "src", pages), tmp_path / "agent.blob")
-    report = audit([(archive, "agent.blob")], Settings(language="en"))
+    report = audit_files([(archive, "agent.blob")], Settings(language="en"))
     assert report.errors == ()
     assert report.files[0].bot == "Fake"
     empathy = next(f for f in report.files[0].findings if f.rule == "CX10")
@@ -272,7 +273,7 @@ def test_an_archive_is_unpacked_and_named_in_locations(tmp_path: Path, fake: Non
 @pytest.mark.parametrize("name", ["../evil.json", "/abs/evil.json"])
 def test_an_archive_may_not_write_outside_its_folder(tmp_path: Path, fake: None, name: str) -> None:
     archive = zipped(export(tmp_path / "src"), tmp_path / "agent.zip", {name: b"{}"})
-    report = audit([(archive, "agent.zip")], Settings(language="en"))
+    report = audit_files([(archive, "agent.zip")], Settings(language="en"))
     assert "unsafe name in the archive" in report.errors[0].message
     assert not (tmp_path / "evil.json").exists()
 
@@ -285,7 +286,7 @@ def test_an_archive_that_unpacks_too_big_is_refused_before_unpacking(
         bundle.writestr("agent.json", "{}")
         bundle.writestr("flows/x.json", b"0" * 5_000_000)  # compresses to a few kilobytes
     assert archive.stat().st_size < 50_000
-    report = audit(
+    report = audit_files(
         [(archive, "bomb.zip")], Settings(language="en", limits=Limits(project_bytes=1_000_000))
     )
     assert (
@@ -300,8 +301,8 @@ def test_checking_a_flow_file_loads_no_importer() -> None:
     import sys
 
     code = (
-        "import sys; from pathlib import Path; from cxaudit.engine import audit; from cxaudit.loading import Settings; "
-        f"audit([(Path({str(EXAMPLES / 'webshop.flow.yaml')!r}), 'w')], Settings()); "
+        "import sys; from pathlib import Path; from cxaudit.engine import audit_files; from cxaudit.loading import Settings; "
+        f"audit_files([(Path({str(EXAMPLES / 'webshop.flow.yaml')!r}), 'w')], Settings()); "
         "print(sorted(m for m in sys.modules if m.startswith('cxaudit.importers.')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -325,7 +326,7 @@ def test_damaged_compressed_data_names_the_member(tmp_path: Path, fake: None, me
     start = data.index(b"flows/a.json") + len("flows/a.json") + 20
     data[start : start + 40] = bytes(b ^ 0xFF for b in data[start : start + 40])
     archive.write_bytes(bytes(data))
-    report = audit([(archive, "agent.zip")], Settings(language="en"))
+    report = audit_files([(archive, "agent.zip")], Settings(language="en"))
     (error,) = report.errors
     assert error.path == "agent.zip"
     assert "cannot unpack" in error.message
@@ -339,7 +340,7 @@ def test_a_member_without_a_name_is_refused(tmp_path: Path, fake: None) -> None:
         bundle.writestr("QQQQ", "x")
     # A name that starts with NUL reads back as "" (zipfile cuts names at NUL).
     archive.write_bytes(archive.read_bytes().replace(b"QQQQ", b"\x00QQQ"))
-    report = audit([(archive, "agent.zip")], Settings(language="en"))
+    report = audit_files([(archive, "agent.zip")], Settings(language="en"))
     assert "unsafe name in the archive: ''" in report.errors[0].message
 
 
@@ -363,8 +364,8 @@ def test_import_writes_a_flow_file_that_checks_the_same(tmp_path: Path, fake: No
     text = target.read_text(encoding="utf-8")
     assert text.startswith("# Imported by cxaudit")
     assert "# - Written by a language model at run time: 'welcome'." in text
-    imported = audit([(folder, "agent")], Settings(language="en")).files[0]
-    written = audit([(target, "fake.flow.yaml")], Settings(language="en")).files[0]
+    imported = audit_files([(folder, "agent")], Settings(language="en")).files[0]
+    written = audit_files([(target, "fake.flow.yaml")], Settings(language="en")).files[0]
 
     def rule_findings(findings: object) -> list[tuple[str, str, str | None, int]]:
         return sorted(
@@ -389,7 +390,7 @@ def test_a_link_out_of_the_project_is_not_read(tmp_path: Path, fake: None) -> No
     secret.write_text(json.dumps({"name": "leak", "text": "the password is hunter2"}), "utf-8")
     folder = export(tmp_path / "agent")
     (folder / "flows" / "z-link.json").symlink_to(secret)
-    report = audit([(folder, "agent")], Settings(language="en"))
+    report = audit_files([(folder, "agent")], Settings(language="en"))
     (error,) = report.errors
     assert error.path == "agent/flows/z-link.json"
     assert error.message == "a link to a file outside the project; not read"
@@ -407,7 +408,7 @@ def test_a_phone_number_the_bot_gives_is_a_way_to_a_person(tmp_path: Path, fake:
     assert project.data["humans"][-1] == {"id": "phone_in_text", "channel": "phone"}
     where = project.document().source_map.locate(("humans", len(project.data["humans"]) - 1))
     assert (where.file, where.line) == ("agent/flows/b-help.json", 3)
-    report = audit([(folder, "agent")], Settings(language="en")).files[0]
+    report = audit_files([(folder, "agent")], Settings(language="en")).files[0]
     assert not [f for f in report.findings if f.check == "no-other-channel"]
 
 
@@ -463,7 +464,7 @@ def test_an_overlay_entry_with_an_odd_name_is_a_schema_error(
 ) -> None:
     folder = export(tmp_path / "agent")
     (folder / "cxaudit.overlay.yaml").write_text(overlay, encoding="utf-8")
-    report = audit([(folder, "agent")], Settings(language="en"))
+    report = audit_files([(folder, "agent")], Settings(language="en"))
     assert report.errors and all(e.path == "agent/cxaudit.overlay.yaml" for e in report.errors)
     assert all(e.line == 1 for e in report.errors)
 
@@ -473,7 +474,7 @@ CALM = SHARED / "corpus" / "rasa-customers__starterpack-retail-banking-en"
 
 @needs_shared("corpus", "rasa-customers__starterpack-retail-banking-en")
 def test_from_rasa_reads_a_calm_project_as_one() -> None:
-    report = audit([(CALM, "calm")], Settings(language="en", source_format="rasa"))
+    report = audit_files([(CALM, "calm")], Settings(language="en", source_format="rasa"))
     assert report.errors == ()
     assert report.files[0].findings
 
@@ -504,9 +505,9 @@ def test_the_documented_overlay_works_on_the_starter_pack(tmp_path: Path) -> Non
     overlay = docs.split("```yaml\n# cxaudit.overlay.yaml\n", 1)[1].split("```", 1)[0]
     project = tmp_path / "bank"
     shutil.copytree(CALM, project)
-    before = audit([(project, "bank")], Settings(language="en")).files[0]
+    before = audit_files([(project, "bank")], Settings(language="en")).files[0]
     (project / "cxaudit.overlay.yaml").write_text(overlay, encoding="utf-8")
-    report = audit([(project, "bank")], Settings(language="en"))
+    report = audit_files([(project, "bank")], Settings(language="en"))
     assert report.errors == ()
     after = report.files[0]
     assert after.sector == "finance" and after.score > before.score

@@ -8,7 +8,7 @@ import pytest
 
 from cxaudit.budget import Limits
 from cxaudit.diagnostics import Diagnostic, InputError
-from cxaudit.engine import audit
+from cxaudit.engine import audit_files
 from cxaudit.loader import load_text
 from cxaudit.loading import Settings
 from tests.conftest import ROOT
@@ -30,7 +30,7 @@ def errors_for(tmp_path: Path, content: str | bytes, max_bytes: int = 1 << 26) -
     else:
         path.write_text(content, encoding="utf-8")
     settings = Settings(language="en", limits=Limits(file_bytes=max_bytes), discover_config=False)
-    report = audit([(path, "flow.yaml")], settings)
+    report = audit_files([(path, "flow.yaml")], settings)
     return list(report.errors)
 
 
@@ -223,7 +223,7 @@ def single_with(tmp_path: Path, content: str, max_bytes: int) -> Diagnostic:
 
 
 def test_missing_file_and_directory(tmp_path: Path) -> None:
-    report = audit(
+    report = audit_files(
         [(tmp_path / "nope.yaml", "nope.yaml"), (tmp_path, "somewhere")], Settings(language="en")
     )
     messages = {e.path: e.message for e in report.errors}

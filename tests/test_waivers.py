@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cxaudit.engine import audit
+from cxaudit.engine import audit_files
 from cxaudit.loading import Settings
 from cxaudit.report import FileReport, Report
 
@@ -41,7 +41,7 @@ def run(tmp_path: Path, text: str, **settings: object) -> Report:
     path = tmp_path / "bot.flow.yaml"
     path.write_text(text, encoding="utf-8")
     options = {"language": "en", "discover_config": False, "today": TODAY, **settings}
-    return audit([(path, "bot.flow.yaml")], Settings(**options))  # type: ignore[arg-type]
+    return audit_files([(path, "bot.flow.yaml")], Settings(**options))  # type: ignore[arg-type]
 
 
 def only(report: Report) -> FileReport:

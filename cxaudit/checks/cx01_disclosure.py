@@ -6,11 +6,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from cxaudit.catalogue import LANGUAGES
 from cxaudit.checks._texts import report_missing_lexicons, text_items
 from cxaudit.checks.base import Collector, Context, Outcome
 from cxaudit.evidence import promises_transfer
 from cxaudit.i18n import translated, word
+from cxaudit.languages import LANGUAGES
 from cxaudit.lexicon import ANY_LANGUAGE, Match, can_read, find, first_names, normalise
 from cxaudit.locations import format_path
 from cxaudit.model import Bot, Step

@@ -6,7 +6,7 @@ from typing import Any
 
 import yaml
 
-from cxaudit import __version__
+from cxaudit._version import __version__
 from cxaudit.catalogue import fill, import_checks
 from cxaudit.importers.base import Project
 from cxaudit.inert import one_line
