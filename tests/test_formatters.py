@@ -51,6 +51,7 @@ EXTENSION = {
     "junit": "junit.xml",
     "markdown": "md",
     "github": "github.txt",
+    "gitlab": "gitlab.json",
 }
 
 EVIL = (
@@ -169,8 +170,17 @@ def _golden(stem: str, name: str, text: str) -> None:
 # --- the registry ------------------------------------------------------------------------------
 
 
-def test_names_are_the_seven_formats_in_cli_order() -> None:
-    assert NAMES == ("terminal", "concise", "json", "sarif", "junit", "markdown", "github")
+def test_names_are_the_formats_in_cli_order() -> None:
+    assert NAMES == (
+        "terminal",
+        "concise",
+        "json",
+        "sarif",
+        "junit",
+        "markdown",
+        "github",
+        "gitlab",
+    )
     assert set(NAMES) == set(EXTENSION)
     for name in NAMES:
         assert callable(get(name))
@@ -485,3 +495,40 @@ def test_github_annotates_at_most_ten_of_each_kind_most_severe_first() -> None:
     first_notice = kinds.index("notice") if "notice" in kinds else len(kinds)
     assert "error" not in kinds[first_notice:]  # errors before the less severe
     assert any("not annotated" in line for line in lines)
+
+
+# GitLab's documented Code Quality fields (docs.gitlab.com/ci/testing/code_quality, "Code
+# Quality report format"): these are the ones the merge request widget reads.
+GITLAB_SEVERITIES = {"info", "minor", "major", "critical", "blocker"}
+
+
+def test_gitlab_code_quality_has_gitlabs_fields(hostile: Report) -> None:
+    for report in (
+        hostile,
+        audit_files([(EXAMPLES / "bank.flow.yaml", "bank.flow.yaml")], Settings()),
+    ):
+        issues = json.loads(render(report, "gitlab"))
+        assert isinstance(issues, list) and issues
+        for issue in issues:
+            assert set(issue) == {
+                "description",
+                "check_name",
+                "fingerprint",
+                "severity",
+                "location",
+            }
+            assert isinstance(issue["description"], str) and issue["description"]
+            assert re.fullmatch(
+                r"(CX\d\d/[\w-]+|import/[\w-]+|input-error)", issue["check_name"]
+            ), issue
+            assert issue["severity"] in GITLAB_SEVERITIES
+            assert not Path(issue["location"]["path"]).is_absolute()
+            assert isinstance(issue["location"]["lines"]["begin"], int)
+            assert issue["location"]["lines"]["begin"] >= 1
+        fingerprints = [issue["fingerprint"] for issue in issues]
+        assert len(fingerprints) == len(set(fingerprints))  # GitLab shows one issue per fingerprint
+
+
+def test_gitlab_leaves_suppressed_findings_out(hostile: Report) -> None:
+    counting = sum(1 for f in hostile.files for x in f.findings if x.counts)
+    assert len(json.loads(render(hostile, "gitlab"))) == counting + len(hostile.errors)

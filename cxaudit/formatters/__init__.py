@@ -38,6 +38,7 @@ FORMATS: dict[str, FormatEntry] = {
     "junit": FormatEntry("junit", machine=True),
     "markdown": FormatEntry("markdown", machine=True),
     "github": FormatEntry("github", machine=True),
+    "gitlab": FormatEntry("gitlab", machine=True),
 }
 NAMES = tuple(FORMATS)
 
