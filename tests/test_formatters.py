@@ -271,7 +271,8 @@ def test_github_output_is_one_command_per_line(hostile: Report) -> None:
     lines = text.splitlines()
     (file_report,) = hostile.files
     counting = [f for f in file_report.findings if f.counts]
-    assert len(lines) == len(hostile.errors) + len(counting) + 1  # + the suppressed notice
+    gate = 0 if file_report.passed else 1  # why the file fails, first
+    assert len(lines) == len(hostile.errors) + gate + len(counting) + 1  # + the suppressed notice
     command = re.compile(r"::(error|warning|notice)( [a-z]+=[^,:]*(,[a-z]+=[^,:]*)*)?::")
     for line in lines:
         assert command.match(line), line
@@ -295,7 +296,9 @@ def test_github_escaping() -> None:
 def test_concise_has_one_line_per_finding(hostile: Report, bank: Report) -> None:
     for report in (hostile, bank):
         lines = render(report, "concise").splitlines()
-        assert len(lines) == sum(len(f.findings) for f in report.files)
+        failing = sum(1 for f in report.files if not f.passed)  # + a line saying why each fails
+        assert len(lines) == sum(len(f.findings) for f in report.files) + failing
+        assert all(": Fails because: " in line for line in lines[len(lines) - failing :])
     lines = render(hostile, "concise").splitlines()
     assert any(re.search(r":\d+:\d+: CX10 \[error, waived\] The bot", line) for line in lines)
     assert any(re.search(r": CX05 \[error, baselined\] ", line) for line in lines)
@@ -331,10 +334,13 @@ def test_junit_bank(bank: Report) -> None:
     (suite,) = root.findall("testsuite")
     (file_report,) = bank.files
     assert suite.get("name") == "examples/bank.flow.yaml"
-    assert int(suite.get("tests", "0")) == 10
-    failing = {r.id for r in file_report.rules if r.errors or r.warnings}
-    cases = {c.get("name", "").split()[0]: c for c in suite.findall("testcase")}
+    assert int(suite.get("tests", "0")) == 11  # ten rules and the gate
+    failing = {r.id for r in file_report.rules if r.errors or r.warnings} | {"gate"}
+    cases = {c.get("name", ""): c for c in suite.findall("testcase")}
+    assert set(cases) == {r.id for r in file_report.rules} | {"gate"}  # named by id only
     assert {rule for rule, c in cases.items() if c.find("failure") is not None} == failing
+    gate = cases["gate"].find("failure")
+    assert gate is not None and "Fails because: the score" in (gate.get("message") or "")
     cx03 = cases["CX03"].find("failure")
     assert cx03 is not None and cx03.get("type") == "error"
     assert (cx03.text or "").count("\n    hint: ") == file_report.rules[2].errors

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 
 from cxaudit.formatters import RenderOptions
+from cxaudit.formatters.text import why_failed
 from cxaudit.i18n import word
 from cxaudit.inert import inert
 from cxaudit.report import Finding, Report, Severity
@@ -31,6 +32,12 @@ def render(report: Report, options: RenderOptions) -> str:
     commands = [
         ("error", _command("error", {"file": d.path, "line": d.line, "col": d.column}, d.message))
         for d in report.errors
+    ]
+    # Why each failing file fails comes first: it may fail on its score with no error of its own.
+    commands += [
+        ("error", _command("error", {"file": f.path, "title": "cxaudit gate"}, why_failed(f, lang)))
+        for f in report.files
+        if not f.passed
     ]
     counting = [f for file_report in report.files for f in file_report.findings if f.counts]
     for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO):  # the most severe first

@@ -1,10 +1,14 @@
 """JUnit XML for CI test views (GitLab's unit test reports, Jenkins, Azure DevOps).
 
-One testsuite per file, one testcase per rule (``classname`` = the file, ``name`` = "CX03 <rule
-name>": GitLab keys test cases on that pair and shows classname as the suite). A rule with
+One testsuite per file, one testcase per rule (``classname`` = the file, ``name`` = the rule id,
+``CX03``: GitLab keys test cases on that pair and shows classname as the suite, so a change of
+report language renames no test; the rule's name is the first line of its text). A rule with
 errors that count fails with one ``<failure>`` listing them in its text, which is what GitLab
-displays; warnings, info findings and waived or baselined ones go to ``<system-out>``. Skipped and disabled rules are ``<skipped/>``. A file with input errors becomes
-a testsuite with one erroring testcase. Every time is 0, so the output is deterministic.
+displays; warnings, info findings and waived or baselined ones go to ``<system-out>``. Skipped
+and disabled rules are ``<skipped/>``. One more testcase, ``gate``, fails when the file fails
+the gate and says why (a file can fail on its score with every rule's test passing). A file with
+input errors becomes a testsuite with one erroring testcase. Every time is 0, so the output is
+deterministic.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from itertools import groupby
 
 from cxaudit.diagnostics import Diagnostic
 from cxaudit.formatters import RenderOptions
-from cxaudit.formatters.text import also_at, position
+from cxaudit.formatters.text import also_at, position, why_failed
 from cxaudit.i18n import word
 from cxaudit.inert import inert, one_line
 from cxaudit.report import FileReport, Finding, Report, RuleResult, Severity, Status
@@ -73,6 +77,7 @@ def _file(report: FileReport, lang: str) -> ET.Element:
             [f for f in other if f.rule == rule_id], lang, report.path
         )
         cases.append(case)
+    cases.append(_gate(report, lang))
     failures = sum(1 for case in cases if case.find("failure") is not None)
     skipped = sum(1 for case in cases if case.find("skipped") is not None)
     _count(suite, len(cases), failures, 0, skipped)
@@ -88,22 +93,33 @@ def _count(suite: ET.Element, tests: int, failures: int, errors: int, skipped: i
 
 def _testcase(path: str, rule: RuleResult, findings: list[Finding], lang: str) -> ET.Element:
     case = ET.Element(
-        "testcase",
-        classname=xml_text(path),
-        name=f"{rule.id} {xml_text(rule.name)}",
-        file=xml_text(path),
-        time="0",
+        "testcase", classname=xml_text(path), name=rule.id, file=xml_text(path), time="0"
     )
+    title = xml_text(f"{rule.id} {rule.name}\n")
     failing = [f for f in findings if _fails(f)]
     if failing:
         message = f"{word(lang, 'error')}: {len(failing)}"
         failure = ET.SubElement(case, "failure", message=message, type="error")
-        failure.text = _lines(failing, lang, path)
+        failure.text = title + _lines(failing, lang, path)
     elif rule.status in (Status.SKIPPED, Status.DISABLED):
         ET.SubElement(case, "skipped", message=word(lang, rule.status.value))
     rest = [f for f in findings if not _fails(f)]
-    if rest:
-        ET.SubElement(case, "system-out").text = _lines(rest, lang, path)
+    ET.SubElement(case, "system-out").text = title + (_lines(rest, lang, path) if rest else "")
+    return case
+
+
+def _gate(report: FileReport, lang: str) -> ET.Element:
+    """The gate as a test of its own: it fails when the file fails, saying why."""
+    case = ET.Element(
+        "testcase",
+        classname=xml_text(report.path),
+        name="gate",
+        file=xml_text(report.path),
+        time="0",
+    )
+    if not report.passed:
+        reason = xml_text(one_line(why_failed(report, lang)))
+        ET.SubElement(case, "failure", message=reason, type="gate").text = reason + "\n"
     return case
 
 

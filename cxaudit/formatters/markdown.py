@@ -13,7 +13,7 @@ import html
 import re
 
 from cxaudit.formatters import RenderOptions
-from cxaudit.formatters.text import also_at, position, summary
+from cxaudit.formatters.text import also_at, position, summary, why_failed
 from cxaudit.i18n import word
 from cxaudit.inert import inert
 from cxaudit.report import FileReport, Finding, Report
@@ -61,6 +61,8 @@ def _file(report: FileReport, lang: str) -> str:
         f"{escape(report.profile)} · {gate}",
         "",
     ]
+    if not report.passed:
+        out += [f"**{escape(why_failed(report, lang))}**", ""]
     if report.weighed:
         factors = ", ".join(
             f"{w.rule} {escape(w.check)} ×{w.factor:g}" + (f" ({w.times}×)" if w.times > 1 else "")

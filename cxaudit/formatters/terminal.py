@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cxaudit.formatters import RenderOptions
-from cxaudit.formatters.text import also_at, summary
+from cxaudit.formatters.text import also_at, summary, why_failed
 from cxaudit.i18n import word
 from cxaudit.inert import one_line
 from cxaudit.report import FileReport, Finding, Report, Severity, Status
@@ -76,6 +76,8 @@ def _file(console: Console, report: FileReport, lang: str) -> None:
         f"  ({word(lang, 'fail_under', fail_under=f'{report.fail_under:g}')})", style="dim"
     )
     console.print(verdict)
+    if not report.passed:
+        console.print(Text(why_failed(report, lang), style="red"), soft_wrap=True)
     if report.weighed:
         factors = ", ".join(
             f"{w.rule} {w.check} ×{w.factor:g}" + (f" ({w.times}×)" if w.times > 1 else "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cxaudit.i18n import word
 from cxaudit.inert import one_line
-from cxaudit.report import Finding, Report
+from cxaudit.report import FileReport, Finding, Report, Severity
 
 
 def position(finding: Finding, base: str) -> str:
@@ -48,3 +48,28 @@ def summary(report: Report) -> str:
     if waived or baselined:
         text += " " + word(lang, "suppressed_summary", waived=waived, baselined=baselined)
     return text
+
+
+def why_failed(report: FileReport, language: str) -> str:
+    """Why a file fails the gate, in one line (empty when it passes): its score below the
+    threshold, and its errors that count, by rule and check (the first few)."""
+    if report.passed:
+        return ""
+    reasons = []
+    if report.score < report.fail_under:
+        reasons.append(
+            word(
+                language,
+                "below_threshold",
+                score=f"{report.score:.1f}",
+                fail_under=f"{report.fail_under:g}",
+            )
+        )
+    errors = [f for f in report.findings if f.counts and f.severity is Severity.ERROR]
+    if errors:
+        kinds = list(dict.fromkeys(f"{f.rule} {f.check}" for f in errors))
+        listed = ", ".join(kinds[:3]) + (
+            word(language, "and_more", count=len(kinds) - 3) if len(kinds) > 3 else ""
+        )
+        reasons.append(word(language, "error_findings", count=len(errors), which=listed))
+    return word(language, "fails_because", reasons="; ".join(reasons))
