@@ -14,6 +14,11 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "passed": "PASSED",
         "failed": "FAILED",
         "fails_because": "Fails because: {reasons}.",
+        "summary_cut": (
+            "The findings' details are left out: with them this summary would pass {kib} KiB "
+            "(GitHub drops a summary over 1 MiB); {files} more file(s) not shown. The full report "
+            "is in the job log and in the report files cxaudit wrote (--report)."
+        ),
         "below_threshold": "the score {score} is below {fail_under}",
         "error_findings": "{count} error finding(s) count ({which})",
         "rule": "Rule",
@@ -85,6 +90,12 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "passed": "GESLAAGD",
         "failed": "GEZAKT",
         "fails_because": "Gezakt omdat: {reasons}.",
+        "summary_cut": (
+            "De details van de bevindingen zijn weggelaten: daarmee zou deze samenvatting groter "
+            "worden dan {kib} KiB (GitHub laat een samenvatting boven 1 MiB weg); nog {files} "
+            "bestand(en) niet getoond. Het volledige rapport staat in de joblog en in de "
+            "rapportbestanden die cxaudit schreef (--report)."
+        ),
         "below_threshold": "de score {score} ligt onder {fail_under}",
         "error_findings": "{count} fout(en) tellen mee ({which})",
         "rule": "Regel",

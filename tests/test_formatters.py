@@ -538,3 +538,20 @@ def test_gitlab_code_quality_has_gitlabs_fields(hostile: Report) -> None:
 def test_gitlab_leaves_suppressed_findings_out(hostile: Report) -> None:
     counting = sum(1 for f in hostile.files for x in f.findings if x.counts)
     assert len(json.loads(render(hostile, "gitlab"))) == counting + len(hostile.errors)
+
+
+def test_markdown_stays_well_under_githubs_summary_limit(bank: Report) -> None:
+    """GitHub drops a job summary over 1 MiB whole: a report that would pass the cap keeps each
+    file's heading and rule table, leaves the details out and says so."""
+    import dataclasses
+
+    from cxaudit.formatters import markdown
+
+    many = dataclasses.replace(bank, files=bank.files * 400)
+    text = render(many, "markdown")
+    assert len(text.encode("utf-8")) <= markdown.MAX_BYTES + 4096
+    assert "details are left out" in text and "<details>" not in text
+    assert text.count("Fails because:") >= 10
+    assert render(bank, "markdown") == render(bank, "markdown") and "<details>" in render(
+        bank, "markdown"
+    )

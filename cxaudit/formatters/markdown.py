@@ -2,7 +2,9 @@
 
 Per file: a heading with the bot, score, grade and verdict, the rule table, the findings per rule
 in collapsed ``<details>``, the waived and baselined findings in a section of their own, and the
-baseline comparison. Text from the flow file (bot names, step ids, quoted phrases, waiver
+baseline comparison. GitHub drops a job summary over 1 MiB whole, so a report that would pass
+512 KiB keeps each file's heading, verdict and rule table, without the findings' details, and
+says so. Text from the flow file (bot names, step ids, quoted phrases, waiver
 reasons, file names) goes through ``escape`` so it cannot add Markdown, HTML, links, mentions,
 issue references or line breaks; only cxaudit's own words are written as they are.
 """
@@ -37,9 +39,15 @@ def escape(text: str) -> str:
     return re.sub(r"(?<=[@#])(?=\w)", _ZWSP, text)
 
 
+#: GitHub drops a job summary over 1 MiB whole; the summary stays well under it.
+MAX_BYTES = 512 * 1024
+
+
 def render(report: Report, options: RenderOptions) -> str:
     lang = report.language
     blocks = [_file(f, lang) for f in report.files]
+    if sum(len(b.encode("utf-8")) for b in blocks) > MAX_BYTES:
+        blocks = _within(report, lang)
     if len(report.files) + report.invalid_files > 1:
         blocks.append(f"**{summary(report)}**\n")
     if report.errors:
@@ -47,7 +55,23 @@ def render(report: Report, options: RenderOptions) -> str:
     return "\n".join(blocks)
 
 
-def _file(report: FileReport, lang: str) -> str:
+def _within(report: Report, lang: str) -> list[str]:
+    """The files without their findings' details, as many as fit, and a line saying what was
+    left out and where it is."""
+    blocks: list[str] = []
+    size = 0
+    for file_report in report.files:
+        block = _file(file_report, lang, details=False)
+        size += len(block.encode("utf-8"))
+        if size > MAX_BYTES:
+            break
+        blocks.append(block)
+    left = len(report.files) - len(blocks)
+    note = word(lang, "summary_cut", kib=MAX_BYTES // 1024, files=left)
+    return [*blocks, f"**{note}**\n"]
+
+
+def _file(report: FileReport, lang: str, *, details: bool = True) -> str:
     verdict = word(lang, "passed" if report.passed else "failed")
     gate = word(lang, "fail_under", fail_under=f"{report.fail_under:g}")
     bot = escape(report.bot)
@@ -87,6 +111,8 @@ def _file(report: FileReport, lang: str) -> str:
             "",
         ]
     out += _rule_table(report, lang)
+    if not details:
+        return "\n".join(out)
     counting = [f for f in report.findings if f.counts]
     if not report.findings:
         out += [word(lang, "no_findings"), ""]
