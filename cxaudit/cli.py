@@ -14,6 +14,7 @@ import typer
 
 from cxaudit._version import __version__
 from cxaudit.cli_options import (
+    DEFAULT_BASELINE,
     ENGLISH,
     MACHINE_FORMATS,
     TERMINAL,
@@ -23,6 +24,7 @@ from cxaudit.cli_options import (
     ColorOpt,
     ConfigOpt,
     DocLangOpt,
+    ExitZeroOpt,
     FailUnderOpt,
     FilesArg,
     FlowOutputOpt,
@@ -60,7 +62,6 @@ if TYPE_CHECKING:
     from cxaudit.report import Report
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
-DEFAULT_BASELINE = Path(".cxaudit-baseline.json")
 
 app = typer.Typer(
     name="cxaudit",
@@ -132,6 +133,7 @@ def check(
     today: TodayOpt = None,
     statistics: StatisticsOpt = False,
     color: ColorOpt = Color.auto,
+    exit_zero: ExitZeroOpt = False,
     source_format: FromOpt = None,
     max_file_size: MaxSizeOpt = None,
     limit: LimitOpt = None,
@@ -166,13 +168,8 @@ def check(
             "stderr",
         )
     to_terminal = output is None and sys.stdout.isatty()
-    _emit(
-        report,
-        output_format,
-        output,
-        color=wants_color(color, to_terminal=to_terminal, environ=os.environ),
-        to_terminal=to_terminal,
-    )
+    colored = wants_color(color, to_terminal=to_terminal, environ=os.environ)
+    _emit(report, output_format, output, color=colored, to_terminal=to_terminal)
     for target_format, target in extra:
         _emit(report, target_format, target, color=False, to_terminal=False)
     if statistics:
@@ -185,7 +182,7 @@ def check(
     _print_input_errors(report)
     if report.errors:
         raise typer.Exit(EXIT_INPUT)
-    raise typer.Exit(EXIT_OK if report.passed else EXIT_FAILED)
+    raise typer.Exit(EXIT_OK if report.passed or exit_zero else EXIT_FAILED)
 
 
 @app.command("baseline")

@@ -204,6 +204,13 @@ StrictWaiversOpt = Annotated[
 StatisticsOpt = Annotated[
     bool, typer.Option("--statistics", help="Also count the findings per rule and check.")
 ]
+ExitZeroOpt = Annotated[
+    bool,
+    typer.Option(
+        "--exit-zero",
+        help="Exit 0 even when a file fails the gate (to adopt cxaudit gradually); input errors still exit 2.",
+    ),
+]
 ColorOpt = Annotated[Color, typer.Option("--color", help="Colour in the terminal report.")]
 DocLangOpt = Annotated[Lang, typer.Option("--lang", case_sensitive=False, help="Language.")]
 
@@ -236,6 +243,7 @@ def parse_limits(values: list[str] | None, max_file_size: int | None) -> Limits:
 
 
 # Options and arguments of `baseline`, `import`, `config` and the documentation commands.
+DEFAULT_BASELINE = Path(".cxaudit-baseline.json")
 BaselineOutputOpt = Annotated[
     Path, typer.Option("--output", "-o", help="Where to write the baseline.")
 ]

@@ -418,3 +418,13 @@ def test_fail_under_must_be_a_number(runner: CliRunner, value: str) -> None:
     result = runner.invoke(app, ["check", GOOD, "--fail-under", value])
     assert result.exit_code == 2
     assert "--fail-under" in result.output
+
+
+def test_exit_zero_lets_a_failing_gate_pass_but_not_bad_input(
+    runner: CliRunner, broken: str, tmp_path: Path
+) -> None:
+    assert runner.invoke(app, ["check", broken]).exit_code == 1
+    result = runner.invoke(app, ["check", broken, "--exit-zero"])
+    assert result.exit_code == 0 and "FAILED" in result.output  # the report still says so
+    missing = str(tmp_path / "missing.flow.yaml")
+    assert runner.invoke(app, ["check", missing, "--exit-zero"]).exit_code == 2
