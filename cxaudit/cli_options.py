@@ -66,10 +66,16 @@ class SchemaName(str, enum.Enum):
 
 
 def wants_color(choice: Color, *, to_terminal: bool, environ: Mapping[str, str]) -> bool:
-    """Colour only when asked to, or on a terminal that has not opted out (NO_COLOR, TERM=dumb)."""
+    """Colour when asked to (``--color``), else when FORCE_COLOR says so (CI logs that show
+    colour, not being terminals), else on a terminal that has not opted out (NO_COLOR,
+    TERM=dumb). NO_COLOR wins over FORCE_COLOR, as both conventions ask."""
     if choice is not Color.auto:
         return choice is Color.always
-    return to_terminal and not environ.get("NO_COLOR") and environ.get("TERM") != "dumb"
+    if environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR", "") not in ("", "0", "false"):
+        return True
+    return to_terminal and environ.get("TERM") != "dumb"
 
 
 def parse_day(value: str | None) -> date | None:

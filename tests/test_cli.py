@@ -428,3 +428,13 @@ def test_exit_zero_lets_a_failing_gate_pass_but_not_bad_input(
     assert result.exit_code == 0 and "FAILED" in result.output  # the report still says so
     missing = str(tmp_path / "missing.flow.yaml")
     assert runner.invoke(app, ["check", missing, "--exit-zero"]).exit_code == 2
+
+
+def test_force_color_colours_a_log_unless_no_color_says_otherwise() -> None:
+    assert wants_color(Color.auto, to_terminal=False, environ={"FORCE_COLOR": "1"})
+    assert not wants_color(Color.auto, to_terminal=False, environ={"FORCE_COLOR": "0"})
+    assert not wants_color(
+        Color.auto, to_terminal=True, environ={"FORCE_COLOR": "1", "NO_COLOR": "1"}
+    )
+    assert not wants_color(Color.never, to_terminal=True, environ={"FORCE_COLOR": "1"})
+    assert not wants_color(Color.auto, to_terminal=False, environ={})
