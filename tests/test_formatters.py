@@ -397,7 +397,13 @@ def test_sarif_bank(bank: Report) -> None:
         assert rule["helpUri"] == f"https://cxaudit.dev/rules/{rule['id']}"
         assert rule["help"]["text"] and rule["help"]["markdown"]
         assert rule["defaultConfiguration"]["level"] in ("error", "warning", "note")
-        assert set(rule["properties"]) == {"area", "weight"}
+        assert set(rule["properties"]) == {
+            "area",
+            "weight",
+            "precision",
+            "problem.severity",
+            "tags",
+        }
     (file_report,) = bank.files
     assert len(run["results"]) == len(file_report.findings)
     levels = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -555,3 +561,24 @@ def test_markdown_stays_well_under_githubs_summary_limit(bank: Report) -> None:
     assert render(bank, "markdown") == render(bank, "markdown") and "<details>" in render(
         bank, "markdown"
     )
+
+
+def test_sarif_rules_carry_what_github_reads(bank: Report) -> None:
+    rules = json.loads(render(bank, "sarif"))["runs"][0]["tool"]["driver"]["rules"]
+    for rule in rules:
+        props = rule["properties"]
+        assert props["precision"] in ("very-high", "high", "medium", "low")
+        assert props["problem.severity"] in ("error", "warning", "recommendation")
+        assert "cxaudit" in props["tags"]
+    by_id = {rule["id"]: rule["properties"]["precision"] for rule in rules}
+    assert by_id["CX10"] == "medium" and by_id["CX03"] == "high"  # lexicons vs structure
+
+
+def test_sarif_keeps_to_githubs_result_limit(bank: Report, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cxaudit.formatters import sarif
+
+    monkeypatch.setattr(sarif, "MAX_RESULTS", 3)
+    run = json.loads(render(bank, "sarif"))["runs"][0]
+    assert len(run["results"]) == 3
+    (note,) = run["invocations"][0]["toolExecutionNotifications"]
+    assert note["level"] == "warning" and "more results are left out" in note["message"]["text"]

@@ -34,6 +34,8 @@ _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 _WHY = {"en": "Why", "nl": "Waarom"}
 #: Related locations per result: viewers show them as a list; the JSON report has them all.
 MAX_RELATED = 100
+#: The most results GitHub code scanning takes from one run.
+MAX_RESULTS = 25_000
 
 
 def render(report: Report, options: RenderOptions) -> str:
@@ -50,14 +52,14 @@ def as_dict(report: Report) -> dict[str, Any]:
     driver["rules"] = [_rule(info, report) for info in rules.values()]
     run = {
         "tool": {"driver": driver},
-        "invocations": [_invocation(report.errors)],
+        "invocations": [_invocation(report.errors, _left_out(report))],
         "language": report.language,
         "columnKind": "unicodeCodePoints",  # the loader counts columns in characters
         "results": [
             _result(f, file_report, index, report.language)
             for file_report in report.files
             for f in file_report.findings
-        ],
+        ][:MAX_RESULTS],
         "properties": {"passed": report.passed, "files": [_file(f) for f in report.files]},
     }
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
@@ -115,8 +117,26 @@ def _rule(info: RuleInfo, report: Report) -> dict[str, Any]:
         "help": {"text": text, "markdown": markdown_text},
         "helpUri": report.help_url.replace("{rule}", info.id),
         "defaultConfiguration": {"level": _LEVEL[severity]},
-        "properties": {"area": info.area, "weight": info.weight},
+        "properties": {
+            "area": info.area,
+            "weight": info.weight,
+            # What GitHub code scanning reads: how often a result is right (rules that read
+            # language with lexicons miss and misread more than those that read the flow's
+            # structure) and how grave it is.
+            "precision": "medium" if _reads_language(info) else "high",
+            "problem.severity": _PROBLEM[severity],
+            "tags": ["cxaudit", "customer-contact", info.area],
+        },
     }
+
+
+#: GitHub's ``problem.severity`` for a rule's most severe check.
+_PROBLEM = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "recommendation"}
+
+
+def _reads_language(info: RuleInfo) -> bool:
+    """Does the rule judge texts with lexicons (it can say a language is beyond it)?"""
+    return any(check in info.checks for check in ("no-lexicon", "not-judged"))
 
 
 def _result(
@@ -181,17 +201,33 @@ def _suppression(suppression: Suppression) -> dict[str, Any]:
     }
 
 
-def _invocation(errors: tuple[Diagnostic, ...]) -> dict[str, Any]:
+def _left_out(report: Report) -> int:
+    """How many results are over GitHub's upload limit (:data:`MAX_RESULTS`)."""
+    return max(0, sum(len(f.findings) for f in report.files) - MAX_RESULTS)
+
+
+def _invocation(errors: tuple[Diagnostic, ...], left_out: int = 0) -> dict[str, Any]:
     invocation: dict[str, Any] = {"executionSuccessful": not errors}
-    if errors:
-        invocation["toolExecutionNotifications"] = [
+    notifications = [
+        {
+            "level": "error",
+            "message": {"text": plain(d.message)},
+            "locations": [_location(d.path, d.line, d.column)],
+        }
+        for d in errors
+    ]
+    if left_out:
+        notifications.append(
             {
-                "level": "error",
-                "message": {"text": plain(d.message)},
-                "locations": [_location(d.path, d.line, d.column)],
+                "level": "warning",
+                "message": {
+                    "text": f"{left_out} more results are left out: GitHub code scanning takes "
+                    f"at most {MAX_RESULTS:,} per run; the JSON report has them all."
+                },
             }
-            for d in errors
-        ]
+        )
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
     return invocation
 
 
