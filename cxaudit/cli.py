@@ -8,11 +8,10 @@ import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cxaudit._version import __version__
 from cxaudit.cli_options import (
     DEFAULT_BASELINE,
     ENGLISH,
@@ -31,6 +30,7 @@ from cxaudit.cli_options import (
     Format,
     FormatOpt,
     FromOpt,
+    IgnoreOpt,
     LangOpt,
     LimitOpt,
     LimitsJsonOpt,
@@ -44,12 +44,15 @@ from cxaudit.cli_options import (
     ReportsOpt,
     RulesJsonOpt,
     SchemaName,
+    SelectOpt,
     SettingsFileArg,
     SettingsJsonOpt,
     StatisticsOpt,
     StrictWaiversOpt,
     TodayOpt,
+    VersionOpt,
     parse_day,
+    parse_ids,
     parse_limits,
     report_target,
     wants_color,
@@ -78,21 +81,8 @@ config_app = typer.Typer(
 app.add_typer(config_app, name="config")
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"cxaudit {__version__}")
-        raise typer.Exit(EXIT_OK)
-
-
 @app.callback()
-def main_options(
-    version: Annotated[
-        Optional[bool],  # noqa: UP045 - typer reads the annotation at run time
-        typer.Option(
-            "--version", "-V", callback=_version, is_eager=True, help="Show the version and exit."
-        ),
-    ] = None,
-) -> None:
+def main_options(version: VersionOpt = None) -> None:
     """Audit AI customer-contact bots against ten golden rules."""
 
 
@@ -134,6 +124,8 @@ def check(
     statistics: StatisticsOpt = False,
     color: ColorOpt = Color.auto,
     exit_zero: ExitZeroOpt = False,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
     source_format: FromOpt = None,
     max_file_size: MaxSizeOpt = None,
     limit: LimitOpt = None,
@@ -159,6 +151,8 @@ def check(
         baseline=known,
         today=parse_day(today),
         source_format=source_format.value if source_format else None,
+        select=parse_ids(select, checks=False),
+        ignore=parse_ids(ignore, checks=True),
     )
     report = audit_paths(files, settings)
     if known is not None and report.files and all(f.baseline is None for f in report.files):
@@ -172,13 +166,11 @@ def check(
     _emit(report, output_format, output, color=colored, to_terminal=to_terminal)
     for target_format, target in extra:
         _emit(report, target_format, target, color=False, to_terminal=False)
-    if statistics:
+    if statistics:  # beside a data format on stdout, on stderr
         from cxaudit.formatters.statistics import render as render_statistics
 
-        write_stream(
-            render_statistics(report),
-            "stderr" if output is None and output_format in MACHINE_FORMATS else "stdout",
-        )
+        stream = "stderr" if output is None and output_format in MACHINE_FORMATS else "stdout"
+        write_stream(render_statistics(report), stream)
     _print_input_errors(report)
     if report.errors:
         raise typer.Exit(EXIT_INPUT)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from cxaudit._version import __version__
 from cxaudit.formatters import FORMATS
 from cxaudit.languages import LANGUAGES
 from cxaudit.platforms import FORMATS as PROJECT_FORMATS
@@ -95,6 +96,21 @@ def finite(value: float | None) -> float | None:
     if value is not None and not math.isfinite(value):
         raise typer.BadParameter(f"{value} is not a number")
     return value
+
+
+def show_version(value: bool) -> None:
+    """``--version``: print it and stop."""
+    if value:
+        typer.echo(f"cxaudit {__version__}")
+        raise typer.Exit(0)
+
+
+VersionOpt = Annotated[
+    Optional[bool],  # noqa: UP045 - typer reads the annotation at run time
+    typer.Option(
+        "--version", "-V", callback=show_version, is_eager=True, help="Show the version and exit."
+    ),
+]
 
 
 # Options shared by `check` and `baseline`.
@@ -215,6 +231,42 @@ ExitZeroOpt = Annotated[
     typer.Option(
         "--exit-zero",
         help="Exit 0 even when a file fails the gate (to adopt cxaudit gradually); input errors still exit 2.",
+    ),
+]
+
+
+def parse_ids(values: list[str] | None, *, checks: bool) -> tuple[str, ...]:
+    """``--select`` / ``--ignore``: rule ids (``CX03``, ``cx3``, ``3``) and, for ``--ignore``,
+    rule/check ids (``CX05/no-wait-time``), comma-separated or repeated."""
+    from cxaudit.catalogue import rule_key
+    from cxaudit.loading import _unknown_ids
+
+    given = [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+    ids = []
+    for item in given:
+        rule, slash, check = item.partition("/")
+        ids.append(rule_key(rule) + (slash + check.strip() if slash else ""))
+    problems = _unknown_ids(tuple(ids), checks=checks)
+    if problems:
+        raise typer.BadParameter("; ".join(problems))
+    return tuple(dict.fromkeys(ids))
+
+
+SelectOpt = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option(
+        "--select",
+        metavar="RULES",
+        help="Run only these rules (CX01,CX06; repeatable); the others are off.",
+    ),
+]
+IgnoreOpt = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option(
+        "--ignore",
+        metavar="RULES",
+        help="Turn these rules off (CX07), or let these checks' findings not count, shown as "
+        "ignored like waived ones (CX05/no-wait-time); comma-separated or repeatable.",
     ),
 ]
 ColorOpt = Annotated[Color, typer.Option("--color", help="Colour in the terminal report.")]

@@ -77,6 +77,8 @@ class Overrides:
     fail_under: float | None = None
     lang: str | None = None
     strict_waivers: bool | None = None
+    select: tuple[str, ...] = ()  # --select: only these rules run
+    ignore: tuple[str, ...] = ()  # --ignore: rules that do not run (rule ids only here)
 
 
 @dataclass(frozen=True)
@@ -310,6 +312,10 @@ def resolve(configs: Sequence[ConfigFile], *, sector: str, cli: Overrides) -> Ef
                 severities[check_id] = Setting(severity, config.origin((*base, "checks", check_id)))
             for name, value in raw.get("options", {}).items():
                 options[name] = Setting(value, config.origin((*base, "options", name)))
+        if cli.select and rule.id not in cli.select:
+            enabled = Setting(False, "--select")
+        if rule.id in cli.ignore:
+            enabled = Setting(False, "--ignore")
         rules[rule.id] = RuleSettings(enabled, severities, options)
     return Effective(
         profile=profile,

@@ -37,6 +37,8 @@ from cxaudit.report import (
     RuleResult,
     Severity,
     Status,
+    Suppression,
+    SuppressionKind,
     Weighing,
 )
 from cxaudit.scoring import file_score, grade, round_score, rule_score, weigh
@@ -142,6 +144,10 @@ def _language_of(item: Loaded) -> str:
     return language_from_environment() or "en"
 
 
+#: What ``--ignore RULE/CHECK`` makes of that check's findings: accepted, like a waiver.
+_IGNORED = Suppression(SuppressionKind.WAIVER, "ignored with --ignore", "--ignore")
+
+
 def judge_file(item: Loaded, settings: Settings, language: str) -> FileReport:
     """Run the enabled rules on one loaded file, then apply waivers and the baseline.
 
@@ -166,6 +172,13 @@ def judge_file(item: Loaded, settings: Settings, language: str) -> FileReport:
         severity_of = {name: Severity(s.value) for name, s in setting.severities.items()}
         judged += judge(rule_id, outcome.issues, severity_of, document, bot)
 
+    if settings.ignored_checks:  # as a waiver given on the command line: shown, not counted
+        judged = [
+            replace(j, suppression=_IGNORED)
+            if (j.rule, j.issue.check) in settings.ignored_checks and j.suppression is None
+            else j
+            for j in judged
+        ]
     notes: list[Finding] = []
     if settings.waivers and item.waivers:
         judged, notes = apply_waivers(

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cxaudit.budget import Limits, text_size
+from cxaudit.catalogue import catalogue
 from cxaudit.config import (
     PROFILES,
     ConfigFile,
@@ -30,6 +31,7 @@ from cxaudit.loader import Document, load_file
 from cxaudit.model import Bot, build
 from cxaudit.platforms import FORMATS
 from cxaudit.schema import validate
+from cxaudit.suggest import did_you_mean
 from cxaudit.waivers import Waiver, read_waivers
 
 if TYPE_CHECKING:
@@ -56,6 +58,10 @@ class Settings:
     source_format: str | None = (
         None  # rasa | rasa-calm | dialogflow-cx | dialogflow-es; None: detect
     )
+    select: tuple[str, ...] = ()  # only these rules run (ids: CX03)
+    ignore: tuple[
+        str, ...
+    ] = ()  # these rules do not run (CX03), these checks do not count (CX05/no-wait-time)
 
     def __post_init__(self) -> None:
         """Refuse what the command line would refuse, naming the setting (a library caller
@@ -73,11 +79,36 @@ class Settings:
             problems.append(f"fail_under {self.fail_under!r}: a number from 0 to 100")
         if self.source_format is not None and self.source_format not in FORMATS:
             problems.append(f"source_format {self.source_format!r}: one of {', '.join(FORMATS)}")
+        problems += _unknown_ids(self.select, checks=False) + _unknown_ids(self.ignore, checks=True)
         if problems:
             raise ValueError("; ".join(problems))
 
     def overrides(self) -> Overrides:
-        return Overrides(self.profile, self.fail_under, self.language, self.strict_waivers)
+        rules = tuple(i for i in self.ignore if "/" not in i)
+        return Overrides(
+            self.profile, self.fail_under, self.language, self.strict_waivers, self.select, rules
+        )
+
+    @property
+    def ignored_checks(self) -> frozenset[tuple[str, str]]:
+        """The (rule, check) pairs ``ignore`` names: their findings do not count."""
+        return frozenset(
+            (rule, check) for rule, _, check in (i.partition("/") for i in self.ignore) if check
+        )
+
+
+def _unknown_ids(ids: tuple[str, ...], *, checks: bool) -> list[str]:
+    """What in ``ids`` names no rule (or, with ``checks``, no check of its rule)."""
+    rules = catalogue()
+    problems = []
+    for given in ids:
+        rule, _, check = given.partition("/")
+        if rule not in rules:
+            problems.append(f"{given!r}: no rule {rule}{did_you_mean(rule, rules)}")
+        elif check and (not checks or check not in rules[rule].checks):
+            what = "a check of " + rule if checks else "a rule id (CX03), not a check"
+            problems.append(f"{given!r}: not {what}{did_you_mean(check, rules[rule].checks)}")
+    return problems
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -438,3 +439,41 @@ def test_force_color_colours_a_log_unless_no_color_says_otherwise() -> None:
     )
     assert not wants_color(Color.never, to_terminal=True, environ={"FORCE_COLOR": "1"})
     assert not wants_color(Color.auto, to_terminal=False, environ={})
+
+
+def test_select_and_ignore_turn_rules_off_and_checks_into_ignored_findings(
+    runner: CliRunner,
+) -> None:
+    energy = str(ROOT / "examples" / "energy.flow.yaml")
+
+    def checked(*extra: str) -> Any:
+        result = runner.invoke(app, ["check", energy, "--format", "json", *extra])
+        assert result.exit_code in (0, 1), result.output
+        (file_report,) = json.loads(result.stdout)["files"]
+        return file_report
+
+    selected = checked("--select", "cx5,CX06")
+    running = {r["id"] for r in selected["rules"] if r["status"] != "disabled"}
+    assert running == {"CX05", "CX06"}
+    ignored = checked("--ignore", "CX07", "--ignore", "CX05/no-wait-time")
+    assert next(r for r in ignored["rules"] if r["id"] == "CX07")["status"] == "disabled"
+    waits = [f for f in ignored["findings"] if f["check"] == "no-wait-time"]
+    assert waits and all(f["suppression"]["reason"] == "ignored with --ignore" for f in waits)
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "says"),
+    [
+        ("--select", "CX99", "no rule CX99"),
+        ("--select", "CX05/no-wait-time", "a rule id (CX03), not a check"),
+        ("--ignore", "CX05/no-wait", "not a check of CX05"),
+    ],
+)
+def test_select_and_ignore_name_what_is_wrong(
+    runner: CliRunner, option: str, value: str, says: str
+) -> None:
+    result = runner.invoke(
+        app, ["check", str(ROOT / "examples" / "energy.flow.yaml"), option, value]
+    )
+    assert result.exit_code == 2
+    assert says in stderr_of(result) + result.output
