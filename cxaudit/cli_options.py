@@ -239,14 +239,14 @@ def parse_ids(values: list[str] | None, *, checks: bool) -> tuple[str, ...]:
     """``--select`` / ``--ignore``: rule ids (``CX03``, ``cx3``, ``3``) and, for ``--ignore``,
     rule/check ids (``CX05/no-wait-time``), comma-separated or repeated."""
     from cxaudit.catalogue import rule_key
-    from cxaudit.loading import _unknown_ids
+    from cxaudit.loading import unknown_ids
 
     given = [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
     ids = []
     for item in given:
         rule, slash, check = item.partition("/")
         ids.append(rule_key(rule) + (slash + check.strip() if slash else ""))
-    problems = _unknown_ids(tuple(ids), checks=checks)
+    problems = unknown_ids(tuple(ids), checks=checks)
     if problems:
         raise typer.BadParameter("; ".join(problems))
     return tuple(dict.fromkeys(ids))

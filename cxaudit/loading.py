@@ -79,7 +79,7 @@ class Settings:
             problems.append(f"fail_under {self.fail_under!r}: a number from 0 to 100")
         if self.source_format is not None and self.source_format not in FORMATS:
             problems.append(f"source_format {self.source_format!r}: one of {', '.join(FORMATS)}")
-        problems += _unknown_ids(self.select, checks=False) + _unknown_ids(self.ignore, checks=True)
+        problems += unknown_ids(self.select, checks=False) + unknown_ids(self.ignore, checks=True)
         if problems:
             raise ValueError("; ".join(problems))
 
@@ -97,7 +97,7 @@ class Settings:
         )
 
 
-def _unknown_ids(ids: tuple[str, ...], *, checks: bool) -> list[str]:
+def unknown_ids(ids: tuple[str, ...], *, checks: bool) -> list[str]:
     """What in ``ids`` names no rule (or, with ``checks``, no check of its rule)."""
     rules = catalogue()
     problems = []
