@@ -132,7 +132,7 @@ def check(
 ) -> None:
     """Check flow files against the ten golden rules; exit 0 if all pass, 1 if one fails, 2 on bad input."""
     from cxaudit.engine import audit_paths
-    from cxaudit.loading import Settings
+    from cxaudit.loading import Settings, rules_left
 
     try:
         extra = [report_target(spec) for spec in reports or []]
@@ -140,6 +140,9 @@ def check(
         raise _fail(str(exc)) from None
     limits = parse_limits(limit, max_file_size)
     known = _read_baseline(baseline, limits) if baseline is not None else None
+    selected, ignored = parse_ids(select, checks=False), parse_ids(ignore, checks=True)
+    if (selected or ignored) and not rules_left(selected, ignored):
+        raise _fail("--select and --ignore leave no rule to run: nothing would be checked")
     settings = Settings(
         language=lang.value if lang else None,
         fail_under=fail_under,
@@ -151,8 +154,8 @@ def check(
         baseline=known,
         today=parse_day(today),
         source_format=source_format.value if source_format else None,
-        select=parse_ids(select, checks=False),
-        ignore=parse_ids(ignore, checks=True),
+        select=selected,
+        ignore=ignored,
     )
     report = audit_paths(files, settings)
     if known is not None and report.files and all(f.baseline is None for f in report.files):
@@ -162,7 +165,8 @@ def check(
             "stderr",
         )
     to_terminal = output is None and sys.stdout.isatty()
-    colored = wants_color(color, to_terminal=to_terminal, environ=os.environ)
+    environ = os.environ if output is None else {}  # FORCE_COLOR colours a log, not a -o file
+    colored = wants_color(color, to_terminal=to_terminal, environ=environ)
     _emit(report, output_format, output, color=colored, to_terminal=to_terminal)
     for target_format, target in extra:
         _emit(report, target_format, target, color=False, to_terminal=False)

@@ -201,7 +201,7 @@ LangOpt = Annotated[
     typer.Option(
         "--lang",
         case_sensitive=False,
-        help="Report language. Default: the configuration, else your locale (LANG, LC_ALL) if nl or en, else en.",
+        help="Report language. Default: the configuration, else your locale (LC_ALL, LC_MESSAGES, LANG) if nl or en, else en.",
     ),
 ]
 FailUnderOpt = Annotated[
@@ -242,6 +242,8 @@ def parse_ids(values: list[str] | None, *, checks: bool) -> tuple[str, ...]:
     from cxaudit.loading import unknown_ids
 
     given = [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+    if values and not given:
+        raise typer.BadParameter("no rule ids given (such as CX05)")
     ids = []
     for item in given:
         rule, slash, check = item.partition("/")

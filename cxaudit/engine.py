@@ -27,7 +27,7 @@ from cxaudit.diagnostics import Diagnostic, InputError
 from cxaudit.discover import expand
 from cxaudit.findings import Judged, group, import_note, judge
 from cxaudit.graph import FlowGraph
-from cxaudit.i18n import language_from_environment
+from cxaudit.i18n import language_from_environment, word
 from cxaudit.loading import Loaded, Settings, load
 from cxaudit.report import (
     BaselineComparison,
@@ -144,8 +144,11 @@ def _language_of(item: Loaded) -> str:
     return language_from_environment() or "en"
 
 
-#: What ``--ignore RULE/CHECK`` makes of that check's findings: accepted, like a waiver.
-_IGNORED = Suppression(SuppressionKind.WAIVER, "ignored with --ignore", "--ignore")
+def _ignored(rule: str, check: str, language: str) -> Suppression:
+    """What ``--ignore RULE/CHECK`` makes of that check's findings: accepted, like a waiver."""
+    return Suppression(
+        SuppressionKind.WAIVER, word(language, "ignored"), f"--ignore {rule}/{check}"
+    )
 
 
 def judge_file(item: Loaded, settings: Settings, language: str) -> FileReport:
@@ -174,7 +177,7 @@ def judge_file(item: Loaded, settings: Settings, language: str) -> FileReport:
 
     if settings.ignored_checks:  # as a waiver given on the command line: shown, not counted
         judged = [
-            replace(j, suppression=_IGNORED)
+            replace(j, suppression=_ignored(j.rule, j.issue.check, language))
             if (j.rule, j.issue.check) in settings.ignored_checks and j.suppression is None
             else j
             for j in judged

@@ -14,6 +14,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "passed": "PASSED",
         "failed": "FAILED",
         "fails_because": "Fails because: {reasons}.",
+        "ignored": "ignored on the command line",
         "summary_cut": (
             "The findings' details are left out: with them this summary would pass {kib} KiB "
             "(GitHub drops a summary over 1 MiB); {files} more file(s) not shown. The full report "
@@ -90,6 +91,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "passed": "GESLAAGD",
         "failed": "GEZAKT",
         "fails_because": "Gezakt omdat: {reasons}.",
+        "ignored": "genegeerd via de opdrachtregel",
         "summary_cut": (
             "De details van de bevindingen zijn weggelaten: daarmee zou deze samenvatting groter "
             "worden dan {kib} KiB (GitHub laat een samenvatting boven 1 MiB weg); nog {files} "
@@ -202,7 +204,9 @@ def language_from_environment() -> str | None:
     """The report language from LANG / LC_ALL / LC_MESSAGES, if it is one cxaudit speaks."""
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(name, "")
+        if not value:
+            continue
+        # The first one set decides, as for every program: LC_ALL=C means no Dutch.
         code = value.split("_")[0].split(".")[0].lower()
-        if code in LANGUAGES:
-            return code
+        return code if code in LANGUAGES else None
     return None

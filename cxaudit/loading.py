@@ -80,6 +80,12 @@ class Settings:
         if self.source_format is not None and self.source_format not in FORMATS:
             problems.append(f"source_format {self.source_format!r}: one of {', '.join(FORMATS)}")
         problems += unknown_ids(self.select, checks=False) + unknown_ids(self.ignore, checks=True)
+        if (
+            (self.select or self.ignore)
+            and not problems
+            and not rules_left(self.select, self.ignore)
+        ):
+            problems.append("select and ignore leave no rule to run: nothing would be checked")
         if problems:
             raise ValueError("; ".join(problems))
 
@@ -102,13 +108,21 @@ def unknown_ids(ids: tuple[str, ...], *, checks: bool) -> list[str]:
     rules = catalogue()
     problems = []
     for given in ids:
-        rule, _, check = given.partition("/")
+        rule, slash, check = given.partition("/")
         if rule not in rules:
             problems.append(f"{given!r}: no rule {rule}{did_you_mean(rule, rules)}")
-        elif check and (not checks or check not in rules[rule].checks):
-            what = "a check of " + rule if checks else "a rule id (CX03), not a check"
-            problems.append(f"{given!r}: not {what}{did_you_mean(check, rules[rule].checks)}")
+        elif slash and not checks:
+            problems.append(f"{given!r}: --select takes rule ids ({rule}), not checks")
+        elif slash and check not in rules[rule].checks:
+            hint = did_you_mean(check, rules[rule].checks) if check else ""
+            problems.append(f"{given!r}: not a check of {rule}{hint}")
     return problems
+
+
+def rules_left(select: tuple[str, ...], ignore: tuple[str, ...]) -> list[str]:
+    """The rules that run with ``select`` and ``ignore`` (rule ids; checks do not count)."""
+    chosen = select or tuple(catalogue())
+    return [rule for rule in chosen if rule not in ignore]
 
 
 @dataclass(frozen=True)

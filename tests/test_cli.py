@@ -458,15 +458,17 @@ def test_select_and_ignore_turn_rules_off_and_checks_into_ignored_findings(
     ignored = checked("--ignore", "CX07", "--ignore", "CX05/no-wait-time")
     assert next(r for r in ignored["rules"] if r["id"] == "CX07")["status"] == "disabled"
     waits = [f for f in ignored["findings"] if f["check"] == "no-wait-time"]
-    assert waits and all(f["suppression"]["reason"] == "ignored with --ignore" for f in waits)
+    assert waits and all(f["suppression"]["source"] == "--ignore CX05/no-wait-time" for f in waits)
 
 
 @pytest.mark.parametrize(
     ("option", "value", "says"),
     [
         ("--select", "CX99", "no rule CX99"),
-        ("--select", "CX05/no-wait-time", "a rule id (CX03), not a check"),
+        ("--select", "CX05/no-wait-time", "--select takes rule ids (CX05), not checks"),
         ("--ignore", "CX05/no-wait", "not a check of CX05"),
+        ("--ignore", "CX05/", "not a check of CX05"),
+        ("--select", ",", "no rule ids given"),
     ],
 )
 def test_select_and_ignore_name_what_is_wrong(
@@ -477,3 +479,32 @@ def test_select_and_ignore_name_what_is_wrong(
     )
     assert result.exit_code == 2
     assert says in stderr_of(result) + result.output
+
+
+def test_select_and_ignore_that_leave_nothing_to_check_are_an_error(runner: CliRunner) -> None:
+    energy = str(ROOT / "examples" / "energy.flow.yaml")
+    result = runner.invoke(app, ["check", energy, "--select", "CX01", "--ignore", "CX01"])
+    assert result.exit_code == 2
+    assert "leave no rule to run" in stderr_of(result) + result.output
+
+
+@pytest.mark.parametrize(
+    ("environ", "language"),
+    [
+        ({"LANG": "nl_NL.UTF-8"}, "nl"),
+        ({"LC_ALL": "C", "LANG": "nl_NL.UTF-8"}, None),  # the first one set decides
+        ({"LC_MESSAGES": "nl_BE", "LANG": "en_GB"}, "nl"),
+        ({"LANG": "de_DE.UTF-8"}, None),
+        ({}, None),
+    ],
+)
+def test_the_locale_picks_the_report_language(
+    monkeypatch: pytest.MonkeyPatch, environ: dict[str, str], language: str | None
+) -> None:
+    from cxaudit.i18n import language_from_environment
+
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    assert language_from_environment() == language

@@ -582,3 +582,20 @@ def test_sarif_keeps_to_githubs_result_limit(bank: Report, monkeypatch: pytest.M
     assert len(run["results"]) == 3
     (note,) = run["invocations"][0]["toolExecutionNotifications"]
     assert note["level"] == "warning" and "more results are left out" in note["message"]["text"]
+
+
+def test_github_keeps_its_closing_notices_within_the_notice_limit(bank: Report) -> None:
+    import dataclasses
+
+    notes = [
+        dataclasses.replace(f, severity=Severity.INFO, fingerprint=f"{i:020d}")
+        for i, f in enumerate(bank.files[0].findings * 2)
+    ]
+    many = dataclasses.replace(
+        bank,
+        files=tuple(dataclasses.replace(f, findings=f.findings + tuple(notes)) for f in bank.files),
+    )
+    lines = render(many, "github").splitlines()
+    assert sum(1 for line in lines if line.startswith("::notice")) <= 10
+    assert lines[-1].startswith("::notice::cxaudit: not annotated")
+    assert sum(1 for line in lines if "title=cxaudit gate" in line) == 1

@@ -33,22 +33,30 @@ def render(report: Report, options: RenderOptions) -> str:
         ("error", _command("error", {"file": d.path, "line": d.line, "col": d.column}, d.message))
         for d in report.errors
     ]
-    # Why each failing file fails comes first: it may fail on its score with no error of its own.
-    commands += [
-        ("error", _command("error", {"file": f.path, "title": "cxaudit gate"}, why_failed(f, lang)))
-        for f in report.files
-        if not f.passed
-    ]
+    # Why the failing files fail comes first, in one annotation: a file may fail on its score
+    # with no error of its own, and many failing files must not take every error's place.
+    failing = [f for f in report.files if not f.passed]
+    if failing:
+        reasons = " ".join(f"{f.path}: {why_failed(f, lang)}" for f in failing)
+        commands.append(("error", _command("error", {"title": "cxaudit gate"}, reasons)))
     counting = [f for file_report in report.files for f in file_report.findings if f.counts]
     for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO):  # the most severe first
         commands += [
             (_COMMAND[f.severity], _finding(f, lang)) for f in counting if f.severity is severity
         ]
+    waived = sum(f.suppressed("waiver") for f in report.files)
+    baselined = sum(f.suppressed("baseline") for f in report.files)
+    # The closing notices (what was left out, what was waived) are notices too: room is kept.
+    limit = {
+        "error": PER_KIND,
+        "warning": PER_KIND,
+        "notice": PER_KIND - 1 - bool(waived or baselined),
+    }
     lines: list[str] = []
     shown: Counter[str] = Counter()
     left: Counter[str] = Counter()
     for kind, line in commands:
-        if shown[kind] < PER_KIND:
+        if shown[kind] < limit[kind]:
             shown[kind] += 1
             lines.append(line)
         else:
@@ -61,8 +69,6 @@ def render(report: Report, options: RenderOptions) -> str:
         )
         text = word(lang, "annotations_left", what=what, limit=PER_KIND)
         lines.append(_command("notice", {}, f"cxaudit: {text}"))
-    waived = sum(f.suppressed("waiver") for f in report.files)
-    baselined = sum(f.suppressed("baseline") for f in report.files)
     if waived or baselined:
         text = word(lang, "suppressed_summary", waived=waived, baselined=baselined)
         lines.append(_command("notice", {}, f"cxaudit: {text}"))

@@ -68,8 +68,6 @@ def why_failed(report: FileReport, language: str) -> str:
     errors = [f for f in report.findings if f.counts and f.severity is Severity.ERROR]
     if errors:
         kinds = list(dict.fromkeys(f"{f.rule} {f.check}" for f in errors))
-        listed = ", ".join(kinds[:3]) + (
-            word(language, "and_more", count=len(kinds) - 3) if len(kinds) > 3 else ""
-        )
+        listed = ", ".join(kinds[:3]) + (", ..." if len(kinds) > 3 else "")
         reasons.append(word(language, "error_findings", count=len(errors), which=listed))
     return word(language, "fails_because", reasons="; ".join(reasons))
