@@ -577,9 +577,22 @@ def test_sarif_rules_carry_what_github_reads(bank: Report) -> None:
 def test_sarif_keeps_to_githubs_result_limit(bank: Report, monkeypatch: pytest.MonkeyPatch) -> None:
     from cxaudit.formatters import sarif
 
+    import dataclasses
+
     monkeypatch.setattr(sarif, "MAX_RESULTS", 3)
-    run = json.loads(render(bank, "sarif"))["runs"][0]
+    # Notes first in the report: the cap still keeps errors, not the first three results.
+    notes_first = dataclasses.replace(
+        bank,
+        files=tuple(
+            dataclasses.replace(
+                f, findings=tuple(sorted(f.findings, key=lambda x: -x.severity.rank))
+            )
+            for f in bank.files
+        ),
+    )
+    run = json.loads(render(notes_first, "sarif"))["runs"][0]
     assert len(run["results"]) == 3
+    assert all(r["level"] == "error" for r in run["results"])
     (note,) = run["invocations"][0]["toolExecutionNotifications"]
     assert note["level"] == "warning" and "more results are left out" in note["message"]["text"]
 

@@ -56,10 +56,8 @@ def as_dict(report: Report) -> dict[str, Any]:
         "language": report.language,
         "columnKind": "unicodeCodePoints",  # the loader counts columns in characters
         "results": [
-            _result(f, file_report, index, report.language)
-            for file_report in report.files
-            for f in file_report.findings
-        ][:MAX_RESULTS],
+            _result(f, file_report, index, report.language) for file_report, f in _kept(report)
+        ],
         "properties": {"passed": report.passed, "files": [_file(f) for f in report.files]},
     }
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
@@ -199,6 +197,20 @@ def _suppression(suppression: Suppression) -> dict[str, Any]:
             }
         ),
     }
+
+
+def _kept(report: Report) -> list[tuple[FileReport, Finding]]:
+    """The findings to upload, in report order: all of them, or over :data:`MAX_RESULTS` the
+    most important (errors that count first, suppressed ones last)."""
+    found = [(file_report, f) for file_report in report.files for f in file_report.findings]
+    if len(found) <= MAX_RESULTS:
+        return found
+    rank = sorted(
+        range(len(found)),
+        key=lambda i: (not found[i][1].counts, found[i][1].severity.rank, i),
+    )
+    keep = set(rank[:MAX_RESULTS])
+    return [item for i, item in enumerate(found) if i in keep]
 
 
 def _left_out(report: Report) -> int:
