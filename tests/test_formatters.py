@@ -575,9 +575,9 @@ def test_sarif_rules_carry_what_github_reads(bank: Report) -> None:
 
 
 def test_sarif_keeps_to_githubs_result_limit(bank: Report, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cxaudit.formatters import sarif
-
     import dataclasses
+
+    from cxaudit.formatters import sarif
 
     monkeypatch.setattr(sarif, "MAX_RESULTS", 3)
     # Notes first in the report: the cap still keeps errors, not the first three results.
