@@ -18,7 +18,7 @@ from typing import Any
 
 from cxaudit.findings import digest
 from cxaudit.formatters import RenderOptions
-from cxaudit.formatters.sarif import artifact_uri
+from cxaudit.formatters.text import relative_path
 from cxaudit.i18n import word
 from cxaudit.inert import json_text
 from cxaudit.report import Report, Severity
@@ -67,12 +67,5 @@ def _issue(
         "check_name": check,
         "fingerprint": fingerprint,
         "severity": severity,
-        "location": {"path": _relative(path), "lines": {"begin": line}},
+        "location": {"path": relative_path(path), "lines": {"begin": line}},
     }
-
-
-def _relative(path: str) -> str:
-    """The path as GitLab places it: relative to the working folder, with ``/``."""
-    from urllib.parse import unquote
-
-    return unquote(artifact_uri(path))

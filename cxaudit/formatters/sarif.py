@@ -14,7 +14,6 @@ messages (SARIF reads ``[text](target)`` there as an embedded link), Markdown es
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from cxaudit.catalogue import RuleInfo, catalogue
 from cxaudit.diagnostics import Diagnostic
 from cxaudit.formatters import RenderOptions
 from cxaudit.formatters.markdown import escape as markdown
+from cxaudit.formatters.text import relative_path
 from cxaudit.i18n import word
 from cxaudit.inert import inert, json_text
 from cxaudit.report import FileReport, Finding, Report, Severity, Suppression
@@ -78,15 +78,10 @@ def artifact_uri(path: str) -> str:
     another Windows drive, which has no relative form, stays an absolute ``file:`` URI."""
     # Only on Windows is "C:/..." a drive: elsewhere a folder may be named "C:" (its colon is
     # then percent-encoded, so the reference stays relative, never a scheme).
-    posix = path.replace("\\", "/")
-    if Path(path).is_absolute() or posix.startswith("/"):
-        try:
-            posix = os.path.relpath(path).replace("\\", "/")
-        except ValueError:  # another drive
-            return "file:///" + quote(posix.lstrip("/"), safe="/:")
-    while posix.startswith("./"):
-        posix = posix[2:]
-    return quote(posix)
+    relative = relative_path(path)
+    if Path(relative).is_absolute() or relative.startswith("/"):  # another drive
+        return "file:///" + quote(relative.lstrip("/"), safe="/:")
+    return quote(relative)
 
 
 def plain(text: str) -> str:

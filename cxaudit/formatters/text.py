@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from cxaudit.i18n import word
 from cxaudit.inert import one_line
 from cxaudit.report import FileReport, Finding, Report, Severity
@@ -71,3 +74,18 @@ def why_failed(report: FileReport, language: str) -> str:
         listed = ", ".join(kinds[:3]) + (", ..." if len(kinds) > 3 else "")
         reasons.append(word(language, "error_findings", count=len(errors), which=listed))
     return word(language, "fails_because", reasons="; ".join(reasons))
+
+
+def relative_path(path: str) -> str:
+    """A file path relative to the working folder (the repository root, where CI runs
+    cxaudit), with ``/``; one on another Windows drive, which has no relative form, stays
+    absolute."""
+    posix = path.replace("\\", "/")
+    if Path(path).is_absolute() or posix.startswith("/"):
+        try:
+            posix = os.path.relpath(path).replace("\\", "/")
+        except ValueError:  # another drive
+            return posix
+    while posix.startswith("./"):
+        posix = posix[2:]
+    return posix
