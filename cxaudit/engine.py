@@ -136,8 +136,8 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _language_of(item: Loaded) -> str:
-    """The report language a file asks for: its configuration's, else the reader's locale (LANG,
-    LC_ALL) when cxaudit speaks it, else English. The bot's languages decide what is checked,
+    """The report language a file asks for: its configuration's, else the reader's locale
+    (LC_ALL, LC_MESSAGES, LANG) when cxaudit speaks it, else English. The bot's languages decide what is checked,
     not what the reader reads."""
     if item.effective.lang.value is not None:
         return item.effective.lang.value
