@@ -16,7 +16,19 @@ from typing import Any
 Predicate = Callable[[Any], bool]
 
 # Keywords that only annotate, and the ones implemented below. Anything else: not compiled.
-_ANNOTATIONS = frozenset({"$schema", "$id", "title", "description", "x-expect", "$defs", "default"})
+_ANNOTATIONS = frozenset(
+    {
+        "$schema",
+        "$id",
+        "title",
+        "description",
+        "markdownDescription",
+        "examples",
+        "x-expect",
+        "$defs",
+        "default",
+    }
+)
 _IMPLEMENTED = frozenset(
     {
         "$ref",
