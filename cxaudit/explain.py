@@ -10,7 +10,7 @@ from cxaudit.catalogue import RuleInfo, catalogue
 from cxaudit.config import STRICT_SECTORS
 from cxaudit.i18n import word
 
-_HEAD = {
+HEADINGS = {
     "en": {
         "checks": "What it checks",
         "why": "Why",
@@ -46,7 +46,7 @@ def _wrap(text: str, indent: str = "  ", width: int = 96) -> str:
     )
 
 
-def _value(value: Any) -> str:
+def option_value(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(map(str, value)) + "]"
     if isinstance(value, bool):
@@ -55,7 +55,7 @@ def _value(value: Any) -> str:
 
 
 def explain(rule: RuleInfo, lang: str) -> str:
-    head = _HEAD[lang]
+    head = HEADINGS[lang]
     out = [f"{rule.id}: {rule.name[lang]}", ""]
     out.append(f"  {head['area']}: {word(lang, rule.area)} · {head['weight']} {rule.weight:g}")
     out.append("")
@@ -71,8 +71,8 @@ def explain(rule: RuleInfo, lang: str) -> str:
     if not rule.options:
         out.append(f"  {head['none']}")
     for option in rule.options.values():
-        strict = f"; {_value(option.strict)}" if option.strict is not None else ""
-        out.append(f"  {option.name}: {_value(option.default)}{strict}")
+        strict = f"; {option_value(option.strict)}" if option.strict is not None else ""
+        out.append(f"  {option.name}: {option_value(option.default)}{strict}")
         if option.description.get(lang):
             out.append(_wrap(option.description[lang], indent="      "))
     out += ["", head["findings"]]

@@ -88,6 +88,7 @@ def finding(
     related: tuple[Place, ...] = (),
     count: int = 1,
     parts: tuple[str, ...] = (),
+    end: tuple[int | None, int | None] = (None, None),
 ) -> Finding:
     """The one way a finding is made: its message and hint (``texts``) filled with ``params``
     in the report language, at its place, with its identity. Rules' findings, import notes and
@@ -109,6 +110,8 @@ def finding(
         related=related,
         count=count,
         parts=parts,
+        end_line=end[0],
+        end_column=end[1],
     )
 
 
@@ -192,6 +195,7 @@ def _finding(
         related=tuple(places),
         count=count,
         parts=tuple(item.fingerprint for item in members) if len(members) > 1 else (),
+        end=(location.end_line, location.end_column),
     )
 
 

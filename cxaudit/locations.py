@@ -41,6 +41,10 @@ class Location:
     column: int
     file: str | None = None
     pointer: str | None = None  # the place by name in that file (a JSON pointer for JSON)
+    # Where the value ends, when the reader knows: the line, and the column just after its last
+    # character (None: the end of that line). SARIF viewers mark the whole region.
+    end_line: int | None = None
+    end_column: int | None = None
 
 
 class Locator(Protocol):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from cxaudit._version import __version__
 from cxaudit.diagnostics import Diagnostic
 
 #: Version of the JSON report's shape (see cxaudit/schemas/report.schema.json).
@@ -82,6 +83,9 @@ class Finding:
     # The fingerprint of each place's own issue: a baseline knows a finding only when it knows
     # every part (a new text with the same problem is new); empty for one part, the fingerprint.
     parts: tuple[str, ...] = ()
+    # Where the offending value ends, when known (see Location): for SARIF's region.
+    end_line: int | None = None
+    end_column: int | None = None
 
     @property
     def identities(self) -> tuple[str, ...]:
@@ -167,6 +171,13 @@ class FileReport:
         )
 
 
+#: The repository cxaudit is developed in (also in pyproject.toml's [project.urls]).
+REPOSITORY_URL = "https://github.com/cxaudit/cxaudit"
+#: Each rule's page in docs/rules/ (generated from the catalogue), at this release's tag, so a
+#: link says what the rules of the installed version check. Configurable: ``help_url``.
+DEFAULT_HELP_URL = f"{REPOSITORY_URL}/blob/v{__version__}/docs/rules/{{rule}}.md"
+
+
 @dataclass(frozen=True)
 class Report:
     version: str
@@ -174,7 +185,7 @@ class Report:
     files: tuple[FileReport, ...]
     errors: tuple[Diagnostic, ...]  # input errors, in flow files or their configuration
     unchecked: tuple[str, ...] = ()  # the flow files those errors kept from being checked
-    help_url: str = "https://cxaudit.dev/rules/{rule}"  # rule documentation, {rule} -> CX03
+    help_url: str = DEFAULT_HELP_URL  # rule documentation, {rule} -> CX03
 
     @property
     def passed(self) -> bool:

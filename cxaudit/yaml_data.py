@@ -35,7 +35,15 @@ TAG_MERGE = "tag:yaml.org,2002:merge"
 
 
 def node_location(node: Node) -> Location:
-    return Location(node.start_mark.line + 1, node.start_mark.column + 1)
+    """Where a node starts and ends (1-based; the end column is the one after its last character)."""
+    start, end = node.start_mark, node.end_mark
+    end_line, end_column = end.line + 1, end.column + 1
+    if end.line > start.line and end.column <= start.column:
+        # A block (a mapping, a list item, a `|` text) ends where the next token starts, on a
+        # later line at its indent or left of it: it ends with the line before, whose length
+        # the marks do not say (None: to the end of the line).
+        end_line, end_column = end.line, None
+    return Location(start.line + 1, start.column + 1, end_line=end_line, end_column=end_column)
 
 
 class Constructor:

@@ -34,7 +34,7 @@ from cxaudit.formatters.github import escape_data, escape_property
 from cxaudit.formatters.markdown import escape
 from cxaudit.formatters.sarif import artifact_uri, information_uri, plain
 from cxaudit.loading import Settings
-from cxaudit.report import Report, Severity
+from cxaudit.report import DEFAULT_HELP_URL, Report, Severity
 from tests.conftest import EXAMPLES, SHARED, needs_shared
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -391,10 +391,11 @@ def test_sarif_bank(bank: Report) -> None:
     assert log["version"] == "2.1.0"
     (run,) = log["runs"]
     driver = run["tool"]["driver"]
-    assert driver["name"] == "cxaudit" and driver["informationUri"] == "https://cxaudit.dev/rules/"
+    assert driver["name"] == "cxaudit"
+    assert driver["informationUri"] == DEFAULT_HELP_URL.removesuffix("{rule}.md")
     assert [r["id"] for r in driver["rules"]] == [f"CX{i:02}" for i in range(1, 11)]
     for rule in driver["rules"]:
-        assert rule["helpUri"] == f"https://cxaudit.dev/rules/{rule['id']}"
+        assert rule["helpUri"] == DEFAULT_HELP_URL.replace("{rule}", rule["id"])
         assert rule["help"]["text"] and rule["help"]["markdown"]
         assert rule["defaultConfiguration"]["level"] in ("error", "warning", "note")
         assert set(rule["properties"]) == {
@@ -420,8 +421,23 @@ def test_sarif_bank(bank: Report) -> None:
     assert run["invocations"] == [{"executionSuccessful": True}]
 
 
-def test_sarif_hostile(hostile: Report) -> None:
+def test_sarif_leaves_waived_and_baselined_findings_out(hostile: Report) -> None:
+    """GitHub code scanning ignores suppressions: by default only what counts is a result."""
     (run,) = json.loads(render(hostile, "sarif"))["runs"]
+    (file_report,) = hostile.files
+    counting = [f for f in file_report.findings if f.suppression is None]
+    assert 0 < len(counting) < len(file_report.findings)
+    assert [r["partialFingerprints"]["cxaudit/v1"] for r in run["results"]] == [
+        f.fingerprint for f in counting
+    ]
+    assert all("suppressions" not in r for r in run["results"])
+    assert run["properties"]["files"][0]["suppressed"] == len(file_report.findings) - len(counting)
+
+
+def test_sarif_hostile(hostile: Report) -> None:
+    """With --sarif-suppressed, every finding is a result, the suppressed ones marked."""
+    sarif = get("sarif")(hostile, RenderOptions(suppressed=True))
+    (run,) = json.loads(sarif)["runs"]
     results = run["results"]
     (file_report,) = hostile.files
     assert len(results) == len(file_report.findings)
@@ -465,7 +481,7 @@ def test_sarif_helpers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert outside == "../elsewhere.yaml"
     if os.name != "nt":  # a folder named "C:": relative, its colon encoded (never read as a scheme)
         assert artifact_uri("C:/bots/é.yaml") == "C%3A/bots/%C3%A9.yaml"
-    assert information_uri("https://cxaudit.dev/rules/{rule}") == "https://cxaudit.dev/rules/"
+    assert information_uri("https://example.org/rules/{rule}") == "https://example.org/rules/"
     assert information_uri("https://wiki.example/cx#{rule}") == "https://wiki.example/"
     assert information_uri("{rule}.html") is None
     assert plain("see [x](http://y) \\ \x1b") == "see \\[x\\](http://y) \\\\ \\\\x1b"
@@ -612,3 +628,18 @@ def test_github_keeps_its_closing_notices_within_the_notice_limit(bank: Report) 
     assert sum(1 for line in lines if line.startswith("::notice")) <= 10
     assert lines[-1].startswith("::notice::cxaudit: not annotated")
     assert sum(1 for line in lines if "title=cxaudit gate" in line) == 1
+
+
+def test_sarif_regions_have_an_end(bank: Report) -> None:
+    """A region covers the offending value: a text to its last character, a block (an intent,
+    a step) to the end of its last line, never into the next item."""
+    (run,) = json.loads(render(bank, "sarif"))["runs"]
+    regions = {
+        r["properties"]["dataPath"]: r["locations"][0]["physicalLocation"]["region"]
+        for r in run["results"]
+    }
+    text = regions["bot.name"]
+    assert text["endLine"] == text["startLine"] and text["endColumn"] > text["startColumn"]
+    block = regions["intents[1]"]
+    assert block["endLine"] > block["startLine"] and "endColumn" not in block
+    assert block["endLine"] < regions["intents[2]"]["startLine"]

@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 class RenderOptions:
     color: bool = False  # ANSI colours and styles (a terminal without NO_COLOR)
     width: int = 100  # the terminal's width; fixed when writing to a file or pipe
+    # SARIF: keep waived and baselined findings, marked as suppressions (GitHub code scanning
+    # ignores suppressions, so by default they are left out, as the gate leaves them out).
+    suppressed: bool = False
 
 
 Formatter = Callable[["Report", RenderOptions], str]

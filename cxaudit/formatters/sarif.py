@@ -1,9 +1,11 @@
 """SARIF 2.1.0 for code-scanning tools (GitHub code scanning, Azure DevOps, IDE viewers).
 
 One run. The driver lists all ten rules with their catalogue texts in the report language, so a
-viewer can explain a rule that has no result in this run. Each finding is a result, waived and
-baselined ones too, carrying a SARIF suppression (a waiver is ``inSource``: it is written in the
-flow file; the baseline is ``external``). ``partialFingerprints`` carries cxaudit's own
+viewer can explain a rule that has no result in this run. Each finding that counts is a result.
+Waived and baselined findings are left out: GitHub code scanning ignores SARIF suppressions and
+would show them as open alerts while the gate passes. Asked for (``--sarif-suppressed``), they
+are results with a suppression (a waiver is ``inSource``: it is written in the flow file; the
+baseline is ``external``), for the tools that read them. ``partialFingerprints`` carries cxaudit's own
 fingerprint, which ignores line numbers, so alerts survive edits elsewhere in the file. Input
 errors are tool execution notifications.
 
@@ -39,10 +41,10 @@ MAX_RESULTS = 25_000
 
 
 def render(report: Report, options: RenderOptions) -> str:
-    return json_text(as_dict(report))
+    return json_text(as_dict(report, suppressed=options.suppressed))
 
 
-def as_dict(report: Report) -> dict[str, Any]:
+def as_dict(report: Report, *, suppressed: bool = False) -> dict[str, Any]:
     rules = catalogue()
     index = {rule_id: i for i, rule_id in enumerate(rules)}
     driver: dict[str, Any] = {"name": "cxaudit", "version": report.version}
@@ -50,13 +52,14 @@ def as_dict(report: Report) -> dict[str, Any]:
     if information:
         driver["informationUri"] = information
     driver["rules"] = [_rule(info, report) for info in rules.values()]
+    found = _found(report, suppressed=suppressed)
     run = {
         "tool": {"driver": driver},
-        "invocations": [_invocation(report.errors, _left_out(report))],
+        "invocations": [_invocation(report.errors, max(0, len(found) - MAX_RESULTS))],
         "language": report.language,
         "columnKind": "unicodeCodePoints",  # the loader counts columns in characters
         "results": [
-            _result(f, file_report, index, report.language) for file_report, f in _kept(report)
+            _result(f, file_report, index, report.language) for file_report, f in _kept(found)
         ],
         "properties": {"passed": report.passed, "files": [_file(f) for f in report.files]},
     }
@@ -144,7 +147,11 @@ def _result(
         "text": plain(finding.message),
         "markdown": f"{markdown(finding.message)}\n\n{hint}",
     }
-    result["locations"] = [_location(finding.path, finding.line, finding.column)]
+    result["locations"] = [
+        _location(
+            finding.path, finding.line, finding.column, (finding.end_line, finding.end_column)
+        )
+    ]
     if finding.related:
         result["relatedLocations"] = [
             {
@@ -172,10 +179,22 @@ def _result(
     return result
 
 
-def _location(path: str, line: int | None, column: int | None) -> dict[str, Any]:
+def _location(
+    path: str,
+    line: int | None,
+    column: int | None,
+    end: tuple[int | None, int | None] = (None, None),
+) -> dict[str, Any]:
     physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(path)}}
     if line is not None:
-        physical["region"] = {"startLine": max(line, 1), "startColumn": max(column or 1, 1)}
+        region = {"startLine": max(line, 1), "startColumn": max(column or 1, 1)}
+        end_line, end_column = end
+        if end_line is not None and end_line >= region["startLine"]:
+            region["endLine"] = end_line
+            # No endColumn: to the end of that line (SARIF's default).
+            if end_column is not None and (end_line > line or end_column > region["startColumn"]):
+                region["endColumn"] = end_column
+        physical["region"] = region
     return {"physicalLocation": physical}
 
 
@@ -194,10 +213,19 @@ def _suppression(suppression: Suppression) -> dict[str, Any]:
     }
 
 
-def _kept(report: Report) -> list[tuple[FileReport, Finding]]:
-    """The findings to upload, in report order: all of them, or over :data:`MAX_RESULTS` the
+def _found(report: Report, *, suppressed: bool) -> list[tuple[FileReport, Finding]]:
+    """The findings that are results: those that count, and the suppressed ones if asked."""
+    return [
+        (file_report, f)
+        for file_report in report.files
+        for f in file_report.findings
+        if suppressed or f.suppression is None
+    ]
+
+
+def _kept(found: list[tuple[FileReport, Finding]]) -> list[tuple[FileReport, Finding]]:
+    """The results to upload, in report order: all of them, or over :data:`MAX_RESULTS` the
     most important (errors that count first, suppressed ones last)."""
-    found = [(file_report, f) for file_report in report.files for f in file_report.findings]
     if len(found) <= MAX_RESULTS:
         return found
     rank = sorted(
@@ -206,11 +234,6 @@ def _kept(report: Report) -> list[tuple[FileReport, Finding]]:
     )
     keep = set(rank[:MAX_RESULTS])
     return [item for i, item in enumerate(found) if i in keep]
-
-
-def _left_out(report: Report) -> int:
-    """How many results are over GitHub's upload limit (:data:`MAX_RESULTS`)."""
-    return max(0, sum(len(f.findings) for f in report.files) - MAX_RESULTS)
 
 
 def _invocation(errors: tuple[Diagnostic, ...], left_out: int = 0) -> dict[str, Any]:
@@ -248,6 +271,8 @@ def _file(report: FileReport) -> dict[str, Any]:
         "passed": report.passed,
         "failUnder": report.fail_under,
         "profile": report.profile,
+        # Waived and baselined findings: results only with --sarif-suppressed.
+        "suppressed": sum(1 for f in report.findings if f.suppression is not None),
         "weighed": [
             {"rule": w.rule, "check": w.check, "factor": w.factor, "times": w.times}
             for w in report.weighed
