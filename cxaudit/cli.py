@@ -7,12 +7,14 @@ import os
 import shutil
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cxaudit.cli_options import (
+    BASELINE_UNUSED,
     DEFAULT_BASELINE,
     ENGLISH,
     MACHINE_FORMATS,
@@ -23,11 +25,11 @@ from cxaudit.cli_options import (
     ColorOpt,
     ConfigOpt,
     DocLangOpt,
+    ExcludeOpt,
     ExitZeroOpt,
     FailUnderOpt,
     FilesArg,
     FlowOutputOpt,
-    Format,
     FormatOpt,
     FromOpt,
     IgnoreOpt,
@@ -40,14 +42,17 @@ from cxaudit.cli_options import (
     ProfileOpt,
     ProjectArg,
     ProjectFormatArg,
+    QuietOpt,
     RecordLangOpt,
     ReportsOpt,
     RulesJsonOpt,
+    SarifSuppressedOpt,
     SchemaName,
     SelectOpt,
     SettingsFileArg,
     SettingsJsonOpt,
     StatisticsOpt,
+    StdinFilenameOpt,
     StrictWaiversOpt,
     TodayOpt,
     VersionOpt,
@@ -55,8 +60,10 @@ from cxaudit.cli_options import (
     parse_ids,
     parse_limits,
     report_target,
+    usage_problem,
     wants_color,
 )
+from cxaudit.formatters import RenderOptions, get
 from cxaudit.writing import StreamError, abandon_stdout, write_stream
 
 if TYPE_CHECKING:
@@ -126,13 +133,17 @@ def check(
     exit_zero: ExitZeroOpt = False,
     select: SelectOpt = None,
     ignore: IgnoreOpt = None,
+    exclude: ExcludeOpt = None,
+    quiet: QuietOpt = False,
+    stdin_filename: StdinFilenameOpt = None,
+    sarif_suppressed: SarifSuppressedOpt = False,
     source_format: FromOpt = None,
     max_file_size: MaxSizeOpt = None,
     limit: LimitOpt = None,
 ) -> None:
-    """Check flow files against the ten golden rules; exit 0 if all pass, 1 if one fails, 2 on bad input."""
-    from cxaudit.engine import audit_paths
-    from cxaudit.loading import Settings, rules_left
+    """Check flow files ('-': one on standard input) against the ten golden rules; exit 0 if all pass, 1 if one fails, 2 on bad input."""
+    from cxaudit.engine import audit_paths, audit_stream
+    from cxaudit.loading import Settings
 
     try:
         extra = [report_target(spec) for spec in reports or []]
@@ -141,8 +152,8 @@ def check(
     limits = parse_limits(limit, max_file_size)
     known = _read_baseline(baseline, limits) if baseline is not None else None
     selected, ignored = parse_ids(select, checks=False), parse_ids(ignore, checks=True)
-    if (selected or ignored) and not rules_left(selected, ignored):
-        raise _fail("--select and --ignore leave no rule to run: nothing would be checked")
+    if problem := usage_problem(files, stdin_filename, selected, ignored):
+        raise _fail(problem)
     settings = Settings(
         language=lang.value if lang else None,
         fail_under=fail_under,
@@ -156,21 +167,28 @@ def check(
         source_format=source_format.value if source_format else None,
         select=selected,
         ignore=ignored,
+        exclude=tuple(exclude or ()),
     )
-    report = audit_paths(files, settings)
+    report = (
+        audit_stream(sys.stdin.buffer, stdin_filename, settings)
+        if files == ["-"]
+        else audit_paths(files, settings)
+    )
     if known is not None and report.files and all(f.baseline is None for f in report.files):
-        write_stream(
-            f"cxaudit: warning: {baseline} has no entry for any checked file "
-            "(taken for other files, or the files were moved or renamed)\n",
-            "stderr",
-        )
+        write_stream(f"cxaudit: warning: {baseline} {BASELINE_UNUSED}\n", "stderr")
     to_terminal = output is None and sys.stdout.isatty()
-    environ = os.environ if output is None else {}  # FORCE_COLOR colours a log, not a -o file
-    colored = wants_color(color, to_terminal=to_terminal, environ=environ)
-    _emit(report, output_format, output, color=colored, to_terminal=to_terminal)
+    colored = wants_color(
+        color, to_terminal=to_terminal, environ=os.environ if output is None else {}
+    )
+    width = shutil.get_terminal_size((100, 24)).columns if to_terminal else 100
+    options = RenderOptions(color=colored, width=width, suppressed=sarif_suppressed)
+    shown = not (quiet and report.passed and not report.errors)
+    if shown:
+        _deliver(get(output_format.value)(report, options), output)
     for target_format, target in extra:
-        _emit(report, target_format, target, color=False, to_terminal=False)
-    if statistics:  # beside a data format on stdout, on stderr
+        plain = replace(options, color=False, width=100)
+        _deliver(get(target_format.value)(report, plain), target)
+    if statistics and shown:  # beside a data format on stdout, on stderr
         from cxaudit.formatters.statistics import render as render_statistics
 
         stream = "stderr" if output is None and output_format in MACHINE_FORMATS else "stdout"
@@ -328,24 +346,12 @@ def schema(
     write_stream(schema_path(f"{which.value}.schema.json").read_text(encoding="utf-8"))
 
 
-# -- glue ---------------------------------------------------------------------------------------
-
-
 def _read_baseline(path: Path, limits: Limits) -> Baseline:
     from cxaudit.baseline import read_baseline
     from cxaudit.budget import using
 
     with _input_errors_exit(), using(limits):
         return read_baseline(path, str(path))
-
-
-def _emit(
-    report: Report, output_format: Format, target: Path | None, *, color: bool, to_terminal: bool
-) -> None:
-    from cxaudit.formatters import RenderOptions, get
-
-    width = shutil.get_terminal_size((100, 24)).columns if to_terminal else 100
-    _deliver(get(output_format.value)(report, RenderOptions(color=color, width=width)), target)
 
 
 def _deliver(text: str, target: Path | None) -> None:

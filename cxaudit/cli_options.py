@@ -271,8 +271,60 @@ IgnoreOpt = Annotated[
         "ignored like waived ones (CX05/no-wait-time); comma-separated or repeatable.",
     ),
 ]
+ExcludeOpt = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option(
+        "--exclude",
+        metavar="GLOB",
+        help="Do not check files that match this glob, relative to the working folder: 'drafts' "
+        "(a name at any depth), 'bots/legacy/**' (repeatable; adds to the configuration's "
+        "exclude).",
+    ),
+]
+QuietOpt = Annotated[
+    bool,
+    typer.Option(
+        "--quiet", "-q", help="Print nothing when every file passes; on a failure, the report."
+    ),
+]
+StdinFilenameOpt = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--stdin-filename",
+        metavar="PATH",
+        help="With '-' (the flow read from standard input): the file it is, for the report and "
+        "to find its configuration.",
+    ),
+]
+SarifSuppressedOpt = Annotated[
+    bool,
+    typer.Option(
+        "--sarif-suppressed",
+        help="Keep waived and baselined findings in SARIF, as suppressions (GitHub code "
+        "scanning ignores them, so they are left out by default).",
+    ),
+]
 ColorOpt = Annotated[Color, typer.Option("--color", help="Colour in the terminal report.")]
 DocLangOpt = Annotated[Lang, typer.Option("--lang", case_sensitive=False, help="Language.")]
+
+
+#: Said when --baseline names a file with no entry for any checked file.
+BASELINE_UNUSED = (
+    "has no entry for any checked file (taken for other files, or the files were moved or renamed)"
+)
+
+
+def usage_problem(
+    files: list[str], stdin_filename: str | None, select: tuple[str, ...], ignore: tuple[str, ...]
+) -> str | None:
+    """What is wrong with ``check``'s arguments taken together (each alone is fine), if anything."""
+    from cxaudit.loading import rules_left
+
+    if ("-" in files and files != ["-"]) or (stdin_filename is not None and files != ["-"]):
+        return "'-' (the flow on standard input) is checked alone; --stdin-filename needs it"
+    if (select or ignore) and not rules_left(select, ignore):
+        return "--select and --ignore leave no rule to run: nothing would be checked"
+    return None
 
 
 def report_target(spec: str) -> tuple[Format, Path]:

@@ -31,6 +31,7 @@ from cxaudit.loader import Document, load_file
 from cxaudit.locations import DataPath, Locator
 from cxaudit.pyproject import has_section, read_section
 from cxaudit.reading import resolved
+from cxaudit.report import DEFAULT_HELP_URL
 from cxaudit.schema import validate
 from cxaudit.suggest import did_you_mean
 
@@ -39,7 +40,7 @@ CONFIG_NAMES = (".cxaudit.yaml", ".cxaudit.yml")
 CONFIG_SCHEMA = "config.schema.json"
 SEVERITIES = ("error", "warning", "info")
 DEFAULT_FAIL_UNDER = 80.0
-DEFAULT_HELP_URL = "https://cxaudit.dev/rules/{rule}"
+
 
 T = TypeVar("T")
 
@@ -240,7 +241,7 @@ def build_config_schema() -> dict[str, Any]:
         }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://cxaudit.dev/schemas/config-1.schema.json",
+        "$id": "https://raw.githubusercontent.com/cxaudit/cxaudit/main/cxaudit/schemas/config.schema.json",
         "title": "cxaudit configuration (.cxaudit.yaml or [tool.cxaudit] in pyproject.toml)",
         "type": "object",
         "additionalProperties": False,
@@ -261,6 +262,13 @@ def build_config_schema() -> dict[str, Any]:
             "strict_waivers": {
                 "type": "boolean",
                 "description": "A waiver that waives nothing is an error instead of a note.",
+            },
+            "exclude": {
+                "type": "array",
+                "items": {"type": "string", "minLength": 1},
+                "description": "Files not to check, as globs relative to this file's folder: "
+                "'drafts' (a name at any depth), 'bots/legacy/**', '*.old.flow.yaml'. "
+                "Used for the folder cxaudit runs in; --exclude adds more.",
             },
             "help_url": {
                 "type": "string",

@@ -198,3 +198,47 @@ def _unique(found: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
             seen.add(key)
             unique.append((path, display))
     return unique
+
+
+def exclude_pattern(pattern: str) -> re.Pattern[str]:
+    """An exclude glob as a regular expression over a ``/``-separated relative path.
+
+    As in ``.gitignore``: a pattern without ``/`` (``drafts``, ``*.old.yaml``) matches a file or
+    folder name at any depth; one with ``/`` (``bots/drafts/**``) is anchored at its base folder.
+    ``**`` is any number of folders, ``*`` and ``?`` stay within one name, ``[...]`` a class.
+    A folder that matches excludes everything in it.
+    """
+    body = pattern.strip().removeprefix("./").rstrip("/")
+    anchored = "/" in body
+    out, i = "", 0
+    while i < len(body):
+        if body.startswith("**/", i):
+            out, i = out + "(?:.*/)?", i + 3
+        elif body.startswith("**", i):
+            out, i = out + ".*", i + 2
+        elif body[i] == "*":
+            out, i = out + "[^/]*", i + 1
+        elif body[i] == "?":
+            out, i = out + "[^/]", i + 1
+        elif body[i] == "[" and "]" in body[i + 2 :]:
+            end = body.index("]", i + 2)
+            inner = body[i + 1 : end].replace("\\", "\\\\")
+            out, i = out + "[" + ("^" + inner[1:] if inner.startswith("!") else inner) + "]", end + 1
+        else:
+            out, i = out + re.escape(body[i]), i + 1
+    return re.compile(("" if anchored else "(?:.*/)?") + out + "(?:/.*)?")
+
+
+def excluded(path: Path, patterns: list[tuple[re.Pattern[str], Path]]) -> bool:
+    """Does an exclude pattern (with the folder it is relative to) match this file?"""
+    if not patterns:
+        return False
+    target = resolved(path)
+    for pattern, base in patterns:
+        try:
+            relative = target.relative_to(resolved(base)).as_posix()
+        except ValueError:
+            continue  # outside the pattern's folder
+        if pattern.fullmatch(relative):
+            return True
+    return False

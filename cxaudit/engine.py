@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import BinaryIO
 
 from cxaudit._version import __version__
 from cxaudit.baseline import apply_baseline
@@ -22,14 +23,15 @@ from cxaudit.budget import using
 from cxaudit.catalogue import catalogue
 from cxaudit.checks import REGISTRY
 from cxaudit.checks.base import Context
-from cxaudit.config import DEFAULT_HELP_URL
 from cxaudit.diagnostics import Diagnostic, InputError
-from cxaudit.discover import expand
+from cxaudit.discover import excluded, expand
 from cxaudit.findings import Judged, group, import_note, judge
 from cxaudit.graph import FlowGraph
 from cxaudit.i18n import language_from_environment, word
-from cxaudit.loading import Loaded, Settings, load
+from cxaudit.loading import Loaded, Settings, exclude_patterns, load, load_text_as
+from cxaudit.reading import decode
 from cxaudit.report import (
+    DEFAULT_HELP_URL,
     BaselineComparison,
     FileReport,
     Finding,
@@ -67,6 +69,11 @@ def audit_paths_named(
         files, problems = expand(
             [os.fspath(a) for a in arguments], projects=settings.source_format is not None
         )
+        try:
+            patterns = exclude_patterns(settings, Path.cwd())
+        except InputError as exc:  # the configuration that holds the excludes is broken
+            return Report(__version__, settings.language or "en", (), tuple(exc.diagnostics)), {}
+    files = [(path, shown) for path, shown in files if not excluded(path, patterns)]
     report = audit_files(files, settings)
     if problems:
         report = replace(
@@ -77,7 +84,36 @@ def audit_paths_named(
     return report, {display: path for path, display in files}
 
 
-def audit_files(files: Sequence[tuple[Path, str]], settings: Settings) -> Report:
+def audit_text(text: str, name: str, settings: Settings, *, path: Path | None = None) -> Report:
+    """Check one flow text (``cxaudit check -``, an editor's buffer): shown as ``name``, with
+    the configuration of where ``path`` stands (default: the working folder)."""
+    where = path if path is not None else Path.cwd() / "-"
+    return audit_files(
+        [(where, name)], settings, loader=lambda at, shown, s: load_text_as(text, at, shown, s)
+    )
+
+
+def audit_stream(stream: BinaryIO, name: str | None, settings: Settings) -> Report:
+    """``cxaudit check -``: one flow read from ``stream`` (at most the file-size limit), named
+    ``name`` (``--stdin-filename``: for the report, its configuration and the excludes)."""
+    shown = name or "-"
+    path = Path(name).absolute() if name else None
+    try:
+        with using(settings.limits):
+            if path is not None and excluded(path, exclude_patterns(settings, Path.cwd())):
+                return Report(__version__, settings.language or "en", (), ())
+            text = decode(stream.read(settings.limits.file_bytes + 1), shown)
+    except InputError as exc:
+        return Report(__version__, settings.language or "en", (), tuple(exc.diagnostics), (shown,))
+    return audit_text(text, shown, settings, path=path)
+
+
+def audit_files(
+    files: Sequence[tuple[Path, str]],
+    settings: Settings,
+    *,
+    loader: Callable[[Path, str, Settings], Loaded] = load,
+) -> Report:
     """Check every file (path, name to show) and return one report.
 
     Each file is checked as soon as it is loaded and its document dropped after, so a run over
@@ -92,7 +128,7 @@ def audit_files(files: Sequence[tuple[Path, str]], settings: Settings) -> Report
     with _gc_paused(), using(settings.limits):
         for path, display in files:
             try:
-                item = load(path, display, settings)
+                item = loader(path, display, settings)
             except InputError as exc:
                 unchecked.append(display)
                 for d in exc.diagnostics:  # a broken shared configuration is reported once

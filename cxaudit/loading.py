@@ -8,12 +8,14 @@ its importer first and then the same way. The engine checks what this module loa
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cxaudit.budget import Limits, text_size
+from cxaudit.budget import Limits, OverBudget, text_size
+from cxaudit.budget import current as current_limits
 from cxaudit.catalogue import catalogue
 from cxaudit.config import (
     PROFILES,
@@ -27,7 +29,7 @@ from cxaudit.config import (
 from cxaudit.diagnostics import Diagnostic, InputError
 from cxaudit.importers.base import is_archive
 from cxaudit.languages import LANGUAGES
-from cxaudit.loader import Document, load_file
+from cxaudit.loader import Document, load_file, load_text
 from cxaudit.model import Bot, build
 from cxaudit.platforms import FORMATS
 from cxaudit.schema import validate
@@ -62,6 +64,9 @@ class Settings:
     ignore: tuple[
         str, ...
     ] = ()  # these rules do not run (CX03), these checks do not count (CX05/no-wait-time)
+    # Globs of files not to check, relative to the working folder (the configuration's
+    # ``exclude`` adds its own, relative to its folder); see cxaudit.discover.exclude_pattern.
+    exclude: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         """Refuse what the command line would refuse, naming the setting (a library caller
@@ -143,7 +148,21 @@ def load(path: Path, display: str, settings: Settings) -> Loaded:
     raises InputError."""
     if settings.source_format is not None or path.is_dir() or is_archive(path):
         return _load_project(path, display, settings)
-    document = load_file(path, display)
+    return _flow(path, load_file(path, display), settings)
+
+
+def load_text_as(text: str, path: Path, display: str, settings: Settings) -> Loaded:
+    """:func:`load` for a flow text read elsewhere (standard input): ``path`` is where it
+    stands, for its configuration (``--stdin-filename``); nothing is read from it."""
+    size, limit = len(text.encode("utf-8")), current_limits().file_bytes
+    if size > limit:
+        message = f"the text is {size:,} bytes, more than the limit of {limit:,} bytes"
+        raise OverBudget([Diagnostic(display, f"{message}; raise it with --limit file-bytes=N")])
+    return _flow(path, load_text(text, display), settings)
+
+
+def _flow(path: Path, document: Document, settings: Settings) -> Loaded:
+    display = document.path
     if not isinstance(document.data, dict):
         kind = "a list" if isinstance(document.data, list) else "a single value"
         raise InputError(
@@ -195,3 +214,16 @@ def effective_settings(folder: Path, sector: str, settings: Settings) -> Effecti
     config_path = settings.config or (find_config(folder) if settings.discover_config else None)
     configs: tuple[ConfigFile, ...] = read_chain(config_path) if config_path else ()
     return resolve(configs, sector=sector, cli=settings.overrides())
+
+
+def exclude_patterns(settings: Settings, folder: Path) -> list[tuple[re.Pattern[str], Path]]:
+    """The exclude globs of a run: ``--exclude`` (relative to ``folder``, the working folder)
+    and the ``exclude`` of the configuration that applies there (relative to its own folder)."""
+    from cxaudit.discover import exclude_pattern
+
+    patterns = [(exclude_pattern(glob), folder) for glob in settings.exclude]
+    config_path = settings.config or (find_config(folder) if settings.discover_config else None)
+    for config in read_chain(config_path) if config_path else ():
+        base = config.path.parent
+        patterns += [(exclude_pattern(glob), base) for glob in config.data.get("exclude", ())]
+    return patterns

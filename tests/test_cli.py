@@ -508,3 +508,121 @@ def test_the_locale_picks_the_report_language(
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
     assert language_from_environment() == language
+
+
+# -- excludes, --quiet, standard input, --sarif-suppressed ----------------------------------------
+
+
+def _bots(tmp_path: Path) -> Path:
+    """A repository with a passing bot, a failing one in drafts/, and a failing legacy bot."""
+    good = (ROOT / "tests" / "fixtures" / "good.flow.yaml").read_text(encoding="utf-8")
+    for name, text in (
+        ("bots/shop.flow.yaml", good),
+        ("bots/drafts/new.flow.yaml", BROKEN),
+        ("bots/legacy/old.flow.yaml", BROKEN),
+    ):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_exclude_on_the_command_line_and_in_the_configuration(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(_bots(tmp_path))
+    checked = runner.invoke(app, ["check", "bots", "--format", "concise", "--lang", "en"])
+    assert checked.exit_code == 1
+    assert "drafts/new.flow.yaml" in checked.output and "legacy/old" in checked.output
+    both = ["--exclude", "drafts", "--exclude", "bots/legacy/**"]
+    result = runner.invoke(app, ["check", "bots", *both, "--format", "concise"])
+    assert result.exit_code == 0, result.output
+    assert "drafts" not in result.output and "legacy" not in result.output
+    # The configuration's exclude, relative to its folder, adds to --exclude.
+    (tmp_path / ".cxaudit.yaml").write_text("exclude: [drafts]\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", "bots", "--exclude", "bots/legacy/*.yaml"])
+    assert result.exit_code == 0, result.output
+    # Named files are excluded too (pre-commit names each changed file).
+    result = runner.invoke(app, ["check", "bots/drafts/new.flow.yaml", "bots/shop.flow.yaml"])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_bad_exclude_in_the_configuration_is_an_input_error(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(_bots(tmp_path))
+    (tmp_path / ".cxaudit.yaml").write_text("exclude: drafts\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", "bots"])
+    assert result.exit_code == 2
+    assert ".cxaudit.yaml:1:10: error: exclude: expected a list" in stderr_of(result)
+
+
+def test_quiet_prints_nothing_on_a_pass_and_the_report_on_a_failure(
+    runner: CliRunner, broken: str, tmp_path: Path
+) -> None:
+    passed = runner.invoke(
+        app, ["check", GOOD, "--quiet", "--report", f"json={tmp_path / 'r.json'}"]
+    )
+    assert passed.exit_code == 0 and passed.output == ""
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["passed"] is True
+    failed = runner.invoke(app, ["check", broken, "-q", "--format", "concise", "--lang", "en"])
+    assert failed.exit_code == 1
+    assert "CX03 [error]" in failed.output and "Fails because" in failed.output
+
+
+def test_standard_input_with_a_file_name(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(_bots(tmp_path))
+    (tmp_path / "bots" / ".cxaudit.yaml").write_text("lang: nl\n", encoding="utf-8")
+    name = "bots/drafts/new.flow.yaml"
+    result = runner.invoke(
+        app, ["check", "-", "--stdin-filename", name, "--format", "concise"], input=BROKEN
+    )
+    assert result.exit_code == 1
+    # Named as the editor's file, with the configuration beside it (Dutch report).
+    assert f"\n{name}:6:9: CX03 [error]" in result.output
+    assert "Geen klant kan een mens bereiken" in result.output
+    plain = runner.invoke(app, ["check", "-", "--format", "concise", "--lang", "en"], input=BROKEN)
+    assert plain.exit_code == 1 and "\n-:6:9: CX03 [error]" in plain.output
+    # An excluded file name is not checked: nothing to say, exit 0.
+    excluded = runner.invoke(
+        app, ["check", "-", "--stdin-filename", name, "--exclude", "drafts"], input=BROKEN
+    )
+    assert excluded.exit_code == 0, excluded.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-", "other.flow.yaml"], "'-' (the flow on standard input) is checked alone"),
+        ([GOOD, "--stdin-filename", "x.flow.yaml"], "--stdin-filename needs it"),
+    ],
+)
+def test_standard_input_usage_errors(runner: CliRunner, args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["check", *args], input="")
+    assert result.exit_code == 2
+    assert message in stderr_of(result)
+
+
+def test_standard_input_that_is_not_a_flow(runner: CliRunner) -> None:
+    binary = runner.invoke(app, ["check", "-"], input=b"\x00\x01")
+    assert binary.exit_code == 2
+    assert "-: error: binary data" in stderr_of(binary)
+    big = runner.invoke(app, ["check", "-", "--max-file-size", "100"], input="a: " + "x" * 200)
+    assert big.exit_code == 2
+    assert "more than the limit of 100 bytes" in stderr_of(big)
+
+
+def test_sarif_suppressed_keeps_waived_findings_as_suppressions(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    waived = tmp_path / "waived.flow.yaml"
+    waiver = "waivers:\n  - {rule: CX03, reason: Fallback handled by the platform}\n"
+    waived.write_text(BROKEN + waiver, encoding="utf-8")
+    default = runner.invoke(app, ["check", str(waived), "--format", "sarif"])
+    kept = runner.invoke(app, ["check", str(waived), "--format", "sarif", "--sarif-suppressed"])
+    plain = json.loads(default.output)["runs"][0]["results"]
+    every = json.loads(kept.output)["runs"][0]["results"]
+    assert not [r for r in plain if r["ruleId"] == "CX03"]
+    cx03 = [r for r in every if r["ruleId"] == "CX03"]
+    assert cx03 and all(r["suppressions"][0]["kind"] == "inSource" for r in cx03)
