@@ -99,3 +99,12 @@ def test_actionlint_finds_what_it_should(tmp_path: Path) -> None:
     )
     messages = " ".join(str(p["message"]) for p in lint([path]))
     assert "potentially untrusted" in messages
+
+
+def test_the_action_inputs_table_lists_every_input() -> None:
+    """docs/ci.md's table of the action's inputs is action.yml's list, no more, no less."""
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    text = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
+    table = text.split("| input | default | what it does |", 1)[1].split("\n\n", 1)[0]
+    documented = re.findall(r"^\| `([\w-]+)` \|", table, re.MULTILINE)
+    assert documented == list(action["inputs"])

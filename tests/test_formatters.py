@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import date
@@ -28,7 +29,7 @@ import jsonschema
 import pytest
 
 from cxaudit.baseline import read_baseline, render_baseline
-from cxaudit.engine import audit_files
+from cxaudit.engine import audit_files, audit_paths
 from cxaudit.formatters import NAMES, RenderOptions, get
 from cxaudit.formatters.github import escape_data, escape_property
 from cxaudit.formatters.markdown import escape
@@ -643,3 +644,23 @@ def test_sarif_regions_have_an_end(bank: Report) -> None:
     block = regions["intents[1]"]
     assert block["endLine"] > block["startLine"] and "endColumn" not in block
     assert block["endLine"] < regions["intents[2]"]["startLine"]
+
+
+def test_paths_are_relative_to_the_repository_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run in a subfolder of a repository (`working-directory: bots`), SARIF and GitLab still
+    name files from the repository root, where code scanning and GitLab look for them."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "bots").mkdir()
+    shutil.copy(ROOT / "examples" / "bank.flow.yaml", tmp_path / "bots" / "bank.flow.yaml")
+    monkeypatch.chdir(tmp_path / "bots")
+    report = audit_paths(["bank.flow.yaml"], Settings(language="en"))
+    (run,) = json.loads(render(report, "sarif"))["runs"]
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]
+    }
+    assert uris == {"bots/bank.flow.yaml"}
+    paths = {issue["location"]["path"] for issue in json.loads(render(report, "gitlab"))}
+    assert paths == {"bots/bank.flow.yaml"}
+    assert report.files[0].path == "bank.flow.yaml"  # people's formats keep the name as given

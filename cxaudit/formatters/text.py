@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -77,15 +78,28 @@ def why_failed(report: FileReport, language: str) -> str:
 
 
 def relative_path(path: str) -> str:
-    """A file path relative to the working folder (the repository root, where CI runs
-    cxaudit), with ``/``; one on another Windows drive, which has no relative form, stays
-    absolute."""
+    """A file path relative to the repository root (the nearest folder up from the working
+    folder that holds ``.git``; else the working folder), with ``/``: what code scanning and
+    GitLab need to place it, also when cxaudit runs in a subfolder. One on another Windows
+    drive, which has no relative form, stays absolute."""
     posix = path.replace("\\", "/")
-    if Path(path).is_absolute() or posix.startswith("/"):
+    here = str(Path.cwd())
+    root = repository_root(here)
+    if root != here or Path(path).is_absolute() or posix.startswith("/"):
         try:
-            posix = os.path.relpath(path).replace("\\", "/")
+            posix = os.path.relpath(path, root).replace("\\", "/")
         except ValueError:  # another drive
             return posix
     while posix.startswith("./"):
         posix = posix[2:]
     return posix
+
+
+@functools.lru_cache(maxsize=8)
+def repository_root(folder: str) -> str:
+    """The nearest folder from ``folder`` up that holds ``.git`` (a folder, or a file in a
+    worktree), else ``folder`` itself."""
+    for candidate in (Path(folder), *Path(folder).parents):
+        if (candidate / ".git").exists():
+            return str(candidate)
+    return folder
