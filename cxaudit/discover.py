@@ -223,7 +223,10 @@ def exclude_pattern(pattern: str) -> re.Pattern[str]:
         elif body[i] == "[" and "]" in body[i + 2 :]:
             end = body.index("]", i + 2)
             inner = body[i + 1 : end].replace("\\", "\\\\")
-            out, i = out + "[" + ("^" + inner[1:] if inner.startswith("!") else inner) + "]", end + 1
+            out, i = (
+                out + "[" + ("^" + inner[1:] if inner.startswith("!") else inner) + "]",
+                end + 1,
+            )
         else:
             out, i = out + re.escape(body[i]), i + 1
     return re.compile(("" if anchored else "(?:.*/)?") + out + "(?:/.*)?")

@@ -32,8 +32,7 @@ def required_literals(source: str) -> tuple[str, ...] | None:
     >>> required_literals(r"\w+") is None
     True
     """
-    from re import _parser  # type: ignore[attr-defined]
-
+    _parser, _ = sre_modules()
     parsed = _parser.parse(source)
     if parsed.state.flags & re.IGNORECASE:
         return None
@@ -72,26 +71,24 @@ def _required(items: Any) -> frozenset[str] | None:
 
 def _required_inside(op: Any, arg: Any) -> frozenset[str] | None:
     """What an item that spells too many strings still requires."""
-    from re import _constants as sre  # type: ignore[attr-defined]
-
+    _, sre = sre_modules()
     if op is sre.SUBPATTERN and not arg[1] & re.IGNORECASE:
         return _required(arg[3])
-    if op is sre.ATOMIC_GROUP:
+    if op is getattr(sre, "ATOMIC_GROUP", None):  # Python 3.11+
         return _required(arg)
     if op is sre.BRANCH:
         branches = [_required(branch) for branch in arg[1]]
         if not all(branches):
             return None
         return _shortest_form(set().union(*branches))  # type: ignore[arg-type]
-    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and arg[0] >= 1:
+    if op in _repeats(sre) and arg[0] >= 1:
         return _required(arg[2])
     return None
 
 
 def _spellings(op: Any, arg: Any) -> set[str] | None:
     """The exact strings one parsed item can match, if they are few; None otherwise."""
-    from re import _constants as sre  # type: ignore[attr-defined]
-
+    _, sre = sre_modules()
     if op is sre.LITERAL:
         return {chr(arg)}
     if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):  # zero-width: \b, ^, $, look-arounds
@@ -108,7 +105,7 @@ def _spellings(op: Any, arg: Any) -> set[str] | None:
                 return None
             found |= spelt
         return found
-    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and arg[1] == 1:
+    if op in _repeats(sre) and arg[1] == 1:
         inner = _sequence_spellings(arg[2])
         if inner is None:
             return None
@@ -271,3 +268,23 @@ def _selectivity(literals: frozenset[str]) -> tuple[float, int]:
 def _strength(literal: str) -> float:
     rare = any(word not in _COMMON_WORDS for word in literal.split())
     return len(literal) if rare else len(literal) / 3
+
+
+def sre_modules() -> tuple[Any, Any]:
+    """Python's own regular-expression parser and its constants: ``re._parser`` and
+    ``re._constants`` from Python 3.11, ``sre_parse`` and ``sre_constants`` on 3.10."""
+    try:
+        from re import _constants, _parser  # type: ignore[attr-defined]
+    except ImportError:  # Python 3.10
+        import sre_constants as _constants
+        import sre_parse as _parser
+    return _parser, _constants
+
+
+def _repeats(sre: Any) -> tuple[Any, ...]:
+    """The repeat operators (possessive ones from Python 3.11)."""
+    return tuple(
+        op
+        for op in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None))
+        if op is not None
+    )

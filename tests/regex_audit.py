@@ -17,10 +17,11 @@ import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from re import _constants as sre  # type: ignore[attr-defined]
-from re import _parser as parser  # type: ignore[attr-defined]
 from typing import Any
 
+from cxaudit.regex_literals import sre_modules
+
+parser, sre = sre_modules()  # re._parser and re._constants (sre_parse, sre_constants on 3.10)
 ROOT = Path(__file__).resolve().parent.parent
 
 # Characters texts are made of anyway: blanks, letters, digits, punctuation, quotes, markup.
@@ -155,14 +156,14 @@ def tokens(pattern: str, flags: int = 0, most: int = 12) -> list[str]:
                 chars.append("a")
             elif op is sre.SUBPATTERN:
                 walk(arg[3])
-            elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)):
                 walk(arg[2])
             elif op is sre.BRANCH:
                 for branch in arg[1]:
                     walk(branch)
             elif op in (sre.ASSERT, sre.ASSERT_NOT):
                 walk(arg[1])
-            elif op is sre.ATOMIC_GROUP:
+            elif op is getattr(sre, "ATOMIC_GROUP", None):
                 walk(arg)
             elif op is sre.CATEGORY:
                 chars.append(_CATEGORY.get(arg, "a"))
