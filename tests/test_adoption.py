@@ -25,8 +25,10 @@ from tests.conftest import ROOT
 
 
 def _action_script() -> ModuleType:
-    """action/run.py, the action's own script (not part of the cxaudit package)."""
-    spec = importlib.util.spec_from_file_location("cxaudit_action", ROOT / "action" / "run.py")
+    """action/cxaudit_action.py, the action's own script (not part of the cxaudit package)."""
+    spec = importlib.util.spec_from_file_location(
+        "cxaudit_action", ROOT / "action" / "cxaudit_action.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

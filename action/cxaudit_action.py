@@ -4,9 +4,9 @@ Standard library only; it runs on the Python the action set up, before and after
 installed. Every input reaches it as an environment variable (`CXAUDIT_*`, set in action.yml),
 never pasted into a script, so a file name or a flag value cannot inject code.
 
-    python run.py prepare   # decide on the SARIF upload, compute the pip cache key
-    python run.py check     # run `cxaudit check`, write the job summary and the outputs
-    python run.py uploaded  # after the upload step: say what became of the upload
+    python cxaudit_action.py prepare   # decide on the SARIF upload, compute the pip cache key
+    python cxaudit_action.py check     # run `cxaudit check`, write the job summary and the outputs
+    python cxaudit_action.py uploaded  # after the upload step: say what became of the upload
 
 `prepare` and `uploaded` never fail: code scanning is a bonus, the gate is `check`'s exit code.
 """
@@ -219,7 +219,7 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     env = os.environ if env is None else env
     steps = {"prepare": prepare, "check": check, "uploaded": uploaded}
     if len(argv) != 1 or argv[0] not in steps:
-        sys.stderr.write(f"usage: run.py {{{','.join(steps)}}}\n")
+        sys.stderr.write(f"usage: cxaudit_action.py {{{','.join(steps)}}}\n")
         return EXIT_INPUT
     out: list[str] = []
     code = steps[argv[0]](env, out)
