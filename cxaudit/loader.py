@@ -33,6 +33,7 @@ from cxaudit.yaml_data import (
     Data,
     node_location,
 )
+from cxaudit.yaml_hints import yaml_hint
 
 _LIBYAML = bool(getattr(yaml, "__with_libyaml__", False))
 
@@ -320,7 +321,9 @@ def _yaml_diagnostic(exc: yaml.MarkedYAMLError, text: str, display: str) -> Diag
     if "expected a single document" in (exc.context or ""):
         message = "more than one YAML document ('---'); a flow file holds exactly one"
     elif at == "\t" or "'\\t'" in problem:
-        message = "a tab character where YAML expects spaces; indent with spaces, not tabs"
+        message = yaml_hint(exc, text) or (
+            "a tab character where YAML expects spaces; indent with spaces, not tabs"
+        )
     else:
         message = problem
         if exc.context:
@@ -328,6 +331,9 @@ def _yaml_diagnostic(exc: yaml.MarkedYAMLError, text: str, display: str) -> Diag
             if exc.context_mark is not None and exc.context_mark is not mark:
                 message += f" at line {exc.context_mark.line + 1}"
             message += ")"
+        hint = yaml_hint(exc, text)
+        if hint:  # the fix in plain words first; the parser's own words for those who know them
+            message = f"{hint} (YAML: {message})"
     if mark is None:
         return Diagnostic(display, message)
     return Diagnostic(display, message, mark.line + 1, mark.column + 1)

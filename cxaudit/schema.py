@@ -17,14 +17,14 @@ from cxaudit.diagnostics import Diagnostic
 from cxaudit.fastschema import Predicate, Unsupported, compile_schema
 from cxaudit.locations import format_path
 from cxaudit.resources import schema_path
-from cxaudit.suggest import did_you_mean, short
+from cxaudit.suggest import did_you_mean, did_you_mean_value, quoted, short
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
     from cxaudit.loader import Document
-    from cxaudit.locations import DataPath
+    from cxaudit.locations import DataPath, PathElem
 
 #: Stop after this many schema errors in one file; the first ones are the useful ones.
 MAX_ERRORS = 50
@@ -73,7 +73,7 @@ def validate(document: Document, schema_name: str) -> list[Diagnostic]:
         return []
     found: dict[tuple[int, int, str], Diagnostic] = {}
     for error in _validator(schema_name).iter_errors(document.data):
-        for path, message, at_key in _explain(error):
+        for path, message, at_key in _explain(error, document):
             loc = document.source_map.locate(path, key=at_key)
             where = format_path(path)
             text = f"{where}: {message}" if where else message
@@ -86,21 +86,84 @@ def validate(document: Document, schema_name: str) -> list[Diagnostic]:
     return [found[key] for key in sorted(found)]
 
 
-def _explain(error: ValidationError) -> list[tuple[DataPath, str, bool]]:
-    """One or more (path, message, point-at-key) for a jsonschema error."""
+_CODE_KEY = re.compile(r"[a-z]{2}|x-.*")
+
+
+def _comma_split(document: Document, path: DataPath) -> str | None:
+    """For a language map written on one line, ``{nl: Hallo, ik ben een bot}``: the comma ends
+    the unquoted text and YAML reads the rest as a second key (with no value). Say so, and show
+    the map with its texts quoted; None for any other bad key."""
+    *where, key = path
+    parent: Any = document.data
+    for elem in where:
+        if isinstance(parent, dict) and isinstance(elem, str):
+            parent = parent.get(elem)
+        elif isinstance(parent, list) and isinstance(elem, int) and 0 <= elem < len(parent):
+            parent = parent[elem]
+        else:
+            return None
+    if not isinstance(parent, dict) or not isinstance(key, str) or parent.get(key, "") is not None:
+        return None
+    locate = document.source_map.locate
+    line = locate(path, key=True).line
+    entries: list[list[str]] = []  # [key, text, text, ...]: one language and its pieces
+    for name, value in parent.items():
+        if not isinstance(name, str) or locate((*where, name), key=True).line != line:
+            return None
+        if value is None and not _CODE_KEY.fullmatch(name):
+            if not entries:
+                entries.append(["", name])
+            else:
+                entries[-1].append(name)
+        elif isinstance(value, str):
+            entries.append([name, value])
+        else:
+            return None
+    fixed = {k: ", ".join(pieces) for k, *pieces in entries}
+    if "" in fixed:  # no language code before the comma: the braces made the text a map
+        if len(fixed) > 1:
+            return None
+        return (
+            "braces {...} make a map of language codes, and each comma in it starts a new "
+            f"key; for a text in one language, leave out the braces and quote the text: "
+            f"{_key_prefix(where)}{quoted(fixed[''])}"
+        )
+    before = next(k for k, *pieces in entries if key in pieces)
+    shown = "{" + ", ".join(f"{k}: {quoted(v)}" for k, v in fixed.items()) + "}"
+    if len(shown) > 120:
+        shown = "{" + f"{before}: {quoted(fixed[before])}" + "}"
+    return (
+        f"the comma in the {before} text ends it, so YAML reads '{short(key)}' as a language "
+        f"code; quote the text: {shown}"
+    )
+
+
+def _key_prefix(path: list[PathElem]) -> str:
+    return f"{path[-1]}: " if path and isinstance(path[-1], str) else ""
+
+
+def _explain(
+    error: ValidationError, document: Document | None = None
+) -> list[tuple[DataPath, str, bool]]:
+    """One or more (path, message, point-at-key) for a jsonschema error; the document, where
+    given, lets a message say how the YAML was read."""
     path: DataPath = tuple(error.absolute_path)
     schema = error.schema if isinstance(error.schema, Mapping) else {}
     instance = error.instance
     validator = error.validator
     expected: Any = error.validator_value
-    if "propertyNames" in error.relative_schema_path and isinstance(instance, str):
-        # A map key that is not allowed (a language code, an id): point at the key itself.
-        expect = schema.get("x-expect", "a valid key")
-        return [((*path, instance), f"the key '{short(instance)}' is not {expect}", True)]
+    if "propertyNames" in error.absolute_schema_path and isinstance(instance, str):
+        # A map key that is not allowed (a language code, an id): point at the key itself. The
+        # key may be explained by a branch below propertyNames (a text map's language_key).
+        expect = _expect(error, "a valid key")
+        message = f"the key '{short(instance)}' is not {expect}{_value_hint(error)}"
+        if document is not None:
+            message = _comma_split(document, (*path, instance)) or message
+        return [((*path, instance), message, True)]
     if validator in ("oneOf", "anyOf"):
         deeper = _deeper_error(error)
         if deeper is not None:
-            return _explain(deeper)
+            return _explain(deeper, document)
         expect = schema.get("x-expect", "another kind of value")
         return [(path, f"expected {expect}, got {_kind(instance)}", False)]
     if validator == "additionalProperties" and isinstance(instance, dict):
@@ -139,8 +202,8 @@ def _explain(error: ValidationError) -> list[tuple[DataPath, str, bool]]:
             )
         ]
     if validator == "pattern":
-        expect = schema.get("x-expect", f"text matching {expected}")
-        return [(path, f"'{short(instance)}' is not {expect}", False)]
+        expect = _expect(error, _NO_EXPECT)
+        return [(path, f"'{short(instance)}' is not {expect}{_value_hint(error)}", False)]
     if validator == "minItems":
         return [(path, f"needs at least {expected} item(s)", False)]
     if validator == "minProperties":
@@ -156,6 +219,38 @@ def _explain(error: ValidationError) -> list[tuple[DataPath, str, bool]]:
     if validator == "uniqueItems":
         return [(path, "lists the same item more than once", False)]
     return [(path, f"is not valid here ({validator})", False)]
+
+
+#: What a pattern without an ``x-expect`` asks for: never the regex itself, which few can read.
+_NO_EXPECT = "written the way this key needs (`cxaudit schema` shows the format)"
+
+
+def _expect(error: ValidationError, default: str) -> str:
+    """What the value should be, in words: the ``x-expect`` of the failing schema, else of the
+    nearest schema around it (an anyOf branch's own pattern has none), else ``default``."""
+    current: Any = error  # jsonschema types .parent as its private base class
+    while current is not None:
+        schema = current.schema if isinstance(current.schema, Mapping) else {}
+        if isinstance(schema.get("x-expect"), str):
+            return str(schema["x-expect"])
+        current = current.parent
+    return default
+
+
+def _value_hint(error: ValidationError) -> str:
+    """ "; did you mean '...'?" for a text that fails a pattern: a correction that matches the
+    pattern, or, for one branch of an anyOf/oneOf, the pattern of another branch."""
+    if not isinstance(error.instance, str):
+        return ""
+    patterns = [error.validator_value] if error.validator == "pattern" else []
+    parent: Any = error.parent
+    if parent is not None and parent.validator in ("anyOf", "oneOf"):
+        patterns += [e.validator_value for e in parent.context or () if e.validator == "pattern"]
+    for pattern in patterns:
+        hint = did_you_mean_value(error.instance, pattern) if isinstance(pattern, str) else ""
+        if hint:
+            return hint
+    return ""
 
 
 def _deeper_error(error: ValidationError) -> ValidationError | None:
