@@ -355,8 +355,8 @@ def _read_baseline(path: Path, limits: Limits) -> Baseline:
 
 
 def _deliver(text: str, target: Path | None) -> None:
-    """Write ``text`` to the file ``target``, or to standard output when there is none."""
-    if target is None:
+    """Write ``text`` to the file ``target``, or to standard output when there is none (or -)."""
+    if target is None or str(target) == "-":
         write_stream(text)
         return
     from cxaudit.writing import WriteError, write_file

@@ -3,14 +3,18 @@
 A pull request can put a symbolic link where the report goes (``report.sarif`` pointing at a file
 of the CI runner); writing through it would overwrite that file. So the text is written to a new
 file in the target's folder and renamed over the target: a link there is replaced, never
-followed, and a reader never sees half a report. A failure leaves the target as it was. Standard output and error are written so that an
-encoding that cannot carry the text, a full disk or a closed pipe is one clear error.
+followed, and a reader never sees half a report. A failure leaves the target as it was. A device
+or a pipe (``-o /dev/null``, ``--report sarif=/dev/stdout``, a FIFO) is written to, never
+replaced: renaming a file over ``/dev/null`` would break the rest of a CI job run as root.
+Standard output and error are written so that an encoding that cannot carry the text, a full
+disk or a closed pipe is one clear error.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 from pathlib import Path
 
@@ -27,6 +31,9 @@ def write_file(target: Path, text: str) -> None:
     """
     if target.is_dir() and not target.is_symlink():
         raise WriteError(f"cannot write {target}: it is a folder")
+    if _stream_like(target):
+        _write_through(target, text.encode("utf-8"))
+        return
     folder = target.parent
     data = text.encode("utf-8")
     import secrets  # here, not at the top: `cxaudit --version` writes no file
@@ -45,6 +52,29 @@ def write_file(target: Path, text: str) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             temporary.unlink()
+        raise WriteError(f"cannot write {target}: {exc.strerror}") from None
+
+
+def _stream_like(target: Path) -> bool:
+    """Is ``target`` a device, a pipe or a socket (through links), or a system path such as
+    ``/dev/stdout`` that must be written to rather than replaced?"""
+    absolute = str(target.absolute())
+    if absolute.startswith(("/dev/", "/proc/")):
+        return True
+    try:
+        mode = target.stat().st_mode  # follows links: where the bytes would go
+    except OSError:
+        return False  # does not exist yet (or a broken link): made as a new file
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
+
+
+def _write_through(target: Path, data: bytes) -> None:
+    """Write to an existing device or pipe as it is (never created, never replaced)."""
+    try:
+        descriptor = os.open(target, os.O_WRONLY | os.O_APPEND)
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+    except OSError as exc:
         raise WriteError(f"cannot write {target}: {exc.strerror}") from None
 
 

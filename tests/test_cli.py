@@ -626,3 +626,28 @@ def test_sarif_suppressed_keeps_waived_findings_as_suppressions(
     assert not [r for r in plain if r["ruleId"] == "CX03"]
     cx03 = [r for r in every if r["ruleId"] == "CX03"]
     assert cx03 and all(r["suppressions"][0]["kind"] == "inSource" for r in cx03)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="devices and FIFOs are POSIX")
+def test_output_to_a_device_or_a_pipe_writes_through_never_replaces(
+    runner: CliRunner, broken: str, tmp_path: Path
+) -> None:
+    """`-o /dev/null` in a root CI container must not turn /dev/null into a file."""
+    import stat
+    import threading
+
+    result = runner.invoke(app, ["check", broken, "-o", "/dev/null", "--report", "sarif=/dev/null"])
+    assert result.exit_code == 1
+    assert stat.S_ISCHR(Path("/dev/null").stat().st_mode)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    result = runner.invoke(app, ["check", broken, "-o", str(fifo), "--format", "concise"])
+    reader.join(timeout=30)
+    assert result.exit_code == 1
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert b"CX03 [error]" in received[0]
+    dash = runner.invoke(app, ["check", broken, "-o", "-", "--format", "concise"])
+    assert "CX03 [error]" in dash.output and not Path("-").exists()
