@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cxaudit.cli_options import (
-    BASELINE_UNUSED,
     DEFAULT_BASELINE,
     ENGLISH,
     MACHINE_FORMATS,
@@ -60,6 +59,7 @@ from cxaudit.cli_options import (
     parse_ids,
     parse_limits,
     report_target,
+    run_warnings,
     usage_problem,
     wants_color,
 )
@@ -174,8 +174,8 @@ def check(
         if files == ["-"]
         else audit_paths(files, settings)
     )
-    if known is not None and report.files and all(f.baseline is None for f in report.files):
-        write_stream(f"cxaudit: warning: {baseline} {BASELINE_UNUSED}\n", "stderr")
+    for warning in run_warnings(report, baseline if known is not None else None):
+        write_stream(f"cxaudit: warning: {warning}\n", "stderr")
     to_terminal = output is None and sys.stdout.isatty()
     colored = wants_color(
         color, to_terminal=to_terminal, environ=os.environ if output is None else {}

@@ -29,6 +29,7 @@ def _choices(name: str, values: Sequence[str]) -> type[enum.Enum]:
 
 if TYPE_CHECKING:
     from cxaudit.budget import Limits
+    from cxaudit.report import Report
 
     class Format(str, enum.Enum): ...
 
@@ -308,10 +309,21 @@ ColorOpt = Annotated[Color, typer.Option("--color", help="Colour in the terminal
 DocLangOpt = Annotated[Lang, typer.Option("--lang", case_sensitive=False, help="Language.")]
 
 
-#: Said when --baseline names a file with no entry for any checked file.
-BASELINE_UNUSED = (
-    "has no entry for any checked file (taken for other files, or the files were moved or renamed)"
-)
+def run_warnings(report: Report, baseline: Path | None) -> list[str]:
+    """What a run should warn about on standard error: a baseline that matched no checked file,
+    and a run that checked nothing because every file was excluded."""
+    warnings = []
+    if baseline is not None and report.files and all(f.baseline is None for f in report.files):
+        warnings.append(
+            f"{baseline} has no entry for any checked file (taken for other files, or the files "
+            "were moved or renamed)"
+        )
+    if not report.files and not report.errors:
+        warnings.append(
+            "nothing was checked: every file given is excluded (--exclude, or exclude in the "
+            "configuration)"
+        )
+    return warnings
 
 
 def usage_problem(

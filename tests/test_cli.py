@@ -544,6 +544,10 @@ def test_exclude_on_the_command_line_and_in_the_configuration(
     # Named files are excluded too (pre-commit names each changed file).
     result = runner.invoke(app, ["check", "bots/drafts/new.flow.yaml", "bots/shop.flow.yaml"])
     assert result.exit_code == 0, result.output
+    # Nothing left to check passes (a commit that only touches drafts), but says so.
+    result = runner.invoke(app, ["check", "bots/drafts/new.flow.yaml"])
+    assert result.exit_code == 0
+    assert "warning: nothing was checked: every file given is excluded" in stderr_of(result)
 
 
 def test_a_bad_exclude_in_the_configuration_is_an_input_error(
