@@ -46,7 +46,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "suppressed_summary": "{waived} waived, {baselined} baselined.",
         "annotations_left": (
             "not annotated: {what} (GitHub shows {limit} of each kind per step); the full list is "
-            "in the job log and in the report files cxaudit wrote (--report)."
+            "in the report files of this run (--report; the job summary with the cxaudit action)."
         ),
         "left_error": "{count} more error(s)",
         "left_warning": "{count} more warning(s)",
@@ -124,8 +124,8 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "suppressed_summary": "{waived} uitgezonderd, {baselined} in de baseline.",
         "annotations_left": (
             "niet als annotatie getoond: {what} (GitHub toont er {limit} van elke soort per "
-            "stap); de volledige lijst staat in de joblog en in de rapportbestanden die cxaudit "
-            "schreef (--report)."
+            "stap); de volledige lijst staat in de rapportbestanden van deze run (--report; de "
+            "jobsamenvatting bij de cxaudit-action)."
         ),
         "left_error": "nog {count} fout(en)",
         "left_warning": "nog {count} waarschuwing(en)",

@@ -655,3 +655,12 @@ def test_output_to_a_device_or_a_pipe_writes_through_never_replaces(
     assert b"CX03 [error]" in received[0]
     dash = runner.invoke(app, ["check", broken, "-o", "-", "--format", "concise"])
     assert "CX03 [error]" in dash.output and not Path("-").exists()
+
+
+def test_ignored_findings_are_marked_ignored_in_concise_output(
+    runner: CliRunner, broken: str
+) -> None:
+    result = runner.invoke(
+        app, ["check", broken, "--format", "concise", "--ignore", "CX03/no-fallback"]
+    )
+    assert "CX03 [error, ignored]" in result.output

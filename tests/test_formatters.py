@@ -663,4 +663,6 @@ def test_paths_are_relative_to_the_repository_root(
     assert uris == {"bots/bank.flow.yaml"}
     paths = {issue["location"]["path"] for issue in json.loads(render(report, "gitlab"))}
     assert paths == {"bots/bank.flow.yaml"}
+    annotations = [line for line in render(report, "github").splitlines() if "file=" in line]
+    assert annotations and all("file=bots/bank.flow.yaml," in line for line in annotations)
     assert report.files[0].path == "bank.flow.yaml"  # people's formats keep the name as given

@@ -1,6 +1,6 @@
 """One line per finding, the way linters print them: ``file:line:col: CX10 [error] message``.
 
-Editors and problem matchers parse these lines, so the severity and the waived/baselined marks
+Editors and problem matchers parse these lines, so the severity and the waived/baselined/ignored marks
 stay in English whatever the report language. A file that fails gets a closing line saying why
 (its score below the threshold, its errors). Input errors are not here: the CLI prints them on
 stderr in every format.
@@ -30,6 +30,7 @@ def render(report: Report, options: RenderOptions) -> str:
 def line(finding: Finding) -> str:
     tags = finding.severity.value
     if finding.suppression is not None:
-        tags += ", " + _MARK.get(finding.suppression.kind, finding.suppression.kind)
+        ignored = finding.suppression.source.startswith("--ignore")
+        tags += ", " + ("ignored" if ignored else _MARK.get(finding.suppression.kind, "waived"))
     where = f"{one_line(finding.path)}:{finding.line}:{finding.column}"
     return f"{where}: {finding.rule} [{tags}] {one_line(finding.message)}"

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter
 
 from cxaudit.formatters import RenderOptions
-from cxaudit.formatters.text import why_failed
+from cxaudit.formatters.text import relative_path, why_failed
 from cxaudit.i18n import word
 from cxaudit.inert import inert
 from cxaudit.report import Finding, Report, Severity
@@ -30,7 +30,10 @@ PER_KIND = 10
 def render(report: Report, options: RenderOptions) -> str:
     lang = report.language
     commands = [
-        ("error", _command("error", {"file": d.path, "line": d.line, "col": d.column}, d.message))
+        (
+            "error",
+            _command("error", {"file": _path(d.path), "line": d.line, "col": d.column}, d.message),
+        )
         for d in report.errors
     ]
     # Why the failing files fail comes first, in one annotation: a file may fail on its score
@@ -77,13 +80,19 @@ def render(report: Report, options: RenderOptions) -> str:
 
 def _finding(finding: Finding, lang: str) -> str:
     properties: dict[str, object] = {
-        "file": finding.path,
+        "file": _path(finding.path),
         "line": finding.line,
         "col": finding.column,
         "title": f"{finding.rule} ({finding.check})",
     }
     message = f"{finding.message}\n{word(lang, 'hint')}: {finding.hint}"
     return _command(_COMMAND[finding.severity], properties, message)
+
+
+def _path(path: str) -> str:
+    """The runner places an annotation by a path from the repository root (the workspace),
+    also when cxaudit runs in a subfolder (``working-directory:``)."""
+    return relative_path(path)
 
 
 def _command(name: str, properties: dict[str, object], message: str) -> str:
