@@ -55,13 +55,18 @@ def flag(env: Mapping[str, str], name: str, default: bool) -> bool:
 
 
 def split_files(text: str) -> list[str]:
-    """The ``files`` input: one per line when there are several lines, else separated by spaces.
+    """The ``files`` input: one per line when it has several lines (a YAML block, ``files: |``,
+    even of one line), else separated by spaces, with quotes for a name with spaces
+    (``"my bots/shop bot.flow.yaml" more/``).
 
-    Lines are stripped and empty ones skipped, so a YAML block (``files: |``) works as written.
+    Lines are stripped and empty ones skipped.
     """
-    if "\n" in text.strip():
+    if "\n" in text:
         return [line.strip() for line in text.splitlines() if line.strip()]
-    return text.split()
+    try:
+        return shlex.split(text, comments=False, posix=True)
+    except ValueError as exc:
+        raise InputError(f"the input 'files' cannot be split into names: {exc}") from None
 
 
 def split_args(text: str) -> list[str]:
@@ -81,7 +86,6 @@ def check_arguments(env: Mapping[str, str], temp: Path) -> list[str]:
     files = split_files(env.get("CXAUDIT_FILES", "")) or ["."]
     args = [
         "check",
-        *files,
         "--format",
         "github",
         "--report",
@@ -98,7 +102,24 @@ def check_arguments(env: Mapping[str, str], temp: Path) -> list[str]:
         value = env.get(f"CXAUDIT_{name}", "").strip()
         if value:
             args += [option, value]
-    return args + split_args(env.get("CXAUDIT_ARGS", ""))
+    # The files after `--`: a name that starts with '-' is a file, not an option.
+    return [*args, *split_args(env.get("CXAUDIT_ARGS", "")), "--", *files]
+
+
+#: Arguments in ``args`` that take the report away from the annotations and the job summary.
+OUTPUT_FLAGS = ("--format", "-f", "--output", "-o", "--quiet", "-q")
+
+
+def output_warning(args: Sequence[str]) -> str:
+    """A warning when the user's ``args`` change where the report goes (the action writes the
+    annotations and the job summary)."""
+    found = sorted({a.split("=", 1)[0] for a in args if a.split("=", 1)[0] in OUTPUT_FLAGS})
+    if not found:
+        return ""
+    return (
+        f"the input 'args' has {', '.join(found)}: the action prints GitHub annotations and "
+        "writes the job summary itself; use --report FORMAT=FILE for more formats"
+    )
 
 
 def upload_decision(env: Mapping[str, str], event: Mapping[str, object]) -> tuple[bool, str]:
@@ -109,6 +130,11 @@ def upload_decision(env: Mapping[str, str], event: Mapping[str, object]) -> tupl
     """
     if not flag(env, "upload-sarif", default=False):
         return False, ""
+    if env.get("GITHUB_ACTOR") == "dependabot[bot]":
+        return False, (
+            "SARIF upload skipped: Dependabot's runs get a read-only token. "
+            "The findings are in the annotations and the job summary."
+        )
     if env.get("GITHUB_EVENT_NAME", "") in ("pull_request", "pull_request_review"):
         pull = event.get("pull_request")
         head = pull.get("head") if isinstance(pull, dict) else None
@@ -118,11 +144,6 @@ def upload_decision(env: Mapping[str, str], event: Mapping[str, object]) -> tupl
             return False, (
                 "SARIF upload skipped: this pull request comes from a fork, whose token may not "
                 "write to code scanning. The findings are in the annotations and the job summary."
-            )
-        if env.get("GITHUB_ACTOR") == "dependabot[bot]":
-            return False, (
-                "SARIF upload skipped: Dependabot's pull requests get a read-only token. "
-                "The findings are in the annotations and the job summary."
             )
     return True, ""
 
@@ -179,10 +200,17 @@ def check(env: Mapping[str, str], out: list[str], python: str = sys.executable) 
         out.append(command("error", str(exc), title="cxaudit"))
         write_outputs(env, exit_code=str(EXIT_INPUT), sarif_written=FALSE)
         return EXIT_INPUT
+    warning = output_warning(split_args(env.get("CXAUDIT_ARGS", "")))
+    if warning:
+        out.append(command("warning", warning, title="cxaudit"))
     sarif = Path(env.get("CXAUDIT_SARIF") or "cxaudit.sarif")
-    sarif.unlink(missing_ok=True)  # a stale report from an earlier step is never uploaded
-    code = subprocess.run([python, "-m", "cxaudit", *args], check=False).returncode
     summary_source, summary = temp / SUMMARY_NAME, env.get("GITHUB_STEP_SUMMARY")
+    # A report from an earlier step in the job is never uploaded or summed up again.
+    sarif.unlink(missing_ok=True)
+    summary_source.unlink(missing_ok=True)
+    sarif.parent.mkdir(parents=True, exist_ok=True)
+    flush(out)
+    code = subprocess.run([python, "-m", "cxaudit", *args], check=False).returncode
     if summary and summary_source.is_file():
         with Path(summary).open("a", encoding="utf-8") as stream:
             stream.write(summary_source.read_text(encoding="utf-8"))
@@ -223,10 +251,16 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
         return EXIT_INPUT
     out: list[str] = []
     code = steps[argv[0]](env, out)
+    flush(out)
+    return code
+
+
+def flush(out: list[str]) -> None:
+    """Print the workflow commands collected so far (before cxaudit prints its own)."""
     for line in out:
         sys.stdout.write(line + "\n")
     sys.stdout.flush()
-    return code
+    out.clear()
 
 
 if __name__ == "__main__":

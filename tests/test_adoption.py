@@ -75,7 +75,8 @@ def test_action_uses_current_majors_and_never_always() -> None:
     }
     assert uses == {
         "actions/setup-python": "v7",
-        "actions/cache": "v6",
+        "actions/cache/restore": "v6",
+        "actions/cache/save": "v6",
         "github/codeql-action/upload-sarif": "v4",
     }
     for step in ACTION["runs"]["steps"]:
@@ -104,7 +105,13 @@ def test_files_input_one_per_line_or_spaces() -> None:
         "my bots/a b.flow.yaml",
         "x.flow.yaml",
     ]
-    assert action_script.split_files("  single.flow.yaml\n") == ["single.flow.yaml"]
+    assert action_script.split_files("my bots/a b.flow.yaml\n") == ["my bots/a b.flow.yaml"]
+    assert action_script.split_files('"my bots/a b.flow.yaml" x/') == [
+        "my bots/a b.flow.yaml",
+        "x/",
+    ]
+    with pytest.raises(action_script.InputError, match="'files' cannot be split"):
+        action_script.split_files('"my bots')
 
 
 def test_args_input_is_split_as_a_shell_would_never_run_by_one(tmp_path: Path) -> None:
@@ -123,10 +130,14 @@ def test_check_arguments_put_the_users_args_last(tmp_path: Path) -> None:
         "CXAUDIT_SARIF": "out.sarif",
     }
     args = action_script.check_arguments(env, tmp_path)
-    assert args[:4] == ["check", "bots/", "--format", "github"]
+    assert args[:3] == ["check", "--format", "github"]
     assert args[args.index("--lang") + 1] == "nl"
-    assert args[-3:] == ["--fail-under", "90", "--exit-zero"]
+    # The user's args last among the options; the files after `--` (a name may start with -).
+    assert args[-5:] == ["--fail-under", "90", "--exit-zero", "--", "bots/"]
     assert "sarif=out.sarif" in args
+    assert action_script.output_warning(["--fail-under", "90", "--exit-zero"]) == ""
+    noisy = action_script.split_args("--format=json -o r.txt --select CX01")
+    assert "has --format, -o:" in action_script.output_warning(noisy)
 
 
 @pytest.mark.parametrize(
@@ -148,6 +159,16 @@ def test_check_arguments_put_the_users_args_last(tmp_path: Path) -> None:
                 "GITHUB_ACTOR": "dependabot[bot]",
             },
             {"pull_request": {"head": {"repo": {"full_name": "bank/bot"}}}},
+            False,
+            "Dependabot",
+        ),
+        (
+            {
+                "CXAUDIT_UPLOAD_SARIF": "true",
+                "GITHUB_EVENT_NAME": "push",
+                "GITHUB_ACTOR": "dependabot[bot]",
+            },
+            {},
             False,
             "Dependabot",
         ),
@@ -219,7 +240,8 @@ def stand_ins(tmp_path: Path, upload_ok: bool, uploads: list[dict[str, str]]) ->
 
     return {
         "actions/setup-python": lambda values: (True, {"python-path": python}),
-        "actions/cache": lambda values: (bool(values["key"]), {}),
+        "actions/cache/restore": lambda values: (bool(values["key"]), {"cache-hit": "false"}),
+        "actions/cache/save": lambda values: (bool(values["key"]), {}),
         "github/codeql-action/upload-sarif": upload,
     }
 
@@ -353,3 +375,27 @@ def test_unreadable_args_are_an_input_error(tmp_path: Path) -> None:
     assert job.failed
     assert job.action_outputs["exit-code"] == "2"
     assert "::error title=cxaudit::the input 'args' cannot be split" in job.log
+
+
+def test_a_second_step_never_repeats_the_first_steps_report(tmp_path: Path) -> None:
+    """Two cxaudit steps in one job: when the second fails before writing its report, the job
+    summary does not get the first step's report again."""
+    job, _ = run_in(tmp_path, ["webshop"], {"files": "bots"})
+    summary = tmp_path / ".runner-temp" / "summary.md"
+    first = summary.read_text(encoding="utf-8")
+    job, _ = run_in(tmp_path, ["webshop"], {"files": "bots", "fail-under": "200"})
+    assert job.failed and job.action_outputs["exit-code"] == "2"
+    assert summary.read_text(encoding="utf-8") == first
+
+
+def test_sarif_in_a_new_folder_and_a_file_named_like_an_option(tmp_path: Path) -> None:
+    (tmp_path / "bots").mkdir()
+    shutil.copy(ROOT / "examples" / "webshop.flow.yaml", tmp_path / "-shop.flow.yaml")
+    job, _ = run_in(tmp_path, [], {"files": "-shop.flow.yaml", "sarif": "reports/cxaudit.sarif"})
+    assert not job.failed, job.log
+    assert (tmp_path / "reports" / "cxaudit.sarif").is_file()
+
+
+def test_output_flags_in_args_are_warned_about(tmp_path: Path) -> None:
+    job, _ = run_in(tmp_path, ["webshop"], {"files": "bots", "args": "--format json"})
+    assert "::warning title=cxaudit::the input 'args' has --format" in job.log
