@@ -103,6 +103,8 @@ class Effective:
     help_url: Setting[str]
     rules: Mapping[str, RuleSettings]
     files: tuple[str, ...] = field(default=())  # the configuration files used, base first
+    # Files not to check (globs relative to their configuration file's folder), every file's own.
+    exclude: Setting[tuple[str, ...]] = field(default=Setting((), "default"))
 
     @property
     def strict(self) -> bool:
@@ -336,8 +338,18 @@ def resolve(configs: Sequence[ConfigFile], *, sector: str, cli: Overrides) -> Ef
         ),
         help_url=_layered(configs, "help_url", DEFAULT_HELP_URL, None, "", str),
         rules=rules,
+        exclude=_excludes(configs),
         files=tuple(config.display for config in configs),
     )
+
+
+def _excludes(configs: Sequence[ConfigFile]) -> Setting[tuple[str, ...]]:
+    """Every configuration file's ``exclude``, base first (they add up, each relative to its
+    own file's folder)."""
+    found = [c for c in configs if c.data.get("exclude")]
+    globs = tuple(glob for c in found for glob in c.data["exclude"])
+    origin = ", ".join(c.origin(("exclude",)) for c in found)
+    return Setting(globs, origin or "default")
 
 
 def _profile(configs: Sequence[ConfigFile], sector: str, cli: Overrides) -> Setting[str]:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from cxaudit.cli import app
@@ -245,6 +246,20 @@ def test_config_show(repo: Path) -> None:
     data = json.loads(runner.invoke(app, ["config", "show", "--json"]).output)
     assert data["fail_under"] == {"value": 85.0, "origin": ".cxaudit.yaml:1"}
     assert data["profile"] == {"value": "recommended", "origin": "default"}
+
+
+def test_config_show_lists_the_excludes(repo: Path) -> None:
+    write(repo / ".cxaudit.yaml", "exclude: ['*.old.flow.yaml', drafts]\n")
+    runner = CliRunner()
+    text = runner.invoke(app, ["config", "show"]).output
+    assert any(
+        line.startswith('exclude: ["*.old.flow.yaml", "drafts"]') and line.endswith(".yaml:1")
+        for line in text.splitlines()
+    )
+    # What config show prints is a configuration a team can copy (the globs quoted).
+    assert yaml.safe_load(text)["exclude"] == ["*.old.flow.yaml", "drafts"]
+    data = json.loads(runner.invoke(app, ["config", "show", "--json"]).output)
+    assert data["exclude"] == {"value": ["*.old.flow.yaml", "drafts"], "origin": ".cxaudit.yaml:1"}
 
 
 def test_config_show_refuses_a_broken_configuration(repo: Path) -> None:

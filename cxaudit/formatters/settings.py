@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from cxaudit.config import Effective, Setting
@@ -32,6 +33,11 @@ def render_settings(effective: Effective, subject: str | None) -> str:
         row(0, "lang", effective.lang.value, effective.lang.origin)
     row(0, "strict_waivers", effective.strict_waivers.value, effective.strict_waivers.origin)
     row(0, "help_url", effective.help_url.value, effective.help_url.origin)
+    # Globs quoted: a YAML item may not start with '*' (an alias) unquoted.
+    globs = (
+        "[" + ", ".join(json.dumps(g, ensure_ascii=False) for g in effective.exclude.value) + "]"
+    )
+    lines.append(f"{'exclude: ' + globs:<52} # {effective.exclude.origin}")
     lines.append("rules:")
     for rule_id, rule in effective.rules.items():
         lines.append(f"  {rule_id}:")
@@ -69,6 +75,7 @@ def settings_json(effective: Effective) -> str:
         "lang": entry(effective.lang),
         "strict_waivers": entry(effective.strict_waivers),
         "help_url": entry(effective.help_url),
+        "exclude": {"value": list(effective.exclude.value), "origin": effective.exclude.origin},
         "rules": {
             rule_id: {
                 "enabled": entry(rule.enabled),
