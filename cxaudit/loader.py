@@ -33,7 +33,7 @@ from cxaudit.yaml_data import (
     Data,
     node_location,
 )
-from cxaudit.yaml_hints import yaml_hint
+from cxaudit.yaml_hints import hint_for, yaml_hint
 
 _LIBYAML = bool(getattr(yaml, "__with_libyaml__", False))
 
@@ -186,6 +186,9 @@ class Directive:
     column: int
     text: str
     own_line: bool  # nothing but white space before it: it speaks for the next line too
+    #: Every line (1-based) it speaks for; () for one made by hand: its line, and the next
+    #: one when ``own_line``.
+    lines: tuple[int, ...] = ()
 
 
 # A YAML comment starts with "#" at the start of a line or after white space.
@@ -193,7 +196,16 @@ _DIRECTIVE = re.compile(r"(?:^|(?<=[ \t]))#[ \t]*cxaudit:(?P<text>[^\r\n]*)", re
 
 
 def _directives(text: str, root: Node) -> tuple[Directive, ...]:
-    """The ``# cxaudit:`` comments, leaving out look-alikes inside quoted or block texts."""
+    """The ``# cxaudit:`` comments, leaving out look-alikes inside quoted or block texts, each
+    with the lines it speaks for.
+
+    A comment speaks for the line it ends, or, alone on its line, for the line below (the
+    documented "line of the finding or the line above"). A finding about a text is reported
+    where the text starts, so where a text starts on another line than the comment's, the
+    comment speaks for that line too: after ``say:`` whose text starts on the line below, after
+    a block text's header (``nl: >-``, whose first line of text is below), and after the last
+    line of a quoted or plain text that runs over several lines.
+    """
     candidates = []
     line, position = 1, 0
     for match in _DIRECTIVE.finditer(text):
@@ -202,18 +214,52 @@ def _directives(text: str, root: Node) -> tuple[Directive, ...]:
         line_start = text.rfind("\n", 0, match.start()) + 1
         column = match.start() - line_start + 1
         own_line = not text[line_start : match.start()].strip()
-        candidates.append(
-            (match.start(), Directive(line, column, match.group("text").strip(), own_line))
-        )
+        candidates.append((match.start(), line, column, match.group("text").strip(), own_line))
     if not candidates:
         return ()
-    inside = _inside_scalars(root, {index for index, _ in candidates})
-    return tuple(directive for index, directive in candidates if index not in inside)
+    # 0-based lines: a comment's own, and the one below it.
+    lines = {n - 1 for _, n, *_ in candidates} | {n for _, n, *_ in candidates}
+    scan = _inside_scalars(root, text, {index for index, *_ in candidates}, lines)
+    found = []
+    for index, number, column, words, own_line in candidates:
+        if index in scan.inside:
+            continue
+        speaks = {number - 1}
+        if own_line:
+            speaks.add(number)  # the line below
+        else:
+            speaks.update(scan.value_below.get(number - 1, ()))
+            speaks.update(scan.started_on.get(number - 1, ()))
+        speaks.update(scan.text_below[n] for n in list(speaks) if n in scan.text_below)
+        found.append(
+            Directive(number, column, words, own_line, tuple(sorted(n + 1 for n in speaks)))
+        )
+    return tuple(found)
 
 
-def _inside_scalars(root: Node, indexes: set[int]) -> set[int]:
-    """Which of these character offsets fall inside a scalar's text."""
-    hit: set[int] = set()
+@dataclass
+class _Scan:
+    """What :func:`_inside_scalars` finds (lines 0-based)."""
+
+    inside: set[int]  # the offsets that fall inside a scalar's text
+    # For the lines asked: a key's line -> the line below where its value starts; the line where
+    # a text of several lines ends -> the line where it starts.
+    value_below: dict[int, list[int]]
+    started_on: dict[int, list[int]]
+    text_below: dict[int, int]  # a block text's header line -> its first line of text
+
+
+def _inside_scalars(
+    root: Node, text: str, indexes: set[int], lines: set[int] | None = None
+) -> _Scan:
+    """Which of these character offsets fall inside a scalar's text; and, for the given lines,
+    the texts and values that start or end there but go on over other lines.
+
+    A block text (``|``, ``>``) starts at its header, whose comment is a comment; its text
+    starts on the line below.
+    """
+    scan = _Scan(set(), {}, {}, {})
+    wanted = lines or set()
     stack, seen = [root], set()
     while stack:
         node = stack.pop()
@@ -221,14 +267,55 @@ def _inside_scalars(root: Node, indexes: set[int]) -> set[int]:
             continue
         seen.add(id(node))
         if isinstance(node, ScalarNode):
-            start, end = node.start_mark.index, node.end_mark.index
-            hit.update(i for i in indexes if start <= i < end)
+            start, end = node.start_mark, node.end_mark
+            first = start.index
+            if node.style in ("|", ">"):
+                first, below = _block_text_start(text, start.index, end.index)
+                if below:  # (for every block text: a value below a key may be lines further)
+                    scan.text_below[start.line] = start.line + below
+            elif end.line > start.line and end.line in wanted:
+                scan.started_on.setdefault(end.line, []).append(start.line)
+            scan.inside.update(i for i in indexes if first <= i < end.index)
         elif isinstance(node, SequenceNode):
             stack.extend(node.value)
         elif isinstance(node, MappingNode):
             for key_node, value_node in node.value:
+                key_line, value_line = key_node.start_mark.line, value_node.start_mark.line
+                if key_line in wanted and value_line > key_line:
+                    scan.value_below.setdefault(key_line, []).append(value_line)
                 stack.extend((key_node, value_node))
-    return hit
+    return scan
+
+
+_BREAKS = "\r\n\x85\u2028\u2029"  # YAML's line breaks (\r\n is one)
+
+
+def _next_line(text: str, position: int, end: int) -> int | None:
+    """Where the line after the one holding ``position`` starts (None: not before ``end``)."""
+    while position < end:
+        char = text[position]
+        if char in _BREAKS:
+            return position + 2 if text[position : position + 2] == "\r\n" else position + 1
+        position += 1
+    return None
+
+
+def _block_text_start(text: str, header: int, end: int) -> tuple[int, int]:
+    """Where a block text's text starts (just after its header's line), and how many lines below
+    the header its first line that is not blank is (0: it has none)."""
+    first = _next_line(text, header, end)
+    if first is None:
+        return end, 0
+    position, below = first, 1
+    while position < end:
+        if text[position] not in " \t" + _BREAKS:
+            return first, below
+        if text[position] in _BREAKS:
+            below += 1
+            if text[position : position + 2] == "\r\n":
+                position += 1
+        position += 1
+    return first, 0
 
 
 def load_file(
@@ -331,9 +418,14 @@ def _yaml_diagnostic(exc: yaml.MarkedYAMLError, text: str, display: str) -> Diag
             if exc.context_mark is not None and exc.context_mark is not mark:
                 message += f" at line {exc.context_mark.line + 1}"
             message += ")"
-        hint = yaml_hint(exc, text)
+        hint = hint_for(exc, text)
+        if hint and mark is not None and hint.line is not None and hint.column is not None:
+            # The mistake is written elsewhere (a quote opened lines up): point there, and say
+            # where the parser stopped with its words.
+            message = f"{hint.message} (YAML, at line {mark.line + 1}: {message})"
+            return Diagnostic(display, message, hint.line + 1, hint.column + 1)
         if hint:  # the fix in plain words first; the parser's own words for those who know them
-            message = f"{hint} (YAML: {message})"
+            message = f"{hint.message} (YAML: {message})"
     if mark is None:
         return Diagnostic(display, message)
     return Diagnostic(display, message, mark.line + 1, mark.column + 1)

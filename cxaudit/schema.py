@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
     from cxaudit.loader import Document
-    from cxaudit.locations import DataPath, PathElem
+    from cxaudit.locations import DataPath, Location, PathElem
 
 #: Stop after this many schema errors in one file; the first ones are the useful ones.
 MAX_ERRORS = 50
@@ -138,6 +138,68 @@ def _comma_split(document: Document, path: DataPath) -> str | None:
     )
 
 
+def _comma_in_text(document: Document, path: DataPath) -> str | None:
+    """For a map written on one line, ``{label: Iets retourneren, graag, goto: returns}``: the
+    comma ends the unquoted text of ``label``, and YAML reads the rest as a key with no value.
+    Say so, with the text quoted; None for any other unknown key.
+
+    Told from positions alone: the unknown key has no value (not even a colon), and sits on the
+    same line right after a comma that follows another key's plain (unquoted) text."""
+    *where, key = path
+    parent: Any = document.data
+    for elem in where:
+        if isinstance(parent, dict) and isinstance(elem, str):
+            parent = parent.get(elem)
+        elif isinstance(parent, list) and isinstance(elem, int) and 0 <= elem < len(parent):
+            parent = parent[elem]
+        else:
+            return None
+    if not isinstance(parent, dict) or not isinstance(key, str) or key not in parent:
+        return None
+    locate = document.source_map.locate
+    texts: list[tuple[str, str, list[str]]] = []  # a plain text's key, the text, its pieces
+    end: Location | None = None  # where the last plain text (and its pieces) ends
+    for name, value in parent.items():
+        if not isinstance(name, str):
+            return None
+        at_key = locate((*where, name), key=True)
+        at_value = locate((*where, name))
+        if (  # a key with no colon and no value, right after the text: a piece of it
+            value is None
+            and end is not None
+            and end.end_column is not None
+            and end.end_line == at_key.line
+            and at_key.column > end.end_column
+            and (at_value.line, at_value.column) == (at_key.end_line, at_key.end_column)
+        ):
+            owner, text, pieces = texts[-1]
+            text += "," + " " * (at_key.column - end.end_column - 1) + name
+            texts[-1] = (owner, text, [*pieces, name])
+            end = at_key
+            continue
+        end = None
+        if isinstance(value, str) and _plain_on_one_line(value, at_value):
+            texts.append((name, value, []))
+            end = at_value
+    for owner, text, pieces in texts:
+        if key in pieces:
+            return (
+                f"the comma in the text of '{short(owner)}' ends it, so YAML reads "
+                f"'{short(key)}' as a key; quote the text: {owner}: {quoted(text)}"
+            )
+    return None
+
+
+def _plain_on_one_line(value: str, at: Location) -> bool:
+    """Is this text written unquoted on one line (as long in the file as it is)?"""
+    return (
+        at.end_line == at.line
+        and at.end_column is not None
+        and at.end_column - at.column == len(value)
+        and value[:1] not in ("'", '"')
+    )
+
+
 def _key_prefix(path: list[PathElem]) -> str:
     return f"{path[-1]}: " if path and isinstance(path[-1], str) else ""
 
@@ -173,15 +235,17 @@ def _explain(
         extras = [
             k for k in instance if k not in known and not any(p.search(k) for p in pattern_keys)
         ]
-        return [
-            (
-                (*path, k),
-                f"unknown key '{short(k)}'{did_you_mean(k, known)}"
-                + ("" if did_you_mean(k, known) else f" (known keys: {', '.join(known)})"),
-                True,
-            )
-            for k in extras
-        ]
+        found: list[tuple[DataPath, str, bool]] = []
+        for k in extras:
+            comma = _comma_in_text(document, (*path, k)) if document is not None else None
+            if comma:
+                found.append(((*path, k), f"unknown key '{short(k)}': {comma}", True))
+                continue
+            message = f"unknown key '{short(k)}'{did_you_mean(k, known)}"
+            if not did_you_mean(k, known):
+                message += f" (known keys: {', '.join(known)})"
+            found.append(((*path, k), message, True))
+        return found
     if validator == "required":
         missing = [k for k in expected if isinstance(instance, dict) and k not in instance]
         return [(path, f"missing required key '{k}'", False) for k in missing]

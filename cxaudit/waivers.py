@@ -12,6 +12,10 @@ Two forms, both requiring a reason:
 
       # cxaudit: ignore[CX10] reason="approved by legal" expires=2027-06-30
 
+  (a finding about a text is on the line where the text starts: for a block text, ``nl: >-``,
+  the header's line; a comment at the end of ``say:`` or ``nl: >-`` speaks for the text that
+  starts below it, and one after a text of several lines for where that text starts);
+
 A malformed waiver is an input error (exit code 2), so a typo never silently waives nothing.
 """
 
@@ -60,13 +64,19 @@ class Waiver:
     column: int
     path: DataPath  # where it is written, for positions in the data ((), for a comment)
     own_line: bool = False  # a comment alone on its line also covers the line below
+    #: For a comment, the lines it speaks for, as the loader found them (see Directive.lines);
+    #: empty: its own line, and the next when ``own_line``.
+    lines: frozenset[int] = frozenset()
 
     def covers(self, rule: str, step: str | None, line: int) -> bool:
         """Does this waiver cover a finding of ``rule`` about ``step`` at ``line``?"""
         if rule not in self.rules:
             return False
         if self.kind is WaiverKind.COMMENT:
-            # A comment at the end of a line speaks for that line; alone on a line, for the next.
+            # A comment at the end of a line speaks for that line; alone on a line, for the next;
+            # and for where a text starts that its line opens (`say:`, `nl: >-`) or ends.
+            if self.lines:
+                return line in self.lines
             return line == self.line or (self.own_line and line == self.line + 1)
         return self.step is None or self.step == step
 
@@ -209,6 +219,7 @@ def _from_comment(directive: Directive, display: str, errors: list[Diagnostic]) 
         column=directive.column,
         path=(),
         own_line=directive.own_line,
+        lines=frozenset(directive.lines),
     )
 
 

@@ -4,7 +4,9 @@ The parser says "mapping values are not allowed in this context"; a conversation
 to hear that a text with ': ' in it must be quoted, that a line is indented two spaces too far,
 or that a quote opened three lines up was never closed. :func:`yaml_hint` looks at the parser's
 error and at the lines around it for the common mistakes, and returns a fix in words (with the
-corrected line where it is sure of it), or None when it cannot tell.
+corrected line where it is sure of it), or None when it cannot tell. :func:`hint_for` says also
+where the mistake is, when that is not where the parser noticed it (the line that opens a quote
+the parser found unclosed lines further).
 """
 
 from __future__ import annotations
@@ -16,17 +18,19 @@ from dataclasses import dataclass
 import yaml
 
 from cxaudit.suggest import quoted, short
+from cxaudit.yaml_lines import (
+    BREAK,
+    IDENTIFIER,
+    WINDOW,
+    Context,
+    Line,
+    block_text_lines,
+    key_at,
+    line_end,
+    parse_line,
+    usual_step,
+)
 
-# YAML's line breaks (the marks count lines by these, not by str.splitlines).
-_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
-_PREFIX = re.compile(r"( *)((?:-(?: +|$))*)")
-#: What a plain key cannot start with (YAML's indicators, quotes, white space).
-_NOT_KEY_START = frozenset(" \t#'\"{}[],&*!|>%@`?:-")
-_BLOCK_SCALAR = re.compile(r"(?:^|[ \t])[|>][1-9+-]{0,2}[ \t]*(?:#.*)?$")
-_IDENTIFIER = re.compile(r"[A-Za-z_][\w-]*")
-#: How many lines above the error are read: a quoted text or a block of text longer than this is
-#: not looked for, and a huge file costs no more than a small one.
-_WINDOW = 400
 _INDENT_PROBLEMS = (
     "mapping values are not allowed",
     "did not find expected key",
@@ -36,163 +40,54 @@ _INDENT_PROBLEMS = (
 
 
 @dataclass(frozen=True)
-class _Line:
-    """The shape of one line of block YAML: where it starts, its list dash, its key, its value."""
+class Hint:
+    """A fix in words; ``line`` and ``column`` (0-based), where the mistake is written when that
+    is not where the parser stopped (None: where it stopped)."""
 
-    number: int  # 0-based
-    indent: int  # column of the first character that is not a space
-    dash: int | None  # column of its list dash, for a list item
-    key: str | None
-    key_column: int | None
-    value: str  # what follows the key's colon (or the dash), without a comment; may be ""
-
-    def level(self, item: bool) -> int | None:
-        """The column this line puts a list dash (``item``) or a key at, if it has one."""
-        return self.dash if item else self.key_column
-
-    @property
-    def opens_block(self) -> bool:
-        """``key:`` with nothing after it: the lines below, indented further, belong to it."""
-        return self.key is not None and (not self.value or bool(_BLOCK_SCALAR.search(self.value)))
-
-
-def _parse(number: int, text: str) -> _Line | None:
-    """A content line's shape; None for a blank line or a comment."""
-    stripped = text.lstrip(" ")
-    if not stripped.strip() or stripped.startswith("#"):
-        return None
-    prefix = _PREFIX.match(text)
-    assert prefix is not None  # the pattern matches the empty string
-    indent = len(prefix.group(1))
-    dash = indent if prefix.group(2) else None
-    rest = prefix.end()
-    key = _key_at(text, rest)
-    if key is None:
-        return _Line(number, indent, dash, None, None, _without_comment(text[rest:]))
-    return _Line(number, indent, dash, key[0], rest, _without_comment(text[key[1] :]))
-
-
-def _key_at(text: str, start: int) -> tuple[str, int] | None:
-    """The key that starts at ``start`` (``name: X``, ``"a b": X``) and where its value starts;
-    None when no key starts there. (By hand, not by a regular expression: a line may be long.)"""
-    first = text[start : start + 1]
-    if first in ("'", '"'):
-        close = text.find(first, start + 1)
-        if close < 0:
-            return None
-        end = close + 1
-        colon = len(text) - len(text[end:].lstrip(" \t"))
-        if text[colon : colon + 1] != ":":
-            return None
-    elif not first or first in _NOT_KEY_START:
-        return None
-    else:
-        colon = start
-        while True:
-            colon = text.find(":", colon + 1)
-            if colon < 0:
-                return None
-            if colon + 1 == len(text) or text[colon + 1] in " \t":
-                break
-        end = colon
-        if re.search(r"[ \t]#", text[start:colon]):
-            return None  # a comment starts before the colon
-    value = len(text) - len(text[colon + 1 :].lstrip(" \t"))
-    return text[start:end].rstrip(" \t"), value
-
-
-def _without_comment(text: str) -> str:
-    """A plain value without a trailing ``# comment`` (a '#' after white space)."""
-    return re.split(r"[ \t]#", text, maxsplit=1)[0].strip()
-
-
-@dataclass(frozen=True)
-class _Context:
-    lines: list[str]
-    problem: str
-    line: int  # 0-based, of the problem mark
-    column: int  # 0-based
-    context_line: int | None
-    context_column: int | None
-    block_text: frozenset[int]  # lines inside a block scalar (| or >): text, not structure
-
-    def shape(self, number: int) -> _Line | None:
-        if number in self.block_text or not 0 <= number < len(self.lines):
-            return None
-        return _parse(number, self.lines[number])
-
-    def above(self, number: int) -> Iterator[_Line]:
-        """The content lines above line ``number``, nearest first (in the window)."""
-        for above in range(number - 1, max(number - _WINDOW, 0) - 1, -1):
-            shape = self.shape(above)
-            if shape is not None:
-                yield shape
-
-    def chain(self, number: int) -> list[_Line]:
-        """The line just above, then each line above it that is indented less: the keys and
-        list items that line ``number`` may belong to, innermost first."""
-        found: list[_Line] = []
-        for shape in self.above(number):
-            if not found or shape.indent < found[-1].indent:
-                found.append(shape)
-                if shape.indent == 0:
-                    break
-        return found
+    message: str
+    line: int | None = None
+    column: int | None = None
 
 
 def yaml_hint(exc: yaml.MarkedYAMLError, text: str) -> str | None:
     """A fix in plain words for a YAML syntax error in ``text``, or None."""
+    hint = hint_for(exc, text)
+    return hint.message if hint is not None else None
+
+
+def hint_for(exc: yaml.MarkedYAMLError, text: str) -> Hint | None:
+    """A fix in plain words for a YAML syntax error in ``text``, and where the mistake is."""
     mark = exc.problem_mark
     if mark is None or mark.line is None:
         return None
     # Only the lines up to the error (and the one after) matter: a huge file is not split whole.
-    lines = _BREAK.split(text[: _line_end(text, mark.index)])
+    lines = BREAK.split(text[: line_end(text, mark.index)])
     if not 0 <= mark.line < len(lines):
         return None
     context = exc.context_mark
-    found = _Context(
+    found = Context(
         lines,
         f"{exc.problem or ''} {exc.context or ''}",
         mark.line,
         mark.column,
         context.line if context is not None and "quoted scalar" in (exc.context or "") else None,
         context.column if context is not None else None,
-        _block_text(lines, max(mark.line - _WINDOW, 0)),
+        block_text_lines(lines, max(mark.line - WINDOW, 0)),
     )
-    for hint in (_tab, _unclosed_quote, _quote_closed_later, _text_after_quote, _colon_in_text):
-        message = hint(found)
-        if message:
-            return message
-    return _indentation(found)
-
-
-def _line_end(text: str, index: int) -> int:
-    """Where the line after the one holding ``index`` ends."""
-    end = index
-    for _ in range(2):
-        found = _BREAK.search(text, end)
-        if found is None:
-            return len(text)
-        end = found.end()
-    return end
-
-
-def _block_text(lines: list[str], first: int) -> frozenset[int]:
-    """The lines from ``first`` on that are the text of a block scalar (``say: |`` and the lines
-    below it)."""
-    inside: set[int] = set()
-    opener: int | None = None
-    for number in range(first, len(lines)):
-        text = lines[number]
-        if opener is not None:
-            if not text.strip() or len(text) - len(text.lstrip(" ")) > opener:
-                inside.add(number)
-                continue
-            opener = None
-        shape = _parse(number, text)
-        if shape is not None and _BLOCK_SCALAR.search(text) and (shape.key or shape.dash):
-            opener = shape.indent
-    return frozenset(inside)
+    for hint in (
+        _tab,
+        _unclosed_quote,
+        _quote_closed_later,
+        _text_after_quote,
+        _colon_in_text,
+        _indentation,
+    ):
+        found_hint = hint(found)
+        if isinstance(found_hint, Hint):
+            return found_hint
+        if found_hint:
+            return Hint(found_hint)
+    return None
 
 
 def _count(spaces: int) -> str:
@@ -203,10 +98,10 @@ def _spaces(count: int) -> str:
     return "do not indent it" if count == 0 else f"indent it {_count(count)}"
 
 
-def _suggested_indent(found: _Context, number: int) -> str:
+def _suggested_indent(found: Context, number: int) -> str:
     """How many spaces line ``number`` wants, in words: like its sibling above, or under the key
     that opens a block above it; "" when that cannot be told."""
-    shape = _parse(number, found.lines[number].replace("\t", " "))
+    shape = parse_line(number, found.lines[number].replace("\t", " "))
     above = next(found.above(number), None)
     if shape is None or above is None or above.key is None:
         return ""
@@ -219,7 +114,7 @@ def _suggested_indent(found: _Context, number: int) -> str:
     return f"{level} spaces, like '{short(above.key, 30)}' on line {above.number + 1}"
 
 
-def _tab(found: _Context) -> str | None:
+def _tab(found: Context) -> str | None:
     text = found.lines[found.line]
     if text[found.column : found.column + 1] != "\t" and not re.search(
         r"'\\t'|\btab\b", found.problem
@@ -272,10 +167,10 @@ def _opens_value(text: str, position: int) -> bool:
     return before[-1] in ":-" and position > len(before) and (len(before) < 2 or before[-2] != ":")
 
 
-def _quoted_texts(found: _Context, last: int) -> Iterator[_Quoted]:
+def _quoted_texts(found: Context, last: int) -> Iterator[_Quoted]:
     """Every quoted text that starts on lines 0 to ``last``, in order, across line breaks."""
     open_: tuple[str, int, int] | None = None
-    for number in range(max(last - _WINDOW, 0), last + 1):
+    for number in range(max(last - WINDOW, 0), last + 1):
         text = found.lines[number]
         position = 0
         if open_ is not None:
@@ -302,31 +197,97 @@ def _quoted_texts(found: _Context, last: int) -> Iterator[_Quoted]:
         yield _Quoted(open_[0], (open_[1], open_[2]), None)
 
 
-def _closed_version(found: _Context, number: int, column: int) -> str:
+def _closed_version(found: Context, number: int, column: int) -> str:
     """Line ``number`` with the quote that opens at ``column`` closed at the end of the line;
     "" inside braces or brackets, where the text's end cannot be told."""
     text = found.lines[number]
-    shape = _parse(number, text)
+    shape = parse_line(number, text)
     if shape is None or shape.key is None or re.search(r"[{\[]", text[:column]):
         return ""
-    key = _key_at(text, shape.key_column or 0)
+    key = key_at(text, shape.key_column or 0)
     if key is None or key[1] != column:
         return ""  # the quote does not start the key's value
     quote, inner = text[column], text[column + 1 :].rstrip()
     return f"{shape.key}: {quote}{inner}{quote}" if inner.strip() else ""
 
 
-def _unclosed(found: _Context, number: int, column: int, until: str) -> str:
-    quote = found.lines[number][column]
+def _unclosed(found: Context, number: int, column: int, until: str) -> Hint:
+    """The quote at ``column`` of line ``number`` is never closed on its line: in block YAML,
+    said there (in braces, where the parser stopped, as before)."""
+    line = found.lines[number]
+    quote = line[column]
+    at = (None, None) if re.search(r"[{\[]", line[:column]) else (number, column)
+    in_braces = _in_braces(found, number, column, len(line.rstrip()), until)
+    if in_braces:
+        return Hint(in_braces, *at)
     fixed = _closed_version(found, number, column)
-    return (
+    message = (
         f"the quote ({quote}) that opens the text on line {number + 1} is not closed on that "
         f"line, so the text {until}: close it at the end of the text"
         + (f", {fixed}" if fixed else "")
     )
+    return Hint(message, *at)
 
 
-def _unclosed_quote(found: _Context) -> str | None:
+def _in_braces(
+    found: Context, number: int, column: int, inner_end: int, until: str | None = None
+) -> str | None:
+    """``say: {nl: "Hoi, en: "Hi"}``: the text that the quote at ``column`` opens, in braces or
+    brackets, runs on over ``, en:`` (the start of the next entry) to ``inner_end``: it lacks its
+    closing quote before that comma. The message, saying the text ``until`` (None: that it ends
+    at the quote that opens the next entry's text); None for any other text."""
+    line = found.lines[number]
+    if not re.search(r"[{\[]", line[:column]):
+        return None
+    swallowed = _entry_inside(line, column + 1, inner_end, last=until is None)
+    if swallowed is None:
+        return None
+    comma, key = swallowed
+    quote = line[column]
+    owner = _key_before(line, column)
+    what = f"the text of '{short(owner, 30)}'" if owner else "the text"
+    fixed = f"{line[:comma]}{quote}{line[comma:]}".strip()
+    fixed = fixed[2:] if fixed.startswith("- ") else fixed
+    words = line[column + 1 : comma].split()
+    after = f" after '{short(words[-1], 30)}'" if words else ""
+    until = until or f"ends at the quote that opens the text of '{key}'"
+    message = (
+        f"{what} on line {number + 1} lacks its closing quote ({quote}), so it takes in "
+        f"', {key}:' and {until}: close it{after}, before the comma"
+    )
+    return message + (f": {fixed}" if len(fixed) <= 120 else "")
+
+
+def _entry_inside(line: str, start: int, end: int, *, last: bool) -> tuple[int, str] | None:
+    """Where ``, key:`` (a comma, a key and its colon) first shows in ``line[start:end]``, or
+    with ``last``, ends it: the comma's position and the key; None if it does not."""
+    comma = line.rfind(",", start, end) if last else line.find(",", start, end)
+    while comma >= 0:
+        position = comma + 1
+        while position < end and line[position] in " \t":
+            position += 1
+        key = IDENTIFIER.match(line, position, end)
+        colon = key.end() if key is not None else end
+        if key is not None and line[colon : colon + 1] == ":":
+            follows = line[colon + 1 : end] if last else line[colon + 1 : colon + 2]
+            if not follows.strip() or (not last and follows in "\"'"):
+                return comma, key.group()
+        comma = -1 if last else line.find(",", position, end)
+    return None
+
+
+def _key_before(line: str, column: int) -> str | None:
+    """The key whose value starts at ``column`` (``nl: "...``), if a plain one."""
+    before = line[:column].rstrip(" \t")
+    if not before.endswith(":"):
+        return None
+    start = len(before) - 1
+    while start > 0 and (before[start - 1].isalnum() or before[start - 1] in "_-"):
+        start -= 1
+    return before[start:-1] or None
+
+
+def _unclosed_quote(found: Context) -> Hint | None:
     """found unexpected end of stream while scanning a quoted scalar."""
     if found.context_line is None or found.context_column is None:
         return None
@@ -342,7 +303,7 @@ def _unclosed_quote(found: _Context) -> str | None:
     )
 
 
-def _quote_closed_later(found: _Context) -> str | None:
+def _quote_closed_later(found: Context) -> Hint | None:
     """A quote left open on one line is taken as closed by the next quote, lines further."""
     for text in _quoted_texts(found, found.line):
         if text.end is None or text.end[0] != found.line or text.start[0] == found.line:
@@ -353,7 +314,7 @@ def _quote_closed_later(found: _Context) -> str | None:
     return None
 
 
-def _text_after_quote(found: _Context) -> str | None:
+def _text_after_quote(found: Context) -> str | None:
     """``say: "Klik op "Verder" om door te gaan"``: a quote inside the text ends it."""
     line = found.lines[found.line]
     for text in _quoted_texts(found, found.line):
@@ -365,6 +326,9 @@ def _text_after_quote(found: _Context) -> str | None:
         if line[found.column : found.column + 1] in ",}]#:" or found.column >= len(line):
             return None
         quote, start = text.quote, text.start[1]
+        in_braces = _in_braces(found, found.line, start, end)
+        if in_braces:
+            return in_braces
         inner_end = line.rfind(quote)
         how = 'as \\"' if quote == '"' else "twice ('')"
         other = "'...'" if quote == '"' else '"..."'
@@ -377,7 +341,7 @@ def _text_after_quote(found: _Context) -> str | None:
             inner = line[start + 1 : inner_end]
             if quote == "'":
                 inner = inner.replace("''", "'")
-            shape = _parse(found.line, line)
+            shape = parse_line(found.line, line)
             key = f"{shape.key}: " if shape is not None and shape.key else ""
             message += f": {key}{quoted(inner)}"
         return message
@@ -387,7 +351,7 @@ def _text_after_quote(found: _Context) -> str | None:
 # -- a ': ' in a plain text --------------------------------------------------------------------
 
 
-def _colon_in_text(found: _Context) -> str | None:
+def _colon_in_text(found: Context) -> str | None:
     line = found.lines[found.line]
     if line[found.column : found.column + 1] != ":":
         return None
@@ -405,7 +369,7 @@ def _colon_in_text(found: _Context) -> str | None:
         if entry_start < 0:
             return None
         key_start = len(line) - len(line[entry_start + 1 :].lstrip(" \t"))
-        entry = _key_at(line, key_start)
+        entry = key_at(line, key_start)
         if entry is None or entry[1] > found.column or line[entry[1] : entry[1] + 1] in "'\"{[":
             return None
         value = re.split(r"[,}]", line[entry[1] :], maxsplit=1)[0].strip()
@@ -417,11 +381,11 @@ def _must_quote(key: str, value: str) -> str:
     return f"a text with ': ' in it must be quoted: {key}: {quoted(value)}"
 
 
-def _colon_in_continued_text(found: _Context, shape: _Line) -> str | None:
+def _colon_in_continued_text(found: Context, shape: Line) -> str | None:
     """The ': ' is on a line that continues the text of the key above (a plain text may run on
     over lines indented further): ``say: Hallo,`` then ``  let op: ...``."""
     key = shape.key or ""
-    if _IDENTIFIER.fullmatch(key):
+    if IDENTIFIER.fullmatch(key):
         return None  # a key indented too far: see _indentation
     above = next(found.above(found.line), None)
     if above is None or above.key is None or above.opens_block or shape.indent <= above.indent:
@@ -436,7 +400,7 @@ def _colon_in_continued_text(found: _Context, shape: _Line) -> str | None:
 # -- indentation -------------------------------------------------------------------------------
 
 
-def _indentation(found: _Context) -> str | None:
+def _indentation(found: Context) -> str | Hint | None:
     """A key or list item indented more, or less, than the key or item it belongs beside."""
     if not any(p in found.problem for p in _INDENT_PROBLEMS):
         return None
@@ -457,7 +421,7 @@ def _indentation(found: _Context) -> str | None:
     if above_level is not None and column > above_level:
         if above.opens_block:  # deeper under "key:" is where its lines belong
             return None
-        reference: _Line = above
+        reference: Line = above
         target = above_level
     else:
         levels = [(level, s) for s in chain if (level := s.level(item)) is not None]
@@ -467,6 +431,10 @@ def _indentation(found: _Context) -> str | None:
         target, reference = min(levels, key=lambda pair: (abs(pair[0] - column), -pair[0]))
     if target == column:
         return None
+    if not item and reference is above and column < target:
+        first = _first_under_opener(found, above, column)
+        if first is not None:
+            return first
     more = "more" if column > target else "less"
     if item:
         what = f"the list item on line {found.line + 1}"
@@ -485,3 +453,31 @@ def _indentation(found: _Context) -> str | None:
             f"; indented further, YAML reads it as more of the text of '{short(above.key, 30)}'"
         )
     return message
+
+
+def _first_under_opener(found: Context, first: Line, column: int) -> Hint | None:
+    """``say:``, then ``nl:`` indented 4 spaces under it and ``en:`` 2: YAML takes the first
+    key's indent for the block, so it stops at ``en``, but ``nl`` is the line out of line. Said
+    of the first key, there, when the line after it is indented the file's usual step (2 spaces,
+    most often) under the key that opens the block."""
+    opener = next(found.above(first.number), None)
+    if (
+        opener is None
+        or opener.key is None
+        or opener.key_column is None
+        or opener.value  # `say: |` opens a block text, not keys
+        or first.key is None
+        or first.key_column is None
+        or first.dash is not None
+        or column != opener.key_column + usual_step(found, opener.number)
+    ):
+        return None
+    shape = found.shape(found.line)
+    below = short(shape.key, 30) if shape is not None and shape.key else ""
+    message = (
+        f"'{short(first.key, 30)}' on line {first.number + 1} is indented more than "
+        f"'{below}' on line {found.line + 1} below it ({_count(first.key_column)}, not {column}): "
+        f"{_spaces(column)}, like '{below}', under '{short(opener.key, 30)}' on line "
+        f"{opener.number + 1}"
+    )
+    return Hint(message, first.number, first.key_column)

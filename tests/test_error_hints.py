@@ -65,11 +65,19 @@ def only_error(text: str) -> str:
             id="key indented more than its sibling",
         ),
         pytest.param(
-            "cxaudit: 1\nbot:\n    name: Hulpbot\n  languages: [nl]\n" + FLOW,
-            "4:3",
-            "'languages' on line 4 is indented less than 'name' on line 3 (2 spaces, not 4): "
-            "indent it 4 spaces, like 'name'",
+            "cxaudit: 1\nbot:\n    name: Hulpbot\n    x-team: cx\n  languages: [nl]\n" + FLOW,
+            "5:3",
+            "'languages' on line 5 is indented less than 'x-team' on line 4 (2 spaces, not 4): "
+            "indent it 4 spaces, like 'x-team'",
             id="key indented less than its sibling",
+        ),
+        pytest.param(
+            "cxaudit: 1\nbot:\n    name: Hulpbot\n  languages: [nl]\n" + FLOW,
+            "3:5",
+            "'name' on line 3 is indented more than 'languages' on line 4 below it (4 spaces, "
+            "not 2): indent it 2 spaces, like 'languages', under 'bot' on line 2 "
+            "(YAML, at line 4: ",
+            id="first key under a key indented more than the keys after it",
         ),
         pytest.param(
             HEAD
@@ -113,20 +121,21 @@ def only_error(text: str) -> str:
         pytest.param(
             HEAD + "flows:\n  - id: main\n    steps:\n      - id: hello\n"
             '        say: "Hoi, ik ben de digitale assistent\n        end: true\n',
-            "9:1",
+            "7:14",
             'the quote (") that opens the text on line 7 is not closed on that line, so the text '
             "runs on to the end of the file: close it at the end of the text, "
-            'say: "Hoi, ik ben de digitale assistent"',
+            'say: "Hoi, ik ben de digitale assistent" (YAML, at line 9: found unexpected end of '
+            "stream",
             id="unclosed quote",
         ),
         pytest.param(
             HEAD + "flows:\n  - id: main\n    steps:\n      - id: hello\n"
             '        say: "Hoi, ik ben de digitale assistent\n        next: bye\n'
             '      - id: bye\n        say: "Dag"\n        end: true\n',
-            "10:15",
+            "7:14",
             'the quote (") that opens the text on line 7 is not closed on that line, so the text '
             "runs on to the quote on line 10: close it at the end of the text, "
-            'say: "Hoi, ik ben de digitale assistent"',
+            'say: "Hoi, ik ben de digitale assistent" (YAML, at line 10: did not find expected key',
             id="unclosed quote closed by the next text's quote",
         ),
         pytest.param(
@@ -176,10 +185,180 @@ def test_both_yaml_parsers_give_the_same_hint(pure: bool) -> None:
     with pytest.raises(InputError) as raised:
         load_text(text, NAME, pure=pure)
     (error,) = raised.value.diagnostics
-    assert (error.line, error.column) == (4, 3)
+    assert (error.line, error.column) == (3, 5)
     assert error.message.startswith(
-        "'languages' on line 4 is indented less than 'name' on line 3 (2 spaces, not 4)"
+        "'name' on line 3 is indented more than 'languages' on line 4 below it (4 spaces, not 2)"
     )
+    assert "(YAML, at line 4: " in error.message
+
+
+BLOCK = HEAD + "flows:\n  - id: main\n    steps:\n      - id: hello\n"
+
+
+@pytest.mark.parametrize("pure", [False, True], ids=["libyaml", "pure Python"])
+@pytest.mark.parametrize(
+    ("text", "at", "parser_line"),
+    [
+        pytest.param(
+            BLOCK + '        say: "Hoi, ik ben de digitale assistent\n        next: bye\n'
+            "      - id: bye\n        say: Dag\n        next: bye2\n"
+            '      - id: bye2\n        say: "Tot ziens"\n        end: true\n',
+            (7, 14),
+            13,
+            id="quote closed six lines further",
+        ),
+        pytest.param(
+            BLOCK + "        say:\n            nl: Hallo\n          en: Hello\n        end: true\n",
+            (8, 13),
+            9,
+            id="first key under say: indented too far",
+        ),
+    ],
+)
+def test_the_error_is_where_the_mistake_is(
+    pure: bool, text: str, at: tuple[int, int], parser_line: int
+) -> None:
+    """Where the parser stops lines after the mistake (a quote it found unclosed there, a first
+    key that set a deeper indent), the error points at the mistake, and the parser's words keep
+    the line where it stopped."""
+    with pytest.raises(InputError) as raised:
+        load_text(text, NAME, pure=pure)
+    (error,) = raised.value.diagnostics
+    assert (error.line, error.column) == at, error.render()
+    assert f"on line {at[0]} " in error.message
+    assert f"(YAML, at line {parser_line}: " in error.message, error.message
+
+
+def test_the_first_key_under_a_key_is_named_when_it_is_out_of_line(workdir: Path) -> None:
+    text = BLOCK + "        say:\n            nl: Hallo\n          en: Hello\n        end: true\n"
+    error = only_error(text)
+    assert error.startswith(
+        f"{NAME}:8:13: error: 'nl' on line 8 is indented more than 'en' on line 9 below it "
+        "(12 spaces, not 10): indent it 10 spaces, like 'en', under 'say' on line 7"
+    ), error
+    fixed = text.replace("            nl: Hallo", "          nl: Hallo")
+    assert check(fixed)[1] == []  # and following the advice gives a file that reads
+
+
+def test_a_file_indented_by_four_keeps_its_own_step(workdir: Path) -> None:
+    """In a file that indents by 4, a key 2 spaces under ``say:`` is the one out of line."""
+    text = (
+        HEAD + "flows:\n    -   id: main\n        steps:\n            -   id: hello\n"
+        "                say:\n                    nl: Hallo\n                  en: Hello\n"
+        "                end: true\n"
+    )
+    error = only_error(text)
+    assert error.startswith(
+        f"{NAME}:9:19: error: 'en' on line 9 is indented less than 'nl' on line 8 "
+        "(18 spaces, not 20): indent it 20 spaces, like 'nl'"
+    ), error
+
+
+@pytest.mark.parametrize(
+    ("line", "where", "hint", "fixed"),
+    [
+        pytest.param(
+            '        say: {nl: "Waarmee kan ik je helpen?, en: "What can I do?"}\n',
+            "7:52",
+            "the text of 'nl' on line 7 lacks its closing quote (\"), so it takes in ', en:' and "
+            "ends at the quote that opens the text of 'en': close it after 'helpen?', before the comma: "
+            'say: {nl: "Waarmee kan ik je helpen?", en: "What can I do?"}',
+            '        say: {nl: "Waarmee kan ik je helpen?", en: "What can I do?"}\n',
+            id="closed by the quote of the next language",
+        ),
+        pytest.param(
+            "        say: {nl: 'Waarmee kan ik je helpen?, en: What can I do?}\n",
+            "9:1",
+            "the text of 'nl' on line 7 lacks its closing quote ('), so it takes in ', en:' and runs "
+            "on to the end of the file: close it after 'helpen?', before the comma: "
+            "say: {nl: 'Waarmee kan ik je helpen?', en: What can I do?}",
+            "        say: {nl: 'Waarmee kan ik je helpen?', en: What can I do?}\n",
+            id="never closed",
+        ),
+        pytest.param(
+            '      - {id: ask, ask: "Waarmee kan ik je helpen?, next: "hello"}\n'
+            "      - id: hello\n",
+            "6:59",
+            "the text of 'ask' on line 6 lacks its closing quote (\"), so it takes in ', next:' "
+            "and ends at the quote that opens the text of 'next': close it after 'helpen?', before the comma: "
+            '{id: ask, ask: "Waarmee kan ik je helpen?", next: "hello"}',
+            '      - {id: ask, ask: "Waarmee kan ik je helpen?", next: "hello"}\n'
+            "      - id: hello\n",
+            id="a step in braces",
+        ),
+    ],
+)
+def test_an_unclosed_quote_in_braces_is_closed_before_the_next_key(
+    workdir: Path, line: str, where: str, hint: str, fixed: str
+) -> None:
+    """``{nl: "Hoi, en: "Hi"}`` is one quote short, not a quote too many: the advice is to close
+    the text before ``, en:``, and following it gives a file that reads."""
+    head = HEAD + "flows:\n  - id: main\n    steps:\n"
+    start = "" if line.startswith("      - {") else "      - id: hello\n"
+    rest = "        say: Hoi\n        end: true\n" if start == "" else "        end: true\n"
+    error = only_error(head + start + line + rest)
+    assert error.startswith(f"{NAME}:{where}: error: {hint}"), error
+    assert 'as \\"' not in error and "twice" not in error, error
+    assert check(head + start + fixed + rest)[1] == []
+
+
+@pytest.mark.parametrize(
+    ("step", "where", "message"),
+    [
+        pytest.param(
+            "      - id: hello\n        ask: Wat wil je doen?\n        options:\n"
+            "          - {label: Iets retourneren, graag, goto: returns}\n",
+            "9:39",
+            "flows[0].steps[0].options[0].graag: unknown key 'graag': the comma in the text of "
+            "'label' ends it, so YAML reads 'graag' as a key; quote the text: "
+            'label: "Iets retourneren, graag"',
+            id="an option's label",
+        ),
+        pytest.param(
+            "      - {id: hello, say: Hallo, ik ben een bot, end: true, next: returns}\n",
+            "6:33",
+            "unknown key 'ik ben een bot': the comma in the text of 'say' ends it, so YAML reads "
+            "'ik ben een bot' as a key; quote the text: say: \"Hallo, ik ben een bot\"",
+            id="a step's text",
+        ),
+    ],
+)
+def test_a_comma_in_a_plain_text_in_braces(
+    workdir: Path, step: str, where: str, message: str
+) -> None:
+    text = HEAD + "flows:\n  - id: main\n    steps:\n" + step
+    text += "      - {id: returns, say: Ok, end: true}\n"
+    code, errors = check(text)
+    assert code == 2
+    assert any(e.startswith(f"{NAME}:{where}: error: ") and message in e for e in errors), errors
+
+
+def test_a_comma_story_needs_several_pieces_on_one_line(workdir: Path) -> None:
+    text = HEAD + "flows:\n  - id: main\n    steps:\n      - id: hello\n"
+    text += "        ask: Wat wil je doen?\n        options:\n"
+    text += "          - {label: Iets, ook dit,graag, goto: returns}\n"
+    text += "      - {id: returns, say: Ok, end: true}\n"
+    code, errors = check(text)
+    assert code == 2 and len(errors) == 2, errors
+    assert all('quote the text: label: "Iets, ook dit,graag"' in e for e in errors), errors
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        pytest.param('{label: "Iets retourneren", graag, goto: returns}', id="quoted text"),
+        pytest.param("{label: Iets retourneren, graag: , goto: returns}", id="key with a colon"),
+        pytest.param(
+            "{label: Iets retourneren,\n             graag, goto: returns}", id="next line"
+        ),
+    ],
+)
+def test_no_comma_story_for_an_unknown_key_that_is_one(workdir: Path, option: str) -> None:
+    text = HEAD + "flows:\n  - id: main\n    steps:\n      - id: hello\n"
+    text += f"        ask: Wat wil je doen?\n        options:\n          - {option}\n"
+    text += "      - {id: returns, say: Ok, end: true}\n"
+    error = only_error(text)
+    assert "unknown key 'graag' (known keys: " in error and "comma" not in error, error
 
 
 def test_the_parsers_words_stay_after_the_hint(workdir: Path) -> None:

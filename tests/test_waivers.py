@@ -303,3 +303,128 @@ def test_a_baseline_is_taken_with_the_pinned_date(tmp_path: Path) -> None:
         (entry,) = json.loads(target.read_text(encoding="utf-8"))["files"].values()
         recorded[day] = {f["rule"] for f in entry["findings"]}
     assert "CX10" not in recorded["2026-11-24"] and "CX10" in recorded["2026-11-25"]
+
+
+MESSAGE = "Ik begrijp hoe je je voelt. Ik verbind je door, de wachttijd is 3 minuten."
+SAY = f"        say: {MESSAGE}\n"
+WAIVE = '# cxaudit: ignore[CX10] reason="Tone approved" expires=2027-06-30'
+
+
+def said(text: str) -> str:
+    """FLOW with the handoff message written as ``text`` (lines indented under the step)."""
+    return FLOW.replace(SAY, text)
+
+
+@pytest.mark.parametrize("style", ["|", ">", ">-", "|-", "|+", ">2"])
+@pytest.mark.parametrize(
+    "placement",
+    [
+        # The documented places: the finding's line (a block text's finding is on its header)...
+        "        say: {style}  {waive}\n          {message}\n",
+        # ...or the line above: alone on it, or at the end of it.
+        "        {waive}\n        say: {style}\n          {message}\n",
+        "        say:  {waive}\n          nl: {style}\n            {message}\n",
+        "        say:\n          nl: {style}  {waive}\n            {message}\n",
+        "        say:\n          {waive}\n          nl: {style}\n            {message}\n",
+    ],
+    ids=["header", "above", "end of say:", "nl header", "above nl"],
+)
+def test_a_comment_waives_a_block_text_on_its_header_or_the_line_above(
+    tmp_path: Path, style: str, placement: str
+) -> None:
+    text = said(placement.format(style=style, waive=WAIVE, message=MESSAGE))
+    report = only(run(tmp_path, text, strict_waivers=True))
+    assert cx10(report) == [("feigned-empathy", "waiver")]
+    assert report.passed
+
+
+@pytest.mark.parametrize(
+    "placement",
+    [
+        "        say:  {waive}\n          {message}\n",
+        "        say:  {waive}\n          '{message}'\n",
+        '        say: "Ik begrijp hoe\n          je je voelt. {message}"  {waive}\n',
+        "        say: Ik begrijp hoe\n          je je voelt. {message}  {waive}\n",
+        '        say: {{nl: "{message}"}}  {waive}\n',
+        '        {waive}\n        say: {{nl: "{message}"}}\n',
+    ],
+    ids=[
+        "plain text below say:",
+        "quoted text below say:",
+        "after a quoted text of two lines",
+        "after a plain text of two lines",
+        "after a flow map",
+        "above a flow map",
+    ],
+)
+def test_a_comment_waives_a_flow_or_plain_text(tmp_path: Path, placement: str) -> None:
+    report = only(
+        run(tmp_path, said(placement.format(waive=WAIVE, message=MESSAGE)), strict_waivers=True)
+    )
+    assert cx10(report) == [("feigned-empathy", "waiver")]
+    assert report.passed
+
+
+def test_a_comment_on_say_speaks_for_its_first_text_only(tmp_path: Path) -> None:
+    text = said(
+        f"        say:  {WAIVE}\n"
+        f"          nl: >-\n            {MESSAGE}\n"
+        "          en: >-\n            I understand how you feel.\n"
+    ).replace("languages: [nl]", "languages: [nl, en]")
+    report = only(run(tmp_path, text))
+    waived = {
+        (f.line, f.suppression is not None) for f in report.findings if f.check == "feigned-empathy"
+    }
+    assert waived == {(19, True), (21, False)}
+
+
+def test_a_lookalike_line_of_a_block_text_is_not_a_waiver(tmp_path: Path) -> None:
+    for style in ("|", ">-"):
+        text = said(
+            f"        say: {style}  # a comment on the header, not a waiver\n"
+            f"          {MESSAGE}\n          {WAIVE}\n"
+            f"        # not a waiver either: the text has ended\n"
+        )
+        report = only(run(tmp_path, text, strict_waivers=True))
+        assert cx10(report) == [("feigned-empathy", None)]  # not waived, and no waiver noted
+
+
+def test_a_comment_on_a_block_text_header_speaks_for_its_first_line_of_text() -> None:
+    """A finding may point at a block text's header or at its first line of text (after any
+    blank lines); a comment on the header, or alone on the line above it, speaks for both."""
+    from cxaudit.loader import load_text
+
+    text = (
+        "cxaudit: 1\n"
+        f"a: >-  {WAIVE}\n\n  text\n"
+        f"{WAIVE}\nb: |\n  text\n"
+        f"c:  {WAIVE}\n  d: |-\n    text\n"
+        f"e: plain  {WAIVE}\nf: next\n"
+    )
+    for pure in (False, True):
+        lines = [(d.line, d.lines) for d in load_text(text, "x.yaml", pure=pure).directives]
+        assert lines == [(2, (2, 4)), (5, (5, 6, 7)), (8, (8, 9, 10)), (11, (11,))]
+
+
+def test_the_bank_example_waives_its_block_text_both_ways(tmp_path: Path) -> None:
+    """examples/bank.flow.yaml reports feigned empathy on `nl: >-` (line 240): a waiver comment
+    at the end of that line, or at the end of `say:` above it, waives it."""
+    from typer.testing import CliRunner
+
+    from cxaudit.cli import app
+
+    source = (Path(__file__).parent.parent / "examples" / "bank.flow.yaml").read_text("utf-8")
+    lines = source.splitlines(keepends=True)
+    assert (lines[238].strip(), lines[239].strip()) == ("say:", "nl: >-")
+    for number in (238, 239):
+        edited = list(lines)
+        edited[number] = edited[number].rstrip("\n") + f"  {WAIVE}\n"
+        path = tmp_path / "bank.flow.yaml"
+        path.write_text("".join(edited), encoding="utf-8")
+        result = CliRunner().invoke(
+            app,
+            ["check", str(path), "--format", "concise", "--lang", "en", "--strict-waivers"],
+        )
+        cx10_lines = [line for line in result.output.splitlines() if " CX10 " in line]
+        assert any(":240:15: CX10 [error, waived]" in line for line in cx10_lines), cx10_lines
+        assert not any("waives nothing" in line for line in cx10_lines), cx10_lines
