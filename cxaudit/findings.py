@@ -13,7 +13,8 @@ from cxaudit.catalogue import CheckInfo, fill, import_checks
 from cxaudit.checks.base import Issue, Param
 from cxaudit.i18n import word
 from cxaudit.loader import Document
-from cxaudit.locations import DataPath, Location, format_path
+from cxaudit.locations import DataPath, Location, data_at, format_path
+from cxaudit.locations import child as data_child
 from cxaudit.model import Bot
 from cxaudit.report import Finding, Place, Severity, Suppression
 from cxaudit.yaml_data import Data
@@ -266,7 +267,7 @@ def _stable_path(path: DataPath, data: Data, start: int) -> str:
     parts: list[str] = []
     node: Any = data
     for i, elem in enumerate(path):
-        child = _child(node, elem)
+        child = data_child(node, elem)
         if i >= start:
             parts.append(f"[{_item_name(child, elem)}]" if isinstance(elem, int) else f".{elem}")
         node = child
@@ -286,18 +287,8 @@ def _item_name(item: Any, index: int) -> str:
     return str(index)
 
 
-def _child(node: Any, elem: str | int) -> Any:
-    if isinstance(node, dict) and isinstance(elem, str):
-        return node.get(elem)
-    if isinstance(node, list) and isinstance(elem, int) and 0 <= elem < len(node):
-        return node[elem]
-    return None
-
-
 def _content(path: DataPath, data: Data) -> str:
-    node: Any = data
-    for elem in path:
-        node = _child(node, elem)
+    node = data_at(data, path)
     if isinstance(node, (str, int, float)) and not isinstance(node, bool):
         return " ".join(str(node).split())
     return ""

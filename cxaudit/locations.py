@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Protocol, Union
+from typing import Any, Protocol, Union
 
 PathElem = Union[str, int]  # noqa: UP007
 DataPath = tuple[PathElem, ...]
@@ -27,6 +27,24 @@ def format_path(path: DataPath) -> str:
         else:
             out += f"[{json.dumps(elem, ensure_ascii=False)}]"
     return out
+
+
+def child(node: Any, elem: PathElem) -> Any:
+    """One step down a data path in plain data: a map's key or a list's index; None where the
+    data has no such part."""
+    if isinstance(node, dict) and isinstance(elem, str):
+        return node.get(elem)
+    if isinstance(node, list) and isinstance(elem, int) and 0 <= elem < len(node):
+        return node[elem]
+    return None
+
+
+def data_at(data: Any, path: DataPath) -> Any:
+    """The value at ``path`` in plain data, or None where the data has no such part."""
+    node = data
+    for elem in path:
+        node = child(node, elem)
+    return node
 
 
 @dataclass(frozen=True)

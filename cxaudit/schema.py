@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from cxaudit.diagnostics import Diagnostic
 from cxaudit.fastschema import Predicate, Unsupported, compile_schema
-from cxaudit.locations import format_path
+from cxaudit.locations import data_at, format_path
 from cxaudit.resources import schema_path
 from cxaudit.suggest import did_you_mean, did_you_mean_value, quoted, short
 
@@ -94,14 +94,7 @@ def _comma_split(document: Document, path: DataPath) -> str | None:
     the unquoted text and YAML reads the rest as a second key (with no value). Say so, and show
     the map with its texts quoted; None for any other bad key."""
     *where, key = path
-    parent: Any = document.data
-    for elem in where:
-        if isinstance(parent, dict) and isinstance(elem, str):
-            parent = parent.get(elem)
-        elif isinstance(parent, list) and isinstance(elem, int) and 0 <= elem < len(parent):
-            parent = parent[elem]
-        else:
-            return None
+    parent = data_at(document.data, tuple(where))
     if not isinstance(parent, dict) or not isinstance(key, str) or parent.get(key, "") is not None:
         return None
     locate = document.source_map.locate
@@ -146,14 +139,7 @@ def _comma_in_text(document: Document, path: DataPath) -> str | None:
     Told from positions alone: the unknown key has no value (not even a colon), and sits on the
     same line right after a comma that follows another key's plain (unquoted) text."""
     *where, key = path
-    parent: Any = document.data
-    for elem in where:
-        if isinstance(parent, dict) and isinstance(elem, str):
-            parent = parent.get(elem)
-        elif isinstance(parent, list) and isinstance(elem, int) and 0 <= elem < len(parent):
-            parent = parent[elem]
-        else:
-            return None
+    parent = data_at(document.data, tuple(where))
     if not isinstance(parent, dict) or not isinstance(key, str) or key not in parent:
         return None
     locate = document.source_map.locate
